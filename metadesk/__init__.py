@@ -1,0 +1,5 @@
+"""metadesk: meta-learning for analysts who do not write code."""
+
+from __future__ import annotations
+
+__version__ = "0.1.0"

@@ -1,0 +1,75 @@
+"""The command line: `metadesk` opens the GUI; subcommands do the same work headless.
+
+Each subcommand lives in its own module here with a `register(subparsers)` function that adds its
+parser and sets `func=` to a handler `(args) -> int`. Handlers talk to `metadesk.workspace` only.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import logging
+import sys
+
+from metadesk import __version__
+from metadesk.errors import UserError
+
+# Modules under metadesk.cli that each register one or more subcommands.
+SUBCOMMAND_MODULES = (
+    "inspect",
+    "metafeatures",
+    "run",
+    "suggest",
+    "knowledge",
+    "screenshots",
+)
+
+log = logging.getLogger("metadesk")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="metadesk",
+        description="Meta-learning for analysts. Without a command, opens the desktop application.",
+    )
+    parser.add_argument("--version", action="version", version=f"metadesk {__version__}")
+    parser.add_argument("--workspace", help="workspace file to use (default: your data folder)")
+    parser.add_argument("--self-test", action="store_true", help="check that the installed app works, then exit")
+    parser.add_argument("-v", "--verbose", action="store_true", help="log more detail")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name in SUBCOMMAND_MODULES:
+        try:
+            module = importlib.import_module(f"metadesk.cli.{name}")
+        except ModuleNotFoundError as exc:  # a subcommand still being built must not break the others
+            if exc.name != f"metadesk.cli.{name}":
+                raise
+            continue
+        module.register(sub)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    logging.basicConfig(
+        level=logging.DEBUG if args.verbose else logging.WARNING,
+        format="%(levelname)s %(name)s: %(message)s",
+    )
+    if args.self_test:
+        from metadesk.gui.self_test import run_self_test
+
+        return run_self_test(workspace=args.workspace)
+    if not args.command:
+        from metadesk.gui.app import run_gui
+
+        return run_gui(workspace=args.workspace)
+    try:
+        return int(args.func(args) or 0)
+    except UserError as exc:
+        print(f"metadesk: {exc.message}", file=sys.stderr)
+        if exc.hint:
+            print(f"  {exc.hint}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("metadesk: interrupted", file=sys.stderr)
+        return 130

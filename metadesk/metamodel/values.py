@@ -1,0 +1,59 @@
+"""Values of the meta-model: the `MetaDataset` it learns from and the `Suggestion`s it returns."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from metadesk.portfolio.configuration import Configuration
+
+
+@dataclass(frozen=True, eq=False)
+class MetaDataset:
+    """What is known from past experiments.
+
+    datasets: one row per dataset, index = dataset id; columns 'name', 'task_type', 'group',
+        'provenance' ('prior' | 'own' | 'imported'), then one float column per meta-feature (OpenML names).
+    runs: long form, columns 'dataset_id', 'configuration_id', 'algorithm', 'metric', 'score',
+        optional 'std', 'folds', 'fit_seconds', 'provenance'.
+    configurations: id -> Configuration (runnable=False for ones known only from imported knowledge).
+    """
+
+    datasets: pd.DataFrame
+    runs: pd.DataFrame
+    configurations: dict[str, Configuration] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """Why a configuration is suggested: a similar known dataset and what the configuration scored there."""
+
+    dataset_id: str
+    dataset_name: str
+    similarity: float  # 0..1, 1 = identical meta-features
+    score: float  # in the metric's units
+    provenance: str = "prior"
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    configuration: Configuration
+    rank: int  # 1 = first to run
+    metric: str
+    predicted: float  # in the metric's units
+    low: float  # 80% interval
+    high: float
+    expected_improvement: float = 0.0
+    recommender: str = ""
+    cold_start: bool = False  # True: a default order, not learned from similar datasets
+    evidence: tuple[Evidence, ...] = ()
+
+    @property
+    def reason(self) -> str:
+        if self.cold_start:
+            return "Default order (no prior knowledge yet): strong general-purpose models first."
+        if not self.evidence:
+            return "Predicted from the meta-model."
+        parts = [f"{e.dataset_name} ({e.score:.3f})" for e in self.evidence[:3]]
+        return "Did well on similar datasets: " + ", ".join(parts)
