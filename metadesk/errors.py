@@ -54,7 +54,9 @@ class WorkspaceProblem(UserError):
 class KnowledgeProblem(UserError):
     """An imported meta-dataset is invalid; nothing was imported."""
 
-    def __init__(self, message: str, hint: str = "", *, problems: list[str] | None = None, **kw) -> None:
+    def __init__(
+        self, message: str, hint: str = "", *, problems: list[str] | None = None, **kw
+    ) -> None:
         super().__init__(message, hint, **kw)
         self.problems = list(problems or [])
 

@@ -34,13 +34,17 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"metadesk {__version__}")
     parser.add_argument("--workspace", help="workspace file to use (default: your data folder)")
-    parser.add_argument("--self-test", action="store_true", help="check that the installed app works, then exit")
+    parser.add_argument(
+        "--self-test", action="store_true", help="check that the installed app works, then exit"
+    )
     parser.add_argument("-v", "--verbose", action="store_true", help="log more detail")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in SUBCOMMAND_MODULES:
         try:
             module = importlib.import_module(f"metadesk.cli.{name}")
-        except ModuleNotFoundError as exc:  # a subcommand still being built must not break the others
+        except (
+            ModuleNotFoundError
+        ) as exc:  # a subcommand still being built must not break the others
             if exc.name != f"metadesk.cli.{name}":
                 raise
             continue

@@ -40,7 +40,7 @@ class Task:
         return [c for c in self.frame.columns if c != self.target]
 
     @property
-    def X(self) -> pd.DataFrame:  # noqa: N802 - the scikit-learn name
+    def X(self) -> pd.DataFrame:
         return self.frame[self.feature_columns]
 
     @property

@@ -36,14 +36,22 @@ class MetaFeatures(Mapping[str, MetaFeatureValue]):
 
     def as_floats(self) -> dict[str, float]:
         """name -> value for every feature; NaN where not computed (the meta-model imputes)."""
-        return {n: (v.value if v.status == "computed" else math.nan) for n, v in self._values.items()}
+        return {
+            n: (v.value if v.status == "computed" else math.nan) for n, v in self._values.items()
+        }
 
     def computed(self) -> dict[str, float]:
         return {n: v.value for n, v in self._values.items() if v.status == "computed"}
 
     def to_records(self) -> list[dict]:
         return [
-            {"name": v.name, "value": v.value, "status": v.status, "group": v.group, "reason": v.reason}
+            {
+                "name": v.name,
+                "value": v.value,
+                "status": v.status,
+                "group": v.group,
+                "reason": v.reason,
+            }
             for v in self._values.values()
         ]
 

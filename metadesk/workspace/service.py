@@ -70,7 +70,9 @@ class Workspace:
     """
 
     @classmethod
-    def open(cls, path: Path | str | None = None, *, prior_dir: Path | str | None | bool = None) -> Workspace:
+    def open(
+        cls, path: Path | str | None = None, *, prior_dir: Path | str | bool | None = None
+    ) -> Workspace:
         raise NotImplementedError
 
     path: Path
@@ -114,7 +116,9 @@ class Workspace:
         raise NotImplementedError
 
     # --- suggestions ----------------------------------------------------------------------------
-    def suggest(self, dataset_id: str, *, metric: str | None = None, top: int | None = None) -> list[Any]:
+    def suggest(
+        self, dataset_id: str, *, metric: str | None = None, top: int | None = None
+    ) -> list[Any]:
         """`metamodel.Suggestion`s, best first, taking this dataset's finished results into account
         (`observed=`). Configurations already run on this dataset are not suggested again."""
         raise NotImplementedError
@@ -136,10 +140,14 @@ class Workspace:
         never run twice. Returns the experiment ids (existing ids for reused ones)."""
         raise NotImplementedError
 
-    def experiments(self, dataset_id: str | None = None, statuses: Sequence[str] | None = None) -> list[ExperimentRow]:
+    def experiments(
+        self, dataset_id: str | None = None, statuses: Sequence[str] | None = None
+    ) -> list[ExperimentRow]:
         raise NotImplementedError
 
-    def start(self, executor: Any = None, *, workers: int | None = None, scheduler: str | None = None) -> None:
+    def start(
+        self, executor: Any = None, *, workers: int | None = None, scheduler: str | None = None
+    ) -> None:
         """Start dispatching queued experiments in the background (a plain thread). Without an
         executor: a `LocalExecutor(workers)`, or a `DaskExecutor(scheduler)` when given."""
         raise NotImplementedError
@@ -185,7 +193,9 @@ class Workspace:
         raise NotImplementedError
 
     # --- using a result -------------------------------------------------------------------------
-    def predict_file(self, dataset_id: str, configuration_id: str, in_path: Path | str, out_path: Path | str) -> Path:
+    def predict_file(
+        self, dataset_id: str, configuration_id: str, in_path: Path | str, out_path: Path | str
+    ) -> Path:
         """Fit the configuration on the whole dataset, predict the new file, write CSV or Excel
         (by extension) with predictions and class probabilities; cells are formula-safe."""
         raise NotImplementedError
@@ -194,6 +204,8 @@ class Workspace:
         """Fit on the whole dataset and save with skops."""
         raise NotImplementedError
 
-    def export_report(self, dataset_id: str, out_path: Path | str, *, metric: str | None = None) -> Path:
+    def export_report(
+        self, dataset_id: str, out_path: Path | str, *, metric: str | None = None
+    ) -> Path:
         """One self-contained HTML file: leaderboard, plots (inline PNG), suggestions with reasons."""
         raise NotImplementedError

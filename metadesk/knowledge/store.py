@@ -1,0 +1,1 @@
+"""The workspace store (SQLite): datasets, meta-features, configurations, experiments."""
