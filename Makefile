@@ -58,5 +58,9 @@ bench: dev
 screenshots: venv
 	QT_QPA_PLATFORM=offscreen $(VENV)/bin/metadesk screenshots docs/screenshots
 
+# The offline application folder (PyInstaller onedir) in dist/metadesk, then its frozen self-test.
+package: dev
+	QT_QPA_PLATFORM=offscreen $(PY) packaging/build.py --self-test
+
 clean:
 	rm -rf $(VENV) build dist .system.stamp .pytest_cache

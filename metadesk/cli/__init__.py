@@ -37,6 +37,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--self-test", action="store_true", help="check that the installed app works, then exit"
     )
+    parser.add_argument("--startup-only", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("-v", "--verbose", action="store_true", help="log more detail")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in SUBCOMMAND_MODULES:
@@ -62,6 +63,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.self_test:
         from metadesk.gui.self_test import run_self_test
 
+        if args.startup_only:  # packaging/build.py times frozen start to first window with this
+            return run_self_test(workspace=args.workspace, startup_only=True)
         return run_self_test(workspace=args.workspace)
     if not args.command:
         from metadesk.gui.app import run_gui
