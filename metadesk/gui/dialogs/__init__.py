@@ -1,0 +1,1 @@
+"""Dialogs of the desktop application: errors, settings, about, and the welcome screen."""
