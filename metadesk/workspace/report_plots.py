@@ -1,0 +1,351 @@
+"""Figures of results and knowledge, built from plain data as `matplotlib.figure.Figure` objects.
+
+No pyplot state and no Qt: the HTML report renders them to PNG with Agg, the GUI puts the same
+figures on a QtAgg canvas. Colours come from a `PlotStyle`, so both follow the palette they are given.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+from matplotlib.figure import Figure
+
+# Colour-blind-safe series colours (Okabe-Ito), readable on light and dark backgrounds.
+SERIES = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442")
+
+
+@dataclass(frozen=True)
+class PlotStyle:
+    """The colours and font size every figure uses; `from_rc` reads them from rcParams-like keys."""
+
+    background: str = "#ffffff"
+    foreground: str = "#202124"
+    muted: str = "#80868b"
+    grid: str = "#e3e3e3"
+    accent: str = "#0072B2"
+    highlight: str = "#D55E00"
+    series: tuple[str, ...] = field(default=SERIES)
+    font_size: float = 9.0
+    colormap: str = "viridis"
+
+    @classmethod
+    def from_rc(cls, rc: Mapping[str, Any]) -> PlotStyle:
+        """Build from an rcParams dict (as the GUI palette gives it); missing keys keep defaults."""
+        base = cls()
+        cycle = rc.get("axes.prop_cycle")
+        series = base.series
+        if cycle is not None:
+            try:
+                series = tuple(c["color"] for c in cycle) or base.series
+            except (TypeError, KeyError):
+                series = base.series
+        return cls(
+            background=str(rc.get("figure.facecolor", base.background)),
+            foreground=str(rc.get("text.color", base.foreground)),
+            muted=str(rc.get("xtick.color", base.muted)),
+            grid=str(rc.get("grid.color", base.grid)),
+            accent=series[0],
+            highlight=series[5] if len(series) > 5 else base.highlight,
+            series=series,
+            font_size=float(rc.get("font.size", base.font_size)),
+            colormap=str(rc.get("image.cmap", base.colormap)),
+        )
+
+
+def new_figure(style: PlotStyle, width: float = 6.0, height: float = 3.6) -> Figure:
+    """A figure in the style's colours; not attached to any canvas (the caller chooses one)."""
+    fig = Figure(figsize=(width, height), dpi=100, facecolor=style.background, layout="constrained")
+    return fig
+
+
+def _axes(fig: Figure, style: PlotStyle):
+    ax = fig.add_subplot(1, 1, 1)
+    ax.set_facecolor(style.background)
+    for spine in ax.spines.values():
+        spine.set_color(style.muted)
+    for side in ("top", "right"):
+        ax.spines[side].set_visible(False)
+    ax.tick_params(colors=style.foreground, labelsize=style.font_size)
+    ax.xaxis.label.set_color(style.foreground)
+    ax.yaxis.label.set_color(style.foreground)
+    ax.xaxis.label.set_fontsize(style.font_size)
+    ax.yaxis.label.set_fontsize(style.font_size)
+    ax.title.set_color(style.foreground)
+    ax.title.set_fontsize(style.font_size + 1)
+    ax.grid(True, color=style.grid, linewidth=0.6)
+    ax.set_axisbelow(True)
+    return ax
+
+
+def _legend(ax, style: PlotStyle, **kw) -> None:
+    leg = ax.legend(fontsize=style.font_size - 0.5, frameon=False, **kw)
+    for text in leg.get_texts():
+        text.set_color(style.foreground)
+
+
+def _shorten(text: str, n: int = 38) -> str:
+    return text if len(text) <= n else text[: n - 1] + "…"
+
+
+def message_figure(
+    message: str, style: PlotStyle, width: float = 6.0, height: float = 3.6
+) -> Figure:
+    """A figure that says why there is nothing to plot yet (never an empty white box)."""
+    fig = new_figure(style, width, height)
+    fig.text(
+        0.5,
+        0.5,
+        message,
+        ha="center",
+        va="center",
+        wrap=True,
+        color=style.muted,
+        fontsize=style.font_size + 1,
+    )
+    return fig
+
+
+def score_by_configuration(
+    labels: Sequence[str],
+    means: Sequence[float],
+    stds: Sequence[float],
+    *,
+    metric_label: str,
+    provenance: Sequence[str] | None = None,
+    lower_is_better: bool = False,
+    style: PlotStyle | None = None,
+    limit: int = 15,
+) -> Figure:
+    """Horizontal bars, best at the top, with ±1 std error bars; own and prior runs coloured apart."""
+    style = style or PlotStyle()
+    if not labels:
+        return message_figure("No finished experiments yet.", style)
+    order = np.argsort(np.asarray(means, dtype=float))
+    if not lower_is_better:
+        order = order[::-1]
+    order = order[:limit]
+    n = len(order)
+    fig = new_figure(style, 6.0, max(2.2, 0.32 * n + 1.0))
+    ax = _axes(fig, style)
+    ax.grid(True, axis="x", color=style.grid, linewidth=0.6)
+    ax.grid(False, axis="y")
+    prov = list(provenance) if provenance is not None else ["own"] * len(labels)
+    colours = [style.accent if prov[i] == "own" else style.muted for i in order]
+    y = np.arange(n)[::-1]
+    m = np.asarray(means, dtype=float)[order]
+    s = np.nan_to_num(np.asarray(stds, dtype=float)[order])
+    ax.barh(y, m, xerr=s, color=colours, ecolor=style.foreground, capsize=2, height=0.65)
+    ax.set_yticks(y, [_shorten(labels[i]) for i in order])
+    lo = float(np.nanmin(m - s))
+    hi = float(np.nanmax(m + s))
+    pad = max((hi - lo) * 0.15, 1e-3)
+    ax.set_xlim(lo - pad if lo - pad > 0 or lo < 0 else 0, hi + pad)
+    better = "lower is better" if lower_is_better else "higher is better"
+    ax.set_xlabel(f"{metric_label} (mean ± std over folds, {better})")
+    if "prior" in prov and "own" in prov:
+        from matplotlib.patches import Patch
+
+        _legend(
+            ax,
+            style,
+            handles=[
+                Patch(color=style.accent, label="own"),
+                Patch(color=style.muted, label="prior"),
+            ],
+            loc="lower right",
+        )
+    return fig
+
+
+def predicted_vs_measured(
+    labels: Sequence[str],
+    predicted: Sequence[float],
+    low: Sequence[float],
+    high: Sequence[float],
+    measured: Sequence[float],
+    *,
+    metric_label: str,
+    style: PlotStyle | None = None,
+) -> Figure:
+    """Each run suggestion: predicted score with its 80% interval (x) against what was measured (y)."""
+    style = style or PlotStyle()
+    if not labels:
+        return message_figure("Run a suggestion to compare its prediction with the result.", style)
+    p = np.asarray(predicted, dtype=float)
+    lo = np.asarray(low, dtype=float)
+    hi = np.asarray(high, dtype=float)
+    y = np.asarray(measured, dtype=float)
+    fig = new_figure(style, 5.0, 3.8)
+    ax = _axes(fig, style)
+    xerr = np.vstack([np.clip(p - lo, 0, None), np.clip(hi - p, 0, None)])
+    inside = (y >= lo) & (y <= hi)
+    ax.errorbar(p, y, xerr=xerr, fmt="none", ecolor=style.muted, elinewidth=1, capsize=2)
+    ax.scatter(p[inside], y[inside], color=style.accent, zorder=3, label="inside the 80% interval")
+    if (~inside).any():
+        ax.scatter(
+            p[~inside], y[~inside], color=style.highlight, zorder=3, label="outside the interval"
+        )
+    both = np.concatenate([lo, hi, y])
+    a, b = float(np.nanmin(both)), float(np.nanmax(both))
+    pad = max((b - a) * 0.08, 1e-3)
+    ax.plot([a - pad, b + pad], [a - pad, b + pad], color=style.muted, linestyle="--", linewidth=1)
+    ax.set_xlim(a - pad, b + pad)
+    ax.set_ylim(a - pad, b + pad)
+    ax.set_xlabel(f"Predicted {metric_label} (80% interval)")
+    ax.set_ylabel(f"Measured {metric_label}")
+    _legend(ax, style, loc="upper left")
+    return fig
+
+
+def best_so_far(
+    scores: Sequence[float],
+    *,
+    metric_label: str,
+    lower_is_better: bool = False,
+    labels: Sequence[str] | None = None,
+    style: PlotStyle | None = None,
+) -> Figure:
+    """Each experiment's score in the order it finished, and the best found so far as a step line."""
+    style = style or PlotStyle()
+    if len(scores) == 0:
+        return message_figure("No finished experiments yet.", style)
+    s = np.asarray(scores, dtype=float)
+    best = np.minimum.accumulate(s) if lower_is_better else np.maximum.accumulate(s)
+    x = np.arange(1, len(s) + 1)
+    fig = new_figure(style, 5.0, 3.4)
+    ax = _axes(fig, style)
+    ax.scatter(x, s, color=style.muted, s=18, zorder=3, label="each experiment")
+    ax.step(x, best, where="post", color=style.accent, linewidth=2, label="best so far")
+    ax.set_xlabel("Experiments finished")
+    ax.set_ylabel(metric_label)
+    ax.set_xticks(x if len(x) <= 12 else np.linspace(1, len(x), 8).round().astype(int))
+    _legend(ax, style, loc="lower right" if not lower_is_better else "upper right")
+    return fig
+
+
+def dataset_map(
+    xy: np.ndarray,
+    names: Sequence[str],
+    provenance: Sequence[str],
+    *,
+    current: int | None,
+    neighbours: Sequence[int] = (),
+    style: PlotStyle | None = None,
+    explained: Sequence[float] = (),
+) -> Figure:
+    """Datasets as points on two principal components of their meta-features; the current one and
+    lines to its nearest neighbours are highlighted."""
+    style = style or PlotStyle()
+    if len(names) == 0:
+        return message_figure("No datasets with meta-features yet.", style)
+    xy = np.asarray(xy, dtype=float)
+    fig = new_figure(style, 5.6, 4.2)
+    ax = _axes(fig, style)
+    prov = np.asarray(list(provenance))
+    for kind, colour in (
+        ("prior", style.muted),
+        ("imported", style.series[2]),
+        ("own", style.accent),
+    ):
+        mask = prov == kind
+        if current is not None:
+            mask[current] = False
+        if mask.any():
+            ax.scatter(xy[mask, 0], xy[mask, 1], s=16, color=colour, alpha=0.8, label=kind)
+    if current is not None:
+        cx, cy = xy[current]
+        for j in neighbours:
+            ax.plot([cx, xy[j, 0]], [cy, xy[j, 1]], color=style.highlight, linewidth=1, alpha=0.7)
+            ax.annotate(
+                _shorten(names[j], 22),
+                xy[j],
+                fontsize=style.font_size - 1,
+                color=style.foreground,
+                xytext=(3, 3),
+                textcoords="offset points",
+            )
+        ax.scatter(
+            [cx], [cy], s=90, marker="*", color=style.highlight, zorder=4, label="this dataset"
+        )
+    pcs = [*explained, math.nan, math.nan]
+    ax.set_xlabel("Component 1" + (f" ({pcs[0]:.0%} of variation)" if pcs[0] == pcs[0] else ""))
+    ax.set_ylabel("Component 2" + (f" ({pcs[1]:.0%})" if pcs[1] == pcs[1] else ""))
+    _legend(ax, style, loc="best")
+    return fig
+
+
+def score_heatmap(
+    matrix: np.ndarray,
+    configuration_labels: Sequence[str],
+    dataset_labels: Sequence[str],
+    *,
+    style: PlotStyle | None = None,
+    title: str = "",
+) -> Figure:
+    """Configurations (rows) x datasets (columns), each column normalised 0 (worst) .. 1 (best)."""
+    style = style or PlotStyle()
+    m = np.asarray(matrix, dtype=float)
+    if m.size == 0:
+        return message_figure("Not enough runs to compare configurations across datasets.", style)
+    rows, cols = m.shape
+    fig = new_figure(style, max(4.5, 0.45 * cols + 3.2), max(2.6, 0.3 * rows + 1.4))
+    ax = fig.add_subplot(1, 1, 1)
+    ax.set_facecolor(style.grid)  # missing runs show as the grid colour
+    image = ax.imshow(np.ma.masked_invalid(m), cmap=style.colormap, vmin=0, vmax=1, aspect="auto")
+    ax.set_yticks(range(rows), [_shorten(t, 34) for t in configuration_labels])
+    ax.set_xticks(range(cols), [_shorten(t, 16) for t in dataset_labels], rotation=40, ha="right")
+    ax.tick_params(colors=style.foreground, labelsize=style.font_size - 0.5, length=0)
+    for spine in ax.spines.values():
+        spine.set_visible(False)
+    if title:
+        ax.set_title(title, color=style.foreground, fontsize=style.font_size + 1)
+    bar = fig.colorbar(image, ax=ax, fraction=0.04, pad=0.02)
+    bar.set_label("relative score (1 = best)", color=style.foreground, fontsize=style.font_size - 1)
+    bar.ax.tick_params(colors=style.foreground, labelsize=style.font_size - 1)
+    bar.outline.set_visible(False)
+    return fig
+
+
+def loss_curve(
+    ks: Sequence[int],
+    curves: Mapping[str, Sequence[float]],
+    *,
+    ylabel: str = "Regret (points below the best)",
+    style: PlotStyle | None = None,
+    highlight: str | None = None,
+) -> Figure:
+    """Best-so-far regret after k experiments, one line per recommender (held out)."""
+    style = style or PlotStyle()
+    if not curves or len(ks) == 0:
+        return message_figure("No held-out evaluation of the meta-model yet.", style)
+    fig = new_figure(style, 5.0, 3.4)
+    ax = _axes(fig, style)
+    for i, (name, values) in enumerate(curves.items()):
+        colour = style.series[i % len(style.series)]
+        width = 2.4 if name == highlight else 1.4
+        ax.plot(
+            list(ks),
+            list(values),
+            marker="o",
+            markersize=3,
+            color=colour,
+            linewidth=width,
+            label=name,
+        )
+    ax.set_xlabel("Experiments run in suggestion order (k)")
+    ax.set_ylabel(ylabel)
+    ax.set_ylim(bottom=0)
+    _legend(ax, style, loc="upper right")
+    return fig
+
+
+def figure_png(fig: Figure, dpi: int = 100) -> bytes:
+    """PNG bytes of a figure; savefig picks Agg by itself (safe on any thread: no pyplot, no GUI)."""
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=dpi, facecolor=fig.get_facecolor())
+    return buffer.getvalue()
