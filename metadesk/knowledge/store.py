@@ -90,7 +90,7 @@ def _v1(con: sqlite3.Connection) -> None:
         );
         CREATE INDEX experiments_by_status ON experiments(status, priority DESC, id);
         CREATE INDEX experiments_by_dataset ON experiments(dataset_id, status);
-        """
+        """,
     )
 
 

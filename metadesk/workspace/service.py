@@ -1,65 +1,34 @@
 """`Workspace`: the facade of the application layer. THE PUBLIC API BELOW IS A CONTRACT.
 
-The GUI and CLI are written against these signatures. Implementations may live in sibling modules
-(`dispatcher.py`, `usage.py`, ...) but the names, arguments and return types stay as documented here.
-Every method is safe to call from a worker thread; none is meant for the GUI thread (they do I/O).
-Callbacks are invoked from whatever thread produced the event (the dispatcher thread for experiments).
+The GUI and CLI are written against these signatures. Implementations live in sibling modules
+(`records.py`, `dispatcher.py`, `layered.py`, `usage.py`) but the names, arguments and return types
+stay as documented here. Every method is safe to call from a worker thread; none is meant for the GUI
+thread (they do I/O). Callbacks are invoked from whatever thread produced the event (the dispatcher
+thread for experiments).
 """
 
 from __future__ import annotations
 
+import logging
+import threading
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
 from metadesk.data.task import Task
-from metadesk.experiments.spec import Protocol, Result
+from metadesk.errors import ExecutionProblem, WorkspaceProblem
+from metadesk.experiments.spec import FINISHED, ExperimentSpec, Protocol, default_metric
+from metadesk.knowledge.store import Store, default_path
+from metadesk.workspace import records
+from metadesk.workspace.dispatcher import Dispatcher
+from metadesk.workspace.layered import Knowledge
+from metadesk.workspace.records import DatasetInfo, Event, ExperimentRow, Listener
 
+log = logging.getLogger(__name__)
 
-@dataclass(frozen=True)
-class DatasetInfo:
-    dataset_id: str
-    name: str
-    task_type: str
-    target: str
-    n_rows: int
-    n_features: int
-    source_path: str  # the user's original file (may have moved since; the snapshot is what counts)
-    snapshot_path: str
-    added_at: str  # ISO timestamp
-
-
-@dataclass(frozen=True)
-class ExperimentRow:
-    """One row of the queue / results table."""
-
-    experiment_id: int
-    dataset_id: str
-    configuration_id: str
-    configuration_label: str
-    status: str  # queued | running | ok | failed | timeout | cancelled | interrupted
-    priority: int
-    queued_at: str
-    started_at: str | None
-    finished_at: str | None
-    result: Result | None  # present once finished
-
-
-@dataclass(frozen=True)
-class Event:
-    """What changed. kind: 'dataset_added', 'meta_features', 'queued', 'started', 'finished',
-    'cancelled', 'paused', 'resumed', 'suggestions_stale', 'knowledge_changed', 'executor_error'."""
-
-    kind: str
-    dataset_id: str | None = None
-    experiment_id: int | None = None
-    payload: dict[str, Any] = field(default_factory=dict)
-
-
-Listener = Callable[[Event], None]
+__all__ = ["DatasetInfo", "Event", "ExperimentRow", "Listener", "Workspace"]
 
 
 class Workspace:
@@ -69,51 +38,140 @@ class Workspace:
     start without any prior (cold start), or another folder holding the exchange format.
     """
 
+    def __init__(self, store: Store, prior_dir: Path | str | bool | None) -> None:
+        self.store = store
+        self.path: Path = store.path
+        self.knowledge = Knowledge(store, prior_dir)
+        self._listeners: list[Listener] = []
+        self._lock = threading.RLock()
+        self._dispatcher: Dispatcher | None = None
+        self._paused = False
+        self._closed = False
+
     @classmethod
     def open(
         cls, path: Path | str | None = None, *, prior_dir: Path | str | bool | None = None
     ) -> Workspace:
-        raise NotImplementedError
-
-    path: Path
+        store = Store(default_path() if path is None else path)
+        store.recover_interrupted()
+        return cls(store, prior_dir)
 
     def close(self) -> None:
         """Stop the dispatcher (cancelling running experiments, which are re-queued next time)."""
-        raise NotImplementedError
+        with self._lock:
+            if self._closed:
+                return
+            self._closed = True
+            dispatcher, self._dispatcher = self._dispatcher, None
+        if dispatcher is not None:
+            dispatcher.stop()
+        self.store.close()
+
+    def __enter__(self) -> Workspace:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
 
     def subscribe(self, listener: Listener) -> Callable[[], None]:
         """Register a callback for `Event`s; returns a function that unsubscribes."""
-        raise NotImplementedError
+        with self._lock:
+            self._listeners.append(listener)
+
+        def unsubscribe() -> None:
+            with self._lock:
+                if listener in self._listeners:
+                    self._listeners.remove(listener)
+
+        return unsubscribe
+
+    def _emit(self, kind: str, **fields: Any) -> None:
+        event = Event(kind, **fields)
+        with self._lock:
+            listeners = list(self._listeners)
+        for listener in listeners:
+            try:
+                listener(event)
+            except Exception:  # a faulty listener must not stop the queue
+                log.exception("listener failed on %s", kind)
 
     # --- datasets -------------------------------------------------------------------------------
     def read_table(self, path: Path | str, **options: Any) -> tuple[pd.DataFrame, Any]:
         """`metadesk.data.read_table` (frame, report). Raises `UserError` on bad input."""
-        raise NotImplementedError
+        from metadesk.data import read_table
+
+        return read_table(path, **options)
 
     def make_task(self, frame: pd.DataFrame, target: str, **options: Any) -> Task:
         """`metadesk.data.make_task` (task_type=, roles=, name=, source_path=, folds=)."""
-        raise NotImplementedError
+        from metadesk.data import make_task
+
+        return make_task(frame, target, **options)
 
     def add_dataset(self, task: Task) -> DatasetInfo:
         """Snapshot the task's data as content-addressed Parquet and record it (idempotent)."""
-        raise NotImplementedError
+        existing = self.store.dataset(task.dataset_id)
+        if existing is not None and Path(existing["snapshot_path"]).exists():
+            return records.dataset_info(existing)
+        from metadesk.data import write_snapshot
+
+        self.store.snapshot_dir.mkdir(parents=True, exist_ok=True)
+        snapshot = write_snapshot(task, self.store.snapshot_dir)
+        if existing is not None:  # the snapshot was lost: record the fresh one
+            self.store.remove_dataset(task.dataset_id)
+        if self.store.put_dataset(records.dataset_row(task, Path(snapshot))):
+            self._emit("dataset_added", dataset_id=task.dataset_id)
+        return self.dataset(task.dataset_id)
 
     def datasets(self) -> list[DatasetInfo]:
-        raise NotImplementedError
+        return [records.dataset_info(r) for r in self.store.datasets()]
 
     def dataset(self, dataset_id: str) -> DatasetInfo:
-        raise NotImplementedError
+        return records.dataset_info(self._dataset_row(dataset_id))
+
+    def _dataset_row(self, dataset_id: str) -> dict[str, Any]:
+        row = self.store.dataset(dataset_id)
+        if row is None:
+            raise WorkspaceProblem(
+                f"No dataset {dataset_id} in this workspace.", "Load the table again to add it."
+            )
+        return row
 
     def load_task(self, dataset_id: str) -> Task:
         """Rebuild the `Task` from its snapshot (never from the user's original file)."""
-        raise NotImplementedError
+        from metadesk.data import read_snapshot
+
+        row = self._dataset_row(dataset_id)
+        if not Path(row["snapshot_path"]).exists():
+            raise WorkspaceProblem(
+                f"The stored copy of '{row['name']}' is missing.",
+                "Load the original file again to restore it.",
+            )
+        return records.task_from_row(row, read_snapshot(Path(row["snapshot_path"])))
 
     def remove_dataset(self, dataset_id: str) -> None:
-        raise NotImplementedError
+        running = [e.experiment_id for e in self.experiments(dataset_id, ("queued", "running"))]
+        if running:
+            self.store.cancel(running)
+            if self._dispatcher is not None:
+                self._dispatcher.cancel(running)
+        self.store.remove_dataset(dataset_id)
+        self._emit("knowledge_changed", dataset_id=dataset_id)
 
     def meta_features(self, dataset_id: str) -> Any:
         """`metafeatures.MetaFeatures` for the dataset: computed once, then read from the store."""
-        raise NotImplementedError
+        from metadesk.metafeatures.values import MetaFeatures
+
+        stored = self.store.meta_features(dataset_id)
+        if stored:
+            return MetaFeatures.from_records(stored)
+        from metadesk.metafeatures import extract_meta_features
+
+        values = extract_meta_features(self.load_task(dataset_id))
+        self.store.put_meta_features(dataset_id, values.to_records())
+        self._emit("meta_features", dataset_id=dataset_id)
+        self._emit("suggestions_stale", dataset_id=dataset_id)
+        return values
 
     # --- suggestions ----------------------------------------------------------------------------
     def suggest(
@@ -121,11 +179,15 @@ class Workspace:
     ) -> list[Any]:
         """`metamodel.Suggestion`s, best first, taking this dataset's finished results into account
         (`observed=`). Configurations already run on this dataset are not suggested again."""
-        raise NotImplementedError
+        from metadesk.workspace.suggesting import suggest
+
+        return suggest(self, dataset_id, metric=metric, top=top)
 
     def recommender_info(self, task_type: str, metric: str | None = None) -> dict[str, Any]:
         """{'name', 'held_out': {...metrics...}, 'baseline': {...AverageRank...}, 'sentence', 'cold_start'}"""
-        raise NotImplementedError
+        from metadesk.workspace.suggesting import recommender_info
+
+        return recommender_info(self, task_type, metric)
 
     # --- experiments ----------------------------------------------------------------------------
     def queue(
@@ -135,62 +197,194 @@ class Workspace:
         *,
         priority: int = 0,
         protocol: Protocol | None = None,
+        retry_failed: bool = False,
     ) -> list[int]:
         """Queue experiments; identical ones (same dataset, configuration, protocol) are reused,
-        never run twice. Returns the experiment ids (existing ids for reused ones)."""
-        raise NotImplementedError
+        never run twice. Returns the experiment ids (existing ids for reused ones).
+        A cancelled or interrupted one is queued again; a failed one only with `retry_failed=True`;
+        one that timed out also when the new protocol allows it more time."""
+        from metadesk.portfolio.catalog import default_portfolio, get_configuration
+
+        row = self._dataset_row(dataset_id)
+        protocol = protocol or Protocol()
+        if isinstance(configuration_ids, str) and configuration_ids == "all":
+            configs = [c for c in default_portfolio(row["task_type"]) if c.runnable]
+        else:
+            ids = [configuration_ids] if isinstance(configuration_ids, str) else configuration_ids
+            configs = [get_configuration(cid) for cid in ids]
+        self.store.put_configurations([records.configuration_row(c) for c in configs])
+        items = []
+        for c in configs:
+            spec = ExperimentSpec(
+                dataset_id=dataset_id,
+                snapshot_path=row["snapshot_path"],
+                target=row["target"],
+                task_type=row["task_type"],
+                roles=(),
+                configuration=c,
+                protocol=protocol,
+            )
+            items.append(
+                {
+                    "dataset_id": dataset_id,
+                    "configuration_id": c.id,
+                    "protocol": protocol.to_dict(),
+                    "protocol_key": protocol.key(),
+                    "spec_key": spec.key,
+                }
+            )
+
+        def requeue(old: dict[str, Any]) -> bool:
+            if old["status"] in ("cancelled", "interrupted") or retry_failed:
+                return True
+            more_time = protocol.time_limit_s > float(old["protocol"].get("time_limit_s") or 0)
+            return old["status"] == "timeout" and more_time
+
+        outcome = self.store.enqueue(items, priority=priority, requeue=requeue)
+        ids = [eid for eid, _ in outcome]
+        new = [eid for eid, fresh in outcome if fresh]
+        if new:
+            self._emit("queued", dataset_id=dataset_id, payload={"experiment_ids": new})
+            self._emit("suggestions_stale", dataset_id=dataset_id)
+            if self._dispatcher is not None:
+                self._dispatcher.wake()
+        return ids
+
+    def retry(self, experiment_id: int) -> int:
+        """Queue a failed, timed-out or cancelled experiment again (same id)."""
+        row = self.store.experiment(experiment_id)
+        if row is None:
+            raise WorkspaceProblem(f"No experiment {experiment_id} in this workspace.")
+        self.queue(
+            row["dataset_id"],
+            [row["configuration_id"]],
+            priority=row["priority"],
+            protocol=Protocol.from_dict(row["protocol"]),
+            retry_failed=True,
+        )
+        return experiment_id
 
     def experiments(
         self, dataset_id: str | None = None, statuses: Sequence[str] | None = None
     ) -> list[ExperimentRow]:
-        raise NotImplementedError
+        return [records.experiment_row(r) for r in self.store.experiments(dataset_id, statuses)]
 
     def start(
         self, executor: Any = None, *, workers: int | None = None, scheduler: str | None = None
     ) -> None:
         """Start dispatching queued experiments in the background (a plain thread). Without an
-        executor: a `LocalExecutor(workers)`, or a `DaskExecutor(scheduler)` when given."""
-        raise NotImplementedError
+        executor: a `LocalExecutor(workers)`, or a `DaskExecutor(scheduler)` when given.
+        Raises `ExecutionProblem` (queue untouched) when the scheduler cannot be reached."""
+        with self._lock:
+            if self._closed:
+                raise WorkspaceProblem("This workspace has been closed.", "Open it again.")
+            if self._dispatcher is not None:
+                return
+            if executor is None:
+                executor = _make_executor(workers, scheduler)
+            self._dispatcher = Dispatcher(
+                self.store,
+                executor,
+                records.spec_builder(self.store),
+                self._emit,
+                paused=self._paused,
+            )
+            self._dispatcher.start()
+
+    @property
+    def running(self) -> bool:
+        """True while a dispatcher is started (paused or not)."""
+        return self._dispatcher is not None
 
     def wait(self, timeout: float | None = None) -> bool:
-        """Block until the queue is empty (for the CLI and tests). True if it emptied."""
-        raise NotImplementedError
+        """Block until the queue is empty (for the CLI and tests). True if it emptied.
+        Returns False at once when nothing is dispatching (not started, or paused) and work is left."""
+        dispatcher = self._dispatcher
+        if dispatcher is None:
+            return self.store.count(("queued",)) == 0
+        return dispatcher.wait(timeout)
 
     def pause(self) -> None:
-        raise NotImplementedError
+        self._paused = True
+        if self._dispatcher is not None:
+            self._dispatcher.pause()
+        self._emit("paused")
 
     def resume(self) -> None:
-        raise NotImplementedError
+        self._paused = False
+        if self._dispatcher is not None:
+            self._dispatcher.resume()
+        self._emit("resumed")
 
     @property
     def paused(self) -> bool:
-        raise NotImplementedError
+        if self._dispatcher is not None:
+            return self._dispatcher.paused
+        return self._paused
 
     def cancel(self, experiment_id: int) -> None:
-        raise NotImplementedError
+        self._cancel([experiment_id])
 
     def cancel_all(self) -> None:
-        raise NotImplementedError
+        self._cancel(None)
+
+    def _cancel(self, ids: list[int] | None) -> None:
+        rows = {r["id"]: r for r in self.store.experiments(statuses=("queued", "running"))}
+        changed = self.store.cancel(ids)
+        if self._dispatcher is not None and changed:
+            self._dispatcher.cancel(changed)
+        for eid in changed:
+            self._emit(
+                "cancelled", dataset_id=rows.get(eid, {}).get("dataset_id"), experiment_id=eid
+            )
 
     def workers_status(self) -> dict[str, int]:
         """{'busy': n, 'free': n, 'total': n}"""
-        raise NotImplementedError
+        if self._dispatcher is None:
+            return {"busy": 0, "free": 0, "total": 0}
+        return self._dispatcher.status()
 
     def leaderboard(self, dataset_id: str, metric: str | None = None) -> pd.DataFrame:
         """One row per finished ok experiment on this dataset: configuration_id, label, algorithm,
-        mean and std of every metric, fit_seconds, provenance ('own' or 'prior'), best first."""
-        raise NotImplementedError
+        mean and std of every metric (columns `<metric>` and `<metric>_std`), fit_seconds,
+        provenance ('own' or 'prior'), experiment_id, folds; best first by `metric`."""
+        row = self._dataset_row(dataset_id)
+        own = self.store.experiments(dataset_id, ("ok",))
+        prior_runs = None
+        configurations: dict[str, Any] = {}
+        try:
+            known = self.knowledge.without_own()
+            if dataset_id in known.datasets.index:
+                prior_runs = known.runs[known.runs["dataset_id"] == dataset_id]
+                configurations = known.configurations
+        except ImportError:  # the meta-model package is still being built: own results only
+            log.debug("no prior knowledge available", exc_info=True)
+        return records.leaderboard_frame(
+            row["task_type"],
+            own,
+            prior_runs,
+            configurations,
+            metric or default_metric(row["task_type"]),
+        )
+
+    def finished_count(self, dataset_id: str | None = None) -> int:
+        return len(self.store.experiments(dataset_id, tuple(FINISHED)))
 
     # --- knowledge ------------------------------------------------------------------------------
     def meta_dataset(self) -> Any:
         """`metamodel.MetaDataset`: the prior plus this workspace's results (own results win)."""
-        raise NotImplementedError
+        return self.knowledge.combined()
 
     def import_knowledge(self, datasets_path: Path | str, runs_path: Path | str) -> dict[str, int]:
-        raise NotImplementedError
+        counts = self.knowledge.import_exchange(Path(datasets_path), Path(runs_path))
+        self._emit("knowledge_changed", payload=counts)
+        self._emit("suggestions_stale")
+        return counts
 
     def export_knowledge(self, folder: Path | str, *, fmt: str = "csv") -> tuple[Path, Path]:
-        raise NotImplementedError
+        from metadesk.metamodel import write_exchange
+
+        return write_exchange(self.meta_dataset(), Path(folder), fmt)
 
     # --- using a result -------------------------------------------------------------------------
     def predict_file(
@@ -198,14 +392,39 @@ class Workspace:
     ) -> Path:
         """Fit the configuration on the whole dataset, predict the new file, write CSV or Excel
         (by extension) with predictions and class probabilities; cells are formula-safe."""
-        raise NotImplementedError
+        from metadesk.workspace import usage
+
+        return usage.predict_file(self, dataset_id, configuration_id, in_path, out_path)
 
     def export_model(self, dataset_id: str, configuration_id: str, out_path: Path | str) -> Path:
         """Fit on the whole dataset and save with skops."""
-        raise NotImplementedError
+        from metadesk.workspace import usage
+
+        return usage.export_model(self, dataset_id, configuration_id, out_path)
 
     def export_report(
         self, dataset_id: str, out_path: Path | str, *, metric: str | None = None
     ) -> Path:
         """One self-contained HTML file: leaderboard, plots (inline PNG), suggestions with reasons."""
-        raise NotImplementedError
+        from metadesk.workspace import usage
+
+        return usage.export_report(self, dataset_id, out_path, metric=metric)
+
+
+def _make_executor(workers: int | None, scheduler: str | None) -> Any:
+    if scheduler:
+        from metadesk.experiments import DaskExecutor
+
+        try:
+            return DaskExecutor(scheduler)
+        except ExecutionProblem:
+            raise
+        except Exception as exc:  # connection refused, timeouts, a missing optional package
+            raise ExecutionProblem(
+                f"The cluster scheduler at {scheduler} cannot be reached.",
+                "Check the address and that the scheduler is running; the queue is kept.",
+                details=str(exc),
+            ) from exc
+    from metadesk.experiments import LocalExecutor
+
+    return LocalExecutor(workers)

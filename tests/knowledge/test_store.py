@@ -46,12 +46,11 @@ def test_new_file_gets_schema_wal_and_foreign_keys(workspace_path):
         assert store.schema_version() == SCHEMA_VERSION
         assert store.con.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
         assert store.con.execute("PRAGMA foreign_keys").fetchone()[0] == 1
-        with pytest.raises(sqlite3.IntegrityError):
-            with store.transaction() as con:
-                con.execute(
-                    "INSERT INTO experiments (dataset_id, configuration_id, protocol, protocol_key,"
-                    " spec_key, status, queued_at) VALUES ('nope', 'nope', '{}', 'k', 's', 'queued', '')"
-                )
+        with pytest.raises(sqlite3.IntegrityError), store.transaction() as con:
+            con.execute(
+                "INSERT INTO experiments (dataset_id, configuration_id, protocol, protocol_key,"
+                " spec_key, status, queued_at) VALUES ('nope', 'nope', '{}', 'k', 's', 'queued', '')"
+            )
     finally:
         store.close()
 

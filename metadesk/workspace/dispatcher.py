@@ -1,0 +1,262 @@
+"""The dispatcher: one plain thread that keeps the executor's workers busy with queued experiments.
+
+It claims the highest-priority queued row, submits its spec, writes each `Result` in a transaction and
+tells listeners what changed. The queue lives in the store, so a crash loses nothing but running work.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+import traceback
+from collections.abc import Callable
+from typing import Any
+
+from metadesk.experiments.spec import ExperimentSpec, Result
+from metadesk.knowledge.store import Store, runner_id
+
+log = logging.getLogger(__name__)
+
+POLL_S = 0.05  # how often finished futures are collected; small next to any experiment
+
+
+class Dispatcher:
+    """Runs until `stop()`. `build_spec(row)` turns a claimed store row into an `ExperimentSpec`
+    (raising `ValueError`/`UserError` with a plain message when it cannot); `emit(kind, **kw)`
+    forwards an event to the workspace's listeners."""
+
+    def __init__(
+        self,
+        store: Store,
+        executor: Any,
+        build_spec: Callable[[dict[str, Any]], ExperimentSpec],
+        emit: Callable[..., None],
+        *,
+        paused: bool = False,
+    ) -> None:
+        self.store = store
+        self.executor = executor
+        self._build_spec = build_spec
+        self._emit = emit
+        self._runner = runner_id()
+        self._cond = threading.Condition()
+        self._stopping = False
+        self._paused = paused
+        self._to_cancel: set[int] = set()
+        self._running: dict[int, tuple[Any, dict[str, Any]]] = {}  # id -> (handle, row)
+        self._settled: bool | None = None  # None: busy; True: queue empty; False: stuck (paused)
+        self._thread = threading.Thread(target=self._loop, name="metadesk-dispatcher")
+
+    # --- control (any thread) -------------------------------------------------------------------
+    def start(self) -> None:
+        self._thread.start()
+
+    def stop(self) -> None:
+        """Stop dispatching, kill running experiments, put them back in the queue, close the executor."""
+        with self._cond:
+            self._stopping = True
+            self._cond.notify_all()
+        if self._thread.is_alive():
+            self._thread.join()
+        running = list(self._running.items())
+        self._running.clear()
+        for _eid, (handle, _row) in running:
+            _quietly(handle.cancel)
+        if running:
+            self.store.release([eid for eid, _ in running])
+        _quietly(self.executor.close)
+
+    @property
+    def paused(self) -> bool:
+        return self._paused
+
+    def pause(self) -> None:
+        with self._cond:
+            self._paused = True
+            self._cond.notify_all()
+
+    def resume(self) -> None:
+        with self._cond:
+            self._paused = False
+            self._settled = None
+            self._cond.notify_all()
+
+    def wake(self) -> None:
+        with self._cond:
+            self._settled = None
+            self._cond.notify_all()
+
+    def cancel(self, experiment_ids: list[int]) -> None:
+        """Kill the workers of these experiments if they run here (the store is already updated)."""
+        with self._cond:
+            self._to_cancel.update(experiment_ids)
+            self._cond.notify_all()
+
+    def status(self) -> dict[str, int]:
+        total = int(getattr(self.executor, "workers", 0) or 0)
+        busy = len(self._running)
+        return {"busy": busy, "free": max(total - busy, 0), "total": total}
+
+    def wait(self, timeout: float | None = None) -> bool:
+        """Block until nothing is queued or running here. False on timeout, or at once when paused
+        (by the user or an executor error) with work left, since waiting could not end."""
+        deadline = None if timeout is None else time.monotonic() + timeout
+        with self._cond:
+            while True:
+                if self._settled is not None and not self._running:
+                    return self._settled
+                if not self._thread.is_alive():
+                    return not self._running and self.store.count(("queued",)) == 0
+                left = None if deadline is None else deadline - time.monotonic()
+                if left is not None and left <= 0:
+                    return False
+                self._cond.wait(POLL_S if left is None else min(left, POLL_S * 4))
+
+    # --- the thread -----------------------------------------------------------------------------
+    def _loop(self) -> None:
+        try:
+            while True:
+                with self._cond:
+                    if self._stopping:
+                        return
+                    cancels, self._to_cancel = self._to_cancel, set()
+                self._cancel_now(cancels)
+                self._collect()
+                self._fill()
+                with self._cond:
+                    if self._stopping:
+                        return
+                    self._cond.notify_all()  # wake waiters to re-check idleness
+                    if not self._to_cancel:
+                        self._cond.wait(POLL_S)
+        except Exception as exc:  # a bug or a lost database: say so instead of dying silently
+            log.exception("the dispatcher stopped")
+            self._emit("executor_error", payload={"message": f"Dispatching stopped: {exc}"})
+        finally:
+            with self._cond:
+                self._cond.notify_all()
+
+    def _cancel_now(self, ids: set[int]) -> None:
+        for eid in ids:
+            entry = self._running.pop(eid, None)
+            if entry is None:
+                continue
+            handle, row = entry
+            _quietly(handle.cancel)
+            self._emit("cancelled", dataset_id=row["dataset_id"], experiment_id=eid)
+
+    def _collect(self) -> None:
+        for eid, (handle, row) in list(self._running.items()):
+            try:
+                if not handle.done():
+                    continue
+            except Exception:
+                log.exception("checking experiment %d failed", eid)
+            self._running.pop(eid, None)
+            result = self._result_of(handle, row)
+            self._record(eid, row, result)
+
+    def _result_of(self, handle: Any, row: dict[str, Any]) -> Result:
+        try:
+            result = handle.result(1.0)
+            if isinstance(result, Result):
+                return result
+            return Result.from_json(result) if isinstance(result, str) else Result(**result)
+        except (
+            Exception
+        ) as exc:  # executors report experiment failures as results; this is a lost worker
+            log.warning("experiment %s: the worker was lost", row["id"], exc_info=True)
+            return Result(
+                dataset_id=row["dataset_id"],
+                configuration_id=row["configuration_id"],
+                status="failed",
+                error=f"The worker running this experiment stopped unexpectedly ({type(exc).__name__}).",
+                details=traceback.format_exc(),
+            )
+
+    def _record(self, eid: int, row: dict[str, Any], result: Result) -> None:
+        status = result.status if result.status in ("ok", "failed", "timeout") else "failed"
+        if result.status == "cancelled":
+            status = "cancelled"
+        written = self.store.finish(
+            eid,
+            status,
+            result_json=result.to_json(),
+            scores=dict(result.mean) if status == "ok" else {},
+            error=result.error,
+        )
+        if not written:  # cancelled meanwhile: the store already says so
+            return
+        self._emit(
+            "finished",
+            dataset_id=row["dataset_id"],
+            experiment_id=eid,
+            payload={
+                "status": status,
+                "configuration_id": row["configuration_id"],
+                "scores": dict(result.mean) if status == "ok" else {},
+                "error": result.error,
+            },
+        )
+        if status == "ok":
+            self._emit("suggestions_stale", dataset_id=row["dataset_id"])
+
+    def _fill(self) -> None:
+        capacity = max(int(getattr(self.executor, "workers", 1) or 1), 1)
+        claimed_any = False
+        while not self._paused and not self._stopping and len(self._running) < capacity:
+            row = self.store.claim_next(self._runner)
+            if row is None:
+                break
+            claimed_any = True
+            try:
+                spec = self._build_spec(row)
+            except Exception as exc:
+                message = getattr(exc, "message", None) or str(exc)
+                self.store.finish(row["id"], "failed", result_json=None, error=message)
+                self._emit(
+                    "finished",
+                    dataset_id=row["dataset_id"],
+                    experiment_id=row["id"],
+                    payload={
+                        "status": "failed",
+                        "configuration_id": row["configuration_id"],
+                        "scores": {},
+                        "error": message,
+                    },
+                )
+                continue
+            try:
+                handle = self.executor.submit(spec)
+            except (
+                Exception
+            ) as exc:  # the executor itself is broken: keep the queue, stop dispatching
+                log.warning("submitting experiment %d failed", row["id"], exc_info=True)
+                self.store.release([row["id"]])
+                with self._cond:
+                    self._paused = True
+                message = getattr(exc, "message", None) or str(exc)
+                self._emit("executor_error", payload={"message": message})
+                self._emit("paused")
+                break
+            self._running[row["id"]] = (handle, row)
+            self._emit(
+                "started",
+                dataset_id=row["dataset_id"],
+                experiment_id=row["id"],
+                payload={"configuration_id": row["configuration_id"]},
+            )
+        with self._cond:
+            if claimed_any or self._running:
+                self._settled = None
+            else:
+                # Nothing runs here: either the queue is empty, or it is paused with work left.
+                self._settled = self.store.count(("queued",)) == 0
+
+
+def _quietly(fn: Callable[[], Any]) -> None:
+    try:
+        fn()
+    except Exception:  # shutting down: a failure here must not hide the real outcome
+        log.debug("ignored during shutdown", exc_info=True)

@@ -1,0 +1,175 @@
+"""Layered knowledge: the shipped prior, imported meta-datasets and this workspace's own results.
+
+Own results win over imported ones, which win over the prior. The fitted meta-model is cached per
+(task type, metric) and refitted only when a result arrives or knowledge is imported.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import threading
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from metadesk.experiments.spec import Result, default_metric
+from metadesk.knowledge.store import Store
+from metadesk.metamodel.values import MetaDataset
+from metadesk.workspace.records import configuration_from_row
+
+log = logging.getLogger(__name__)
+
+RUN_COLUMNS = [
+    "dataset_id",
+    "configuration_id",
+    "algorithm",
+    "metric",
+    "score",
+    "std",
+    "folds",
+    "fit_seconds",
+    "provenance",
+]
+
+
+def empty_meta_dataset() -> MetaDataset:
+    datasets = pd.DataFrame(columns=["name", "task_type", "group", "provenance"])
+    datasets.index.name = "dataset_id"
+    return MetaDataset(datasets=datasets, runs=pd.DataFrame(columns=RUN_COLUMNS))
+
+
+def own_meta_dataset(store: Store) -> MetaDataset:
+    """This workspace's datasets, meta-features and finished `ok` results as a `MetaDataset`."""
+    ds_rows = store.datasets()
+    datasets = pd.DataFrame(
+        [
+            {
+                "dataset_id": d["id"],
+                "name": d["name"],
+                "task_type": d["task_type"],
+                "group": d["id"],
+                "provenance": "own",
+            }
+            for d in ds_rows
+        ],
+        columns=["dataset_id", "name", "task_type", "group", "provenance"],
+    ).set_index("dataset_id")
+    features: dict[str, dict[str, float]] = {}
+    for dataset_id, name, value, status in store.all_meta_features():
+        ok = status == "computed" and value is not None
+        features.setdefault(dataset_id, {})[name] = float(value) if ok else math.nan
+    if features:
+        mf = pd.DataFrame.from_dict(features, orient="index")
+        datasets = datasets.join(mf, how="left")
+    runs: dict[tuple[str, str, str], dict[str, Any]] = {}
+    for r in store.experiments(statuses=("ok",)):
+        if not r.get("result"):
+            continue
+        result = Result.from_json(r["result"])
+        for metric, score in result.mean.items():
+            # Several protocols on one pair: the later result wins (rows come in id order).
+            runs[(r["dataset_id"], r["configuration_id"], metric)] = {
+                "dataset_id": r["dataset_id"],
+                "configuration_id": r["configuration_id"],
+                "algorithm": r.get("algorithm") or "",
+                "metric": metric,
+                "score": float(score),
+                "std": float(result.std.get(metric, math.nan)),
+                "folds": int(r["protocol"].get("folds", 0)),
+                "fit_seconds": float(result.fit_seconds),
+                "provenance": "own",
+            }
+    configurations = {c["id"]: configuration_from_row(c) for c in store.configurations()}
+    return MetaDataset(
+        datasets=datasets,
+        runs=pd.DataFrame(list(runs.values()), columns=RUN_COLUMNS),
+        configurations=configurations,
+    )
+
+
+class Knowledge:
+    """What the workspace knows, and the meta-models fitted on it (thread-safe, lazily built)."""
+
+    def __init__(self, store: Store, prior_dir: Path | str | bool | None) -> None:
+        self.store = store
+        self._prior_dir = prior_dir
+        self.imported_dir = store.path.with_suffix(".knowledge")
+        self._lock = threading.RLock()
+        self._prior: MetaDataset | None = None
+        self._imported: MetaDataset | None = None
+        self._models: dict[tuple[str, str], tuple[Any, Any]] = {}
+        self._generation = 0  # bumped when prior or imported knowledge changes
+
+    # --- the layers -----------------------------------------------------------------------------
+    def prior(self) -> MetaDataset:
+        with self._lock:
+            if self._prior is None:
+                self._prior = self._load_prior()
+            return self._prior
+
+    def _load_prior(self) -> MetaDataset:
+        if self._prior_dir is False:
+            return empty_meta_dataset()
+        if self._prior_dir is None or self._prior_dir is True:
+            from metadesk.resources import prior_dir
+
+            folder = prior_dir()
+        else:
+            folder = Path(self._prior_dir)
+        from metadesk.metamodel import load_prior
+
+        return load_prior(folder) or empty_meta_dataset()
+
+    def imported(self) -> MetaDataset:
+        with self._lock:
+            if self._imported is None:
+                self._imported = empty_meta_dataset()
+                if self.imported_dir.is_dir():
+                    from metadesk.metamodel import load_prior
+
+                    self._imported = load_prior(self.imported_dir) or empty_meta_dataset()
+            return self._imported
+
+    def without_own(self) -> MetaDataset:
+        from metadesk.metamodel import combine
+
+        return combine(self.prior(), self.imported())
+
+    def combined(self) -> MetaDataset:
+        from metadesk.metamodel import combine
+
+        return combine(self.without_own(), own_meta_dataset(self.store))
+
+    def import_exchange(self, datasets_path: Path, runs_path: Path) -> dict[str, int]:
+        from metadesk.metamodel import combine, read_exchange, write_exchange
+
+        incoming = read_exchange(datasets_path, runs_path)  # validates all; raises KnowledgeProblem
+        with self._lock:
+            merged = combine(self.imported(), incoming)
+            write_exchange(merged, self.imported_dir, "parquet")
+            self._imported = merged
+            self._generation += 1
+            self._models.clear()
+        return {
+            "datasets": len(incoming.datasets),
+            "runs": len(incoming.runs),
+            "configurations": len(incoming.configurations),
+        }
+
+    # --- the meta-model -------------------------------------------------------------------------
+    def model(self, task_type: str, metric: str | None = None) -> Any:
+        """The fitted `MetaModel` for this task type and metric, refitted when knowledge changed."""
+        from metadesk.metamodel import MetaModel
+
+        metric = metric or default_metric(task_type)
+        key = (task_type, metric)
+        with self._lock:
+            version = (self._generation, self.store.ok_version())
+            cached = self._models.get(key)
+            if cached is not None and cached[0] == version:
+                return cached[1]
+            model = MetaModel(task_type, metric).fit(self.combined())
+            self._models[key] = (version, model)
+            return model

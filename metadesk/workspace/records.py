@@ -1,0 +1,262 @@
+"""The workspace's values (`DatasetInfo`, `ExperimentRow`, `Event`) and their conversion from store rows.
+
+The store speaks plain dicts and JSON; this module turns them into the values the faces see, into
+`ExperimentSpec`s for workers, and into the leaderboard table.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from metadesk.data.roles import Role
+from metadesk.data.task import Task
+from metadesk.errors import WorkspaceProblem
+from metadesk.experiments.spec import (
+    LOWER_IS_BETTER,
+    ExperimentSpec,
+    Protocol,
+    Result,
+    default_metric,
+    metrics_for,
+)
+from metadesk.knowledge.store import Store
+from metadesk.portfolio.configuration import Configuration
+
+
+@dataclass(frozen=True)
+class DatasetInfo:
+    dataset_id: str
+    name: str
+    task_type: str
+    target: str
+    n_rows: int
+    n_features: int
+    source_path: str  # the user's original file (may have moved since; the snapshot is what counts)
+    snapshot_path: str
+    added_at: str  # ISO timestamp
+
+
+@dataclass(frozen=True)
+class ExperimentRow:
+    """One row of the queue / results table."""
+
+    experiment_id: int
+    dataset_id: str
+    configuration_id: str
+    configuration_label: str
+    status: str  # queued | running | ok | failed | timeout | cancelled | interrupted
+    priority: int
+    queued_at: str
+    started_at: str | None
+    finished_at: str | None
+    result: Result | None  # present once finished
+    algorithm: str = ""
+    interruptions: int = 0  # times a crash interrupted it (it was queued again each time)
+    error: str = ""  # plain-language message for failed / timeout / cancelled
+
+
+@dataclass(frozen=True)
+class Event:
+    """What changed. kind: 'dataset_added', 'meta_features', 'queued', 'started', 'finished',
+    'cancelled', 'paused', 'resumed', 'suggestions_stale', 'knowledge_changed', 'executor_error'."""
+
+    kind: str
+    dataset_id: str | None = None
+    experiment_id: int | None = None
+    payload: dict[str, Any] = field(default_factory=dict)
+
+
+Listener = Callable[[Event], None]
+
+
+def dataset_row(task: Task, snapshot_path: Path) -> dict[str, Any]:
+    return {
+        "id": task.dataset_id,
+        "name": task.name or task.dataset_id,
+        "task_type": task.task_type,
+        "target": task.target,
+        "roles": {c: Role(r).value for c, r in task.roles.items()},
+        "feature_roles": [list(p) for p in task.feature_roles()],
+        "excluded": dict(task.excluded),
+        "dropped_rows": int(task.dropped_rows),
+        "source_path": str(task.source_path or ""),
+        "snapshot_path": str(snapshot_path),
+        "n_rows": int(task.n_rows),
+        "n_features": len(task.feature_columns),
+    }
+
+
+def dataset_info(row: dict[str, Any]) -> DatasetInfo:
+    return DatasetInfo(
+        dataset_id=row["id"],
+        name=row["name"],
+        task_type=row["task_type"],
+        target=row["target"],
+        n_rows=int(row["n_rows"]),
+        n_features=int(row["n_features"]),
+        source_path=row["source_path"] or "",
+        snapshot_path=row["snapshot_path"],
+        added_at=row["added_at"],
+    )
+
+
+def task_from_row(row: dict[str, Any], frame: pd.DataFrame) -> Task:
+    roles = {c: Role(r) for c, r in row["roles"].items()}
+    columns = [c for c, _ in row["feature_roles"]] + [row["target"]]
+    missing = [c for c in columns if c not in frame.columns]
+    if missing:
+        raise WorkspaceProblem(
+            f"The stored copy of '{row['name']}' lacks columns {missing[:5]}.",
+            "Remove the dataset and load its file again.",
+        )
+    return Task(
+        dataset_id=row["id"],
+        name=row["name"],
+        frame=frame[columns],
+        target=row["target"],
+        task_type=row["task_type"],
+        roles=roles,
+        excluded=dict(row["excluded"]),
+        dropped_rows=int(row.get("dropped_rows") or 0),
+        source_path=Path(row["source_path"]) if row.get("source_path") else None,
+    )
+
+
+def configuration_row(c: Configuration) -> dict[str, Any]:
+    return {
+        "id": c.id,
+        "algorithm": c.algorithm,
+        "params": c.params,
+        "label": c.label,
+        "task_types": c.task_types,
+    }
+
+
+def configuration_from_row(row: dict[str, Any]) -> Configuration:
+    return Configuration(
+        id=row["id"],
+        algorithm=row["algorithm"],
+        params=dict(row["params"]),
+        label=row["label"],
+        task_types=tuple(row["task_types"]) or ("binary", "multiclass", "regression"),
+    )
+
+
+def experiment_row(row: dict[str, Any]) -> ExperimentRow:
+    result = Result.from_json(row["result"]) if row.get("result") else None
+    return ExperimentRow(
+        experiment_id=int(row["id"]),
+        dataset_id=row["dataset_id"],
+        configuration_id=row["configuration_id"],
+        configuration_label=row.get("configuration_label") or row["configuration_id"],
+        status=row["status"],
+        priority=int(row["priority"]),
+        queued_at=row["queued_at"],
+        started_at=row["started_at"],
+        finished_at=row["finished_at"],
+        result=result,
+        algorithm=row.get("algorithm") or "",
+        interruptions=int(row.get("interruptions") or 0),
+        error=row.get("error") or "",
+    )
+
+
+def spec_builder(store: Store) -> Callable[[dict[str, Any]], ExperimentSpec]:
+    """What the dispatcher calls to turn a claimed row into a spec; reads only the store."""
+
+    def build(row: dict[str, Any]) -> ExperimentSpec:
+        ds = store.dataset(row["dataset_id"])
+        cfg = store.configuration(row["configuration_id"])
+        if ds is None or cfg is None:
+            raise ValueError("The dataset or configuration of this experiment was removed.")
+        if not Path(ds["snapshot_path"]).exists():
+            raise ValueError(
+                f"The stored copy of '{ds['name']}' is missing; load its file again to run it."
+            )
+        return ExperimentSpec(
+            dataset_id=ds["id"],
+            snapshot_path=ds["snapshot_path"],
+            target=ds["target"],
+            task_type=ds["task_type"],
+            roles=tuple((c, r) for c, r in ds["feature_roles"]),
+            configuration=configuration_from_row(cfg),
+            protocol=Protocol.from_dict(row["protocol"]),
+        )
+
+    return build
+
+
+def leaderboard_frame(
+    task_type: str,
+    own: list[dict[str, Any]],
+    prior_runs: pd.DataFrame | None,
+    configurations: dict[str, Configuration],
+    metric: str | None = None,
+) -> pd.DataFrame:
+    """Columns: configuration_id, label, algorithm, <metric> and <metric>_std for every metric of
+    the task type, fit_seconds, provenance, experiment_id (None for prior rows); best first."""
+    metrics = metrics_for(task_type)
+    metric = metric or default_metric(task_type)
+    rows: list[dict[str, Any]] = []
+    seen: set[str] = set()
+    for r in own:
+        result = Result.from_json(r["result"]) if r.get("result") else None
+        if result is None:
+            continue
+        seen.add(r["configuration_id"])
+        row = {
+            "configuration_id": r["configuration_id"],
+            "label": r.get("configuration_label") or r["configuration_id"],
+            "algorithm": r.get("algorithm") or "",
+        }
+        for m in metrics:
+            row[m] = result.mean.get(m, math.nan)
+            row[f"{m}_std"] = result.std.get(m, math.nan)
+        row.update(
+            fit_seconds=result.fit_seconds,
+            provenance="own",
+            experiment_id=int(r["id"]),
+            folds=int(r["protocol"].get("folds", 0)),
+        )
+        rows.append(row)
+    if prior_runs is not None and len(prior_runs):
+        for cid, group in prior_runs.groupby("configuration_id"):
+            if cid in seen:
+                continue  # own results win over prior ones
+            cfg = configurations.get(str(cid))
+            scores = dict(zip(group["metric"], group["score"], strict=False))
+            stds = dict(zip(group["metric"], group["std"], strict=False)) if "std" in group else {}
+            row = {
+                "configuration_id": str(cid),
+                "label": cfg.label if cfg and cfg.label else str(cid),
+                "algorithm": cfg.algorithm if cfg else str(group["algorithm"].iloc[0]),
+            }
+            for m in metrics:
+                row[m] = float(scores.get(m, math.nan))
+                row[f"{m}_std"] = float(stds.get(m, math.nan))
+            fit = group["fit_seconds"].iloc[0] if "fit_seconds" in group else math.nan
+            folds = group["folds"].iloc[0] if "folds" in group else 0
+            row.update(
+                fit_seconds=float(fit),
+                provenance="prior",
+                experiment_id=None,
+                folds=int(folds) if folds == folds else 0,
+            )
+            rows.append(row)
+    columns = ["configuration_id", "label", "algorithm"]
+    for m in metrics:
+        columns += [m, f"{m}_std"]
+    columns += ["fit_seconds", "provenance", "experiment_id", "folds"]
+    frame = pd.DataFrame(rows, columns=columns)
+    if len(frame) and metric in frame:
+        frame = frame.sort_values(
+            metric, ascending=metric in LOWER_IS_BETTER, na_position="last", kind="stable"
+        ).reset_index(drop=True)
+    frame.attrs["metric"] = metric
+    return frame
