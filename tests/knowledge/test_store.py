@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import os
+import socket
 import sqlite3
 import threading
 
 import pytest
 
 from metadesk.errors import WorkspaceProblem
-from metadesk.knowledge import store as store_module
+from metadesk.knowledge import schema
 from metadesk.knowledge.store import SCHEMA_VERSION, Store
 
 
@@ -111,8 +112,8 @@ def test_migrations_run_forward_from_an_older_file(workspace_path, monkeypatch):
     def _v2(con):
         con.execute("ALTER TABLE datasets ADD COLUMN note TEXT NOT NULL DEFAULT ''")
 
-    monkeypatch.setattr(store_module, "MIGRATIONS", [*store_module.MIGRATIONS, _v2])
-    monkeypatch.setattr(store_module, "SCHEMA_VERSION", SCHEMA_VERSION + 1)
+    monkeypatch.setattr(schema, "MIGRATIONS", [*schema.MIGRATIONS, _v2])
+    monkeypatch.setattr(schema, "SCHEMA_VERSION", SCHEMA_VERSION + 1)
     store = Store(workspace_path)
     try:
         assert store.schema_version() == SCHEMA_VERSION + 1
@@ -173,7 +174,7 @@ def test_rows_of_a_dead_runner_are_queued_again(workspace_path):
     try:
         _dataset(store)
         [(eid, _)] = store.enqueue([_item()])
-        store.claim_next(f"{store_module.socket.gethostname()}:999999999")
+        store.claim_next(f"{socket.gethostname()}:999999999")
         assert store.recover_interrupted() == [eid]
         row = store.experiment(eid)
         assert (row["status"], row["interruptions"]) == ("queued", 1)
@@ -186,7 +187,7 @@ def test_rows_of_a_live_runner_are_left_alone(workspace_path):
     try:
         _dataset(store)
         store.enqueue([_item()])
-        store.claim_next(f"{store_module.socket.gethostname()}:{os.getppid()}")
+        store.claim_next(f"{socket.gethostname()}:{os.getppid()}")
         assert store.recover_interrupted() == []
     finally:
         store.close()

@@ -1,0 +1,83 @@
+"""The workspace file's schema: forward migrations, applied in order, counted in `PRAGMA user_version`.
+
+Append a migration to change the schema; never edit one that has shipped.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+
+# Written into the file header so that any other SQLite file is recognised as "not a workspace".
+APPLICATION_ID = 0x4D444B31  # "MDK1"
+
+
+def _script(con: sqlite3.Connection, sql: str) -> None:
+    # Statement by statement: `executescript` would commit the migration's transaction half-way.
+    for statement in sql.split(";"):
+        if statement.strip():
+            con.execute(statement)
+
+
+def _v1(con: sqlite3.Connection) -> None:
+    _script(
+        con,
+        """
+        CREATE TABLE datasets (
+            id TEXT PRIMARY KEY,
+            name TEXT NOT NULL,
+            task_type TEXT NOT NULL,
+            target TEXT NOT NULL,
+            roles TEXT NOT NULL DEFAULT '{}',
+            feature_roles TEXT NOT NULL DEFAULT '[]',
+            excluded TEXT NOT NULL DEFAULT '{}',
+            dropped_rows INTEGER NOT NULL DEFAULT 0,
+            source_path TEXT NOT NULL DEFAULT '',
+            snapshot_path TEXT NOT NULL,
+            n_rows INTEGER NOT NULL,
+            n_features INTEGER NOT NULL,
+            added_at TEXT NOT NULL
+        );
+        CREATE TABLE meta_features (
+            dataset_id TEXT NOT NULL REFERENCES datasets(id) ON DELETE CASCADE,
+            name TEXT NOT NULL,
+            value REAL,
+            status TEXT NOT NULL,
+            grp TEXT NOT NULL DEFAULT '',
+            reason TEXT NOT NULL DEFAULT '',
+            PRIMARY KEY (dataset_id, name)
+        );
+        CREATE TABLE configurations (
+            id TEXT PRIMARY KEY,
+            algorithm TEXT NOT NULL,
+            params TEXT NOT NULL DEFAULT '{}',
+            label TEXT NOT NULL DEFAULT '',
+            task_types TEXT NOT NULL DEFAULT '[]'
+        );
+        CREATE TABLE experiments (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            dataset_id TEXT NOT NULL REFERENCES datasets(id) ON DELETE CASCADE,
+            configuration_id TEXT NOT NULL REFERENCES configurations(id),
+            protocol TEXT NOT NULL,
+            protocol_key TEXT NOT NULL,
+            spec_key TEXT NOT NULL UNIQUE,
+            status TEXT NOT NULL,
+            priority INTEGER NOT NULL DEFAULT 0,
+            queued_at TEXT NOT NULL,
+            started_at TEXT,
+            finished_at TEXT,
+            runner TEXT,
+            interruptions INTEGER NOT NULL DEFAULT 0,
+            result TEXT,
+            scores TEXT,
+            error TEXT NOT NULL DEFAULT ''
+        );
+        CREATE INDEX experiments_by_status ON experiments(status, priority DESC, id);
+        CREATE INDEX experiments_by_dataset ON experiments(dataset_id, status);
+        """,
+    )
+
+
+# Forward migrations: MIGRATIONS[i] brings a file from user_version i to i + 1. Append, never edit.
+MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_v1]
+SCHEMA_VERSION = len(MIGRATIONS)
