@@ -1,0 +1,137 @@
+"""`FrameModel`: a read-only, virtualised `QAbstractTableModel` over a pandas DataFrame.
+
+Cells are formatted only when the view asks for them, so a million rows scroll as fast as ten.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QColor, QFont, QGuiApplication, QPalette
+
+_Index = QModelIndex | QPersistentModelIndex
+_DISPLAY = Qt.ItemDataRole.DisplayRole
+_ALIGN_NUMBER = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+_ALIGN_TEXT = int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+
+
+def format_value(value: Any) -> str:
+    """How one cell reads: numbers compact, missing values empty, long text cut."""
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        if math.isnan(value):
+            return ""
+        if value.is_integer() and abs(value) < 1e15:
+            return str(int(value))
+        return f"{value:.6g}"
+    try:
+        import numpy as np
+
+        if isinstance(value, np.floating):
+            return format_value(float(value))
+        if isinstance(value, np.integer | np.bool_):
+            return str(value.item())
+        if isinstance(value, np.datetime64):
+            if np.isnat(value):
+                return ""
+            text = str(value.astype("datetime64[s]")).replace("T", " ")
+            return text[:-9] if text.endswith(" 00:00:00") else text
+    except ImportError:  # pragma: no cover - numpy ships with pandas
+        pass
+    text = str(value)
+    if text in ("NaT", "nan", "<NA>"):
+        return ""
+    return text if len(text) <= 200 else text[:197] + "…"
+
+
+class FrameModel(QAbstractTableModel):
+    """Rows of `frame` with the column names as headers; the row index (1-based) as vertical header.
+
+    `set_target(column)` marks the target column in bold; `set_frame()` swaps the data at once.
+    """
+
+    def __init__(self, frame=None, parent=None) -> None:
+        super().__init__(parent)
+        self._frame = None
+        self._columns: list[Any] = []  # one numpy array per column, read lazily in data()
+        self._names: list[str] = []
+        self._numeric: list[bool] = []
+        self._target: str | None = None
+        if frame is not None:
+            self.set_frame(frame)
+
+    @property
+    def frame(self):
+        return self._frame
+
+    def set_frame(self, frame) -> None:
+        self.beginResetModel()
+        self._frame = frame
+        if frame is None:
+            self._columns, self._names, self._numeric = [], [], []
+        else:
+            # Per-column arrays: numeric ones are views, no copy of the table is made.
+            self._columns = [frame.iloc[:, i].to_numpy() for i in range(frame.shape[1])]
+            self._names = [str(c) for c in frame.columns]
+            self._numeric = [dtype.kind in "iufb" for dtype in frame.dtypes]
+        self.endResetModel()
+
+    def set_target(self, column: str | None) -> None:
+        self._target = column
+        if self._names:
+            self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, len(self._names) - 1)
+
+    def rowCount(self, parent: _Index = QModelIndex()) -> int:
+        if parent.isValid() or self._frame is None:
+            return 0
+        return len(self._frame)
+
+    def columnCount(self, parent: _Index = QModelIndex()) -> int:
+        if parent.isValid():
+            return 0
+        return len(self._names)
+
+    def data(self, index: _Index, role: int = _DISPLAY) -> Any:
+        if not index.isValid():
+            return None
+        if role == _DISPLAY or role == Qt.ItemDataRole.ToolTipRole:
+            value = self._columns[index.column()][index.row()]
+            text = format_value(value)
+            if role == Qt.ItemDataRole.ToolTipRole:
+                return str(value) if text else "missing"
+            return text
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            return _ALIGN_NUMBER if self._numeric[index.column()] else _ALIGN_TEXT
+        if role == Qt.ItemDataRole.AccessibleTextRole:
+            return format_value(self._columns[index.column()][index.row()]) or "missing"
+        return None
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = _DISPLAY) -> Any:
+        if orientation == Qt.Orientation.Horizontal:
+            if section >= len(self._names):
+                return None
+            name = self._names[section]
+            if role == _DISPLAY:
+                return f"{name} (target)" if name == self._target else name
+            if role == Qt.ItemDataRole.FontRole and name == self._target:
+                font = QFont()
+                font.setBold(True)
+                return font
+            if role == Qt.ItemDataRole.ToolTipRole:
+                return name
+            if role == Qt.ItemDataRole.ForegroundRole and name == self._target:
+                return QColor(QGuiApplication.palette().color(QPalette.ColorRole.Link))
+            return None
+        if role == _DISPLAY:
+            return f"{section + 1:,}"
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            return _ALIGN_NUMBER
+        return None
+
+    def flags(self, index: _Index) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
