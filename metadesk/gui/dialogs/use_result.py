@@ -1,0 +1,125 @@
+"""Using a result: "Predict on a new file...", "Export model..." and "Export report...".
+
+Each action asks for file names with the standard dialogs, then runs the workspace call through
+the bridge (fitting and writing never happen on the GUI thread) and reports where the file went.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QObject, QUrl, Signal
+from PySide6.QtGui import QDesktopServices
+from PySide6.QtWidgets import QFileDialog, QWidget
+
+log = logging.getLogger(__name__)
+
+TABLE_FILTER = "Tables (*.csv *.tsv *.txt *.xlsx *.xls *.parquet *.json);;All files (*)"
+PREDICTION_FILTER = "CSV file (*.csv);;Excel workbook (*.xlsx)"
+MODEL_FILTER = "skops model (*.skops)"
+REPORT_FILTER = "Web page (*.html)"
+
+
+def _safe_stem(text: str) -> str:
+    keep = "".join(c if c.isalnum() or c in " -_." else "_" for c in text).strip()
+    return keep[:60] or "metadesk"
+
+
+class UseResultActions(QObject):
+    """The three actions for one window. `ask_open_path`/`ask_save_path` are the only modal parts
+    (tests replace them); `done` tells the view what was written, `failed` that it was not."""
+
+    started = Signal(str)  # plain-language description of what is running
+    done = Signal(str, str)  # (message, path written)
+    failed = Signal(str)  # message (the error dialog has the details)
+
+    def __init__(self, bridge: Any, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.bridge = bridge
+        self.parent_widget = parent
+        self.last_dir = str(Path.home())
+
+    # --- the modal parts (replaceable) ------------------------------------------------------------
+    def ask_open_path(self, caption: str, name_filter: str) -> str | None:
+        path, _ = QFileDialog.getOpenFileName(
+            self.parent_widget, caption, self.last_dir, name_filter
+        )
+        return path or None
+
+    def ask_save_path(self, caption: str, suggested: str, name_filter: str) -> str | None:
+        start = str(Path(self.last_dir) / suggested)
+        path, _ = QFileDialog.getSaveFileName(self.parent_widget, caption, start, name_filter)
+        return path or None
+
+    # --- the actions ----------------------------------------------------------------------------
+    def predict_on_new_file(self, dataset_id: str, configuration_id: str, label: str = "") -> None:
+        source = self.ask_open_path("Predict on a new file", TABLE_FILTER)
+        if not source:
+            return
+        self.last_dir = str(Path(source).parent)
+        out = self.ask_save_path(
+            "Save predictions as", f"{Path(source).stem} predictions.csv", PREDICTION_FILTER
+        )
+        if not out:
+            return
+        out_path = _with_suffix(out, (".csv", ".xlsx"), ".csv")
+        ws = self.bridge.workspace
+        self._run(
+            lambda: ws.predict_file(dataset_id, configuration_id, source, out_path),
+            f"Fitting {label or configuration_id} and predicting {Path(source).name}",
+            "Predictions written to {name}.",
+        )
+
+    def export_model(self, dataset_id: str, configuration_id: str, label: str = "") -> None:
+        out = self.ask_save_path(
+            "Export model", f"{_safe_stem(label or configuration_id)}.skops", MODEL_FILTER
+        )
+        if not out:
+            return
+        out_path = _with_suffix(out, (".skops",), ".skops")
+        ws = self.bridge.workspace
+        self._run(
+            lambda: ws.export_model(dataset_id, configuration_id, out_path),
+            f"Fitting {label or configuration_id} on the whole dataset",
+            "Model saved to {name}. Load it with skops.io.load after checking its types.",
+        )
+
+    def export_report(self, dataset_id: str, name: str = "", metric: str | None = None) -> None:
+        out = self.ask_save_path(
+            "Export report", f"{_safe_stem(name or 'metadesk')} report.html", REPORT_FILTER
+        )
+        if not out:
+            return
+        out_path = _with_suffix(out, (".html", ".htm"), ".html")
+        ws = self.bridge.workspace
+        self._run(
+            lambda: ws.export_report(dataset_id, out_path, metric=metric),
+            "Writing the report",
+            "Report written to {name}.",
+        )
+
+    def _run(self, fn: Any, description: str, message: str) -> None:
+        self.started.emit(description + "…")
+
+        def finished(path: Any) -> None:
+            path = Path(path)
+            self.last_dir = str(path.parent)
+            self.done.emit(message.format(name=path.name), str(path))
+
+        def failed(exc: BaseException) -> None:
+            self.failed.emit(f"{description} failed.")
+            self.bridge.report_error(exc, description)
+
+        self.bridge.call(fn, finished, failed, description=description)
+
+
+def _with_suffix(path: str, allowed: tuple[str, ...], default: str) -> str:
+    p = Path(path)
+    return str(p if p.suffix.lower() in allowed else p.with_name(p.name + default))
+
+
+def reveal(path: str) -> None:
+    """Open the folder holding `path` in the system file manager."""
+    QDesktopServices.openUrl(QUrl.fromLocalFile(str(Path(path).parent)))

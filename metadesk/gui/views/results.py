@@ -1,0 +1,447 @@
+"""The Results view: the leaderboard of finished experiments, three plots, and using a result.
+
+Data comes through the bridge after every finished experiment; the plots are the same figures as
+in the HTML report, drawn in the palette's colours.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+from typing import Any
+
+import pandas as pd
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+    QTimer,
+    Signal,
+)
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QMenu,
+    QPushButton,
+    QSplitter,
+    QTableView,
+    QTabWidget,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from metadesk.experiments.spec import LOWER_IS_BETTER, METRIC_LABELS, default_metric, metrics_for
+from metadesk.gui.dialogs.use_result import UseResultActions
+from metadesk.gui.plots import PlotCanvas
+from metadesk.gui.views.metric_picker import MetricPicker
+from metadesk.workspace import report_plots
+from metadesk.workspace.insights import finished_scores
+
+log = logging.getLogger(__name__)
+
+_Index = QModelIndex | QPersistentModelIndex
+_RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+_REFRESH_ON = {"finished", "knowledge_changed"}
+
+
+def _fmt(value: Any, digits: int = 3) -> str:
+    try:
+        v = float(value)
+    except (TypeError, ValueError):
+        return ""
+    return f"{v:.{digits}f}" if math.isfinite(v) else ""
+
+
+def _seconds(value: Any) -> str:
+    try:
+        v = float(value)
+    except (TypeError, ValueError):
+        return ""
+    if not math.isfinite(v):
+        return ""
+    return f"{v * 1000:.0f} ms" if v < 1 else (f"{v:.1f} s" if v < 120 else f"{v / 60:.1f} min")
+
+
+class LeaderboardModel(QAbstractTableModel):
+    """One row per configuration, best first: rank, label, the metric as mean ± std, the other
+    metrics, fit time, and where the score comes from (own run or prior knowledge)."""
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self.frame = pd.DataFrame()
+        self.metric = "accuracy"
+        self.others: list[str] = []
+
+    @property
+    def columns(self) -> list[str]:
+        return ["#", "Configuration", self.metric, *self.others, "fit_seconds", "provenance"]
+
+    def set_frame(self, frame: pd.DataFrame, metric: str, task_type: str) -> None:
+        self.beginResetModel()
+        self.frame = frame.reset_index(drop=True)
+        self.metric = metric
+        self.others = [m for m in metrics_for(task_type) if m != metric]
+        self.endResetModel()
+
+    def other_column(self, metric: str) -> int:
+        return 3 + self.others.index(metric)
+
+    def row(self, row: int) -> dict[str, Any]:
+        return self.frame.iloc[row].to_dict()
+
+    def rowCount(self, parent: _Index = QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self.frame)
+
+    def columnCount(self, parent: _Index = QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self.columns)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = 0) -> Any:
+        if orientation != Qt.Orientation.Horizontal:
+            return None
+        name = self.columns[section]
+        if role == Qt.ItemDataRole.DisplayRole:
+            if name == self.metric:
+                return f"{METRIC_LABELS.get(name, name)} (mean ± std)"
+            return {"fit_seconds": "Fit time", "provenance": "Source"}.get(
+                name, METRIC_LABELS.get(name, name)
+            )
+        if role == Qt.ItemDataRole.TextAlignmentRole and name not in (
+            "Configuration",
+            "provenance",
+        ):
+            return _RIGHT
+        return None
+
+    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        r = self.frame.iloc[index.row()]
+        name = self.columns[index.column()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            if name == "#":
+                return str(index.row() + 1)
+            if name == "Configuration":
+                return str(r.get("label") or r.get("configuration_id"))
+            if name == self.metric:
+                folds = int(r.get("folds") or 0) if pd.notna(r.get("folds")) else 0
+                text = f"{_fmt(r.get(name))} ± {_fmt(r.get(f'{name}_std'))}"
+                return text + (f" ({folds}-fold)" if folds else "")
+            if name == "fit_seconds":
+                return _seconds(r.get(name))
+            if name == "provenance":
+                return "own run" if r.get(name) == "own" else str(r.get(name))
+            return _fmt(r.get(name))
+        if role == Qt.ItemDataRole.TextAlignmentRole and name not in (
+            "Configuration",
+            "provenance",
+        ):
+            return _RIGHT
+        if role == Qt.ItemDataRole.ToolTipRole and name == "Configuration":
+            return str(r.get("configuration_id"))
+        if role == Qt.ItemDataRole.UserRole:
+            return str(r.get("configuration_id"))
+        return None
+
+
+class ResultsView(QWidget):
+    """`set_dataset(id)`: that dataset's leaderboard and plots, refreshed as experiments finish."""
+
+    results_changed = Signal()  # after each refresh reached the screen
+
+    def __init__(self, bridge: Any, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.bridge = bridge
+        self.dataset_id: str | None = None
+        self.info: Any = None
+        self.experiments: list[Any] = []
+        self.held_out: dict[str, tuple[float, float, float]] = {}
+        self._held_out_key: tuple[str, str] | None = None
+        self._refresh_timer = QTimer(self, singleShot=True, interval=300)
+        self._refresh_timer.timeout.connect(self.refresh)
+        self.actions = UseResultActions(bridge, self)
+        self.actions.started.connect(self._set_feedback)
+        self.actions.done.connect(lambda message, _path: self._set_feedback(message))
+        self.actions.failed.connect(self._set_feedback)
+
+        self.title = QLabel("Results")
+        self.title.setStyleSheet("font-size: 15px; font-weight: 600;")
+        self.metric_picker = MetricPicker(self, accessible_name="Metric shown")
+        self.metric_picker.metric_changed.connect(lambda _m: self.refresh())
+        self.columns_button = QToolButton(self)
+        self.columns_button.setText("Columns")
+        self.columns_button.setAccessibleName("Show other metrics")
+        self.columns_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        self.columns_menu = QMenu(self.columns_button)
+        self.columns_button.setMenu(self.columns_menu)
+        self._shown_metrics: set[str] = set()
+        top = QHBoxLayout()
+        top.addWidget(self.title)
+        top.addStretch(1)
+        top.addWidget(QLabel("Metric:"))
+        top.addWidget(self.metric_picker)
+        top.addWidget(self.columns_button)
+
+        self.model = LeaderboardModel(self)
+        self.table = QTableView(self)
+        self.table.setModel(self.model)
+        self.table.setAccessibleName("Leaderboard")
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setAlternatingRowColors(True)
+        self.table.verticalHeader().hide()
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.selectionModel().selectionChanged.connect(self._update_buttons)
+
+        self.score_plot = PlotCanvas(self, accessible_name="Score by configuration")
+        self.predicted_plot = PlotCanvas(self, accessible_name="Predicted against measured")
+        self.progress_plot = PlotCanvas(self, accessible_name="Best so far")
+        self.plots = QTabWidget(self)
+        self.plots.addTab(self.score_plot, "Score by configuration")
+        self.plots.addTab(self.predicted_plot, "Predicted vs measured")
+        self.plots.addTab(self.progress_plot, "Best so far")
+        splitter = QSplitter(Qt.Orientation.Vertical, self)
+        splitter.addWidget(self.table)
+        splitter.addWidget(self.plots)
+        splitter.setStretchFactor(0, 2)
+        splitter.setStretchFactor(1, 3)
+
+        self.predict_button = QPushButton("&Predict on a new file…")
+        self.predict_button.clicked.connect(self.predict_on_new_file)
+        self.export_model_button = QPushButton("Export &model…")
+        self.export_model_button.clicked.connect(self.export_model)
+        self.export_report_button = QPushButton("Export &report…")
+        self.export_report_button.clicked.connect(self.export_report)
+        self.feedback = QLabel("")
+        self.feedback.setAccessibleName("Last action")
+        self.feedback.setWordWrap(True)
+        actions = QHBoxLayout()
+        actions.addWidget(self.predict_button)
+        actions.addWidget(self.export_model_button)
+        actions.addWidget(self.export_report_button)
+        actions.addWidget(self.feedback, 1)
+        self.menu_actions = [
+            QAction("Predict on a new file…", self, triggered=self.predict_on_new_file),
+            QAction("Export model…", self, triggered=self.export_model),
+            QAction("Export report…", self, triggered=self.export_report),
+        ]
+
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(splitter, 1)
+        layout.addLayout(actions)
+        bridge.event.connect(self._on_event)
+        self._update_buttons()
+        self._show_nothing("Open or select a dataset to see its results.")
+
+    # --- data -----------------------------------------------------------------------------------
+    @property
+    def metric(self) -> str | None:
+        return self.metric_picker.metric
+
+    def set_dataset(self, dataset_id: str | None) -> None:
+        if dataset_id != self.dataset_id:
+            self.info = None
+            self.held_out = {}
+            self._held_out_key = None
+            self.model.set_frame(pd.DataFrame(), self.model.metric, "binary")
+            self.feedback.clear()
+        self.dataset_id = dataset_id
+        if dataset_id is None:
+            self._show_nothing("Open or select a dataset to see its results.")
+            self._update_buttons()
+            return
+        self.refresh()
+
+    def _on_event(self, event: Any) -> None:
+        if self.dataset_id is None or event.kind not in _REFRESH_ON:
+            return
+        if event.kind == "knowledge_changed":
+            self._held_out_key = None  # other datasets' knowledge changed the held-out model
+        elif event.dataset_id not in (None, self.dataset_id):
+            return
+        self._refresh_timer.start()
+
+    def refresh(self) -> None:
+        if self.dataset_id is None or self.bridge.workspace is None:
+            return
+        ws, dataset_id, metric = self.bridge.workspace, self.dataset_id, self.metric
+
+        def fetch() -> tuple[Any, str, pd.DataFrame, list[Any]]:
+            info = ws.dataset(dataset_id)
+            chosen = metric or default_metric(info.task_type)
+            return info, chosen, ws.leaderboard(dataset_id, chosen), ws.experiments(dataset_id)
+
+        self.bridge.call(
+            fetch,
+            lambda result, ds=dataset_id: self._show(ds, *result),
+            lambda exc: self.bridge.report_error(exc, "Loading results"),
+            key=f"results:{id(self)}",
+            description="Loading results",
+        )
+
+    def _show(
+        self, dataset_id: str, info: Any, metric: str, board: pd.DataFrame, experiments: list
+    ) -> None:
+        if dataset_id != self.dataset_id:
+            return
+        self.info = info
+        self.experiments = experiments
+        self.metric_picker.set_task_type(info.task_type, metric)
+        selected = self.selected_configuration()
+        self.model.set_frame(board, metric, info.task_type)
+        self._rebuild_columns_menu()
+        own = int((board["provenance"] == "own").sum()) if len(board) else 0
+        running = sum(e.status in ("queued", "running") for e in experiments)
+        self.title.setText(
+            f"Results for {info.name}: {own} run{'s' if own != 1 else ''}"
+            + (f", {running} waiting or running" if running else "")
+        )
+        self._reselect(selected[0] if selected else None)
+        self._draw_plots()
+        self._update_buttons()
+        key = (dataset_id, metric)
+        if own and self._held_out_key != key:
+            self._fetch_held_out(key)
+        self.results_changed.emit()
+
+    def _fetch_held_out(self, key: tuple[str, str]) -> None:
+        ws = self.bridge.workspace
+        self._held_out_key = key
+
+        def compute() -> dict[str, tuple[float, float, float]]:
+            from metadesk.workspace.report import held_out_predictions
+
+            return held_out_predictions(ws, key[0], key[1])
+
+        def done(predictions: dict[str, tuple[float, float, float]]) -> None:
+            if (self.dataset_id, self.metric) == key:
+                self.held_out = predictions
+                self._draw_plots()
+
+        def failed(exc: BaseException) -> None:
+            log.warning("held-out predictions failed: %s", exc, exc_info=exc)
+            if (self.dataset_id, self.metric) == key:
+                self.predicted_plot.show_message("No held-out predictions available.")
+
+        self.bridge.call(
+            compute, done, failed, key=f"held-out:{id(self)}", description="Checking predictions"
+        )
+
+    def _rebuild_columns_menu(self) -> None:
+        self.columns_menu.clear()
+        for m in self.model.others:
+            action = self.columns_menu.addAction(METRIC_LABELS.get(m, m))
+            action.setCheckable(True)
+            action.setChecked(m in self._shown_metrics)
+            action.toggled.connect(lambda on, m=m: self.show_metric_column(m, on))
+            self.table.setColumnHidden(self.model.other_column(m), m not in self._shown_metrics)
+
+    def show_metric_column(self, metric: str, shown: bool) -> None:
+        """Show or hide another metric's column (the column toggle)."""
+        if shown:
+            self._shown_metrics.add(metric)
+        else:
+            self._shown_metrics.discard(metric)
+        if metric in self.model.others:
+            self.table.setColumnHidden(self.model.other_column(metric), not shown)
+
+    def _draw_plots(self) -> None:
+        board, metric = self.model.frame, self.model.metric
+        label = METRIC_LABELS.get(metric, metric)
+        lower = metric in LOWER_IS_BETTER
+        if board.empty or metric not in board:
+            self._show_nothing("No finished experiments yet: run a suggestion to see results here.")
+            return
+        labels = list(board["label"].astype(str))
+        means, stds = list(board[metric]), list(board.get(f"{metric}_std", [math.nan] * len(board)))
+        prov = list(board["provenance"])
+        self.score_plot.plot(
+            lambda style: report_plots.score_by_configuration(
+                labels, means, stds, metric_label=label, provenance=prov,
+                lower_is_better=lower, style=style,
+            )
+        )  # fmt: skip
+        ordered = finished_scores(self.experiments, metric)
+        scores = [s for _, s in ordered]
+        self.progress_plot.plot(
+            lambda style: report_plots.best_so_far(
+                scores, metric_label=label, lower_is_better=lower, style=style
+            )
+        )
+        pairs = [
+            (str(r.label), self.held_out[str(r.configuration_id)], float(getattr(r, metric)))
+            for r in board[board["provenance"] == "own"].itertuples(index=False)
+            if str(r.configuration_id) in self.held_out and pd.notna(getattr(r, metric))
+        ]
+        if not pairs:
+            self.predicted_plot.show_message(
+                "Predictions appear here once runs finish and the meta-model has been asked "
+                "what it expected without them."
+            )
+            return
+        self.predicted_plot.plot(
+            lambda style: report_plots.predicted_vs_measured(
+                [p[0] for p in pairs], [p[1][0] for p in pairs], [p[1][1] for p in pairs],
+                [p[1][2] for p in pairs], [p[2] for p in pairs], metric_label=label, style=style,
+            )
+        )  # fmt: skip
+
+    def _show_nothing(self, message: str) -> None:
+        for plot in (self.score_plot, self.predicted_plot, self.progress_plot):
+            plot.show_message(message)
+
+    def _reselect(self, configuration_id: str | None) -> None:
+        if self.model.rowCount() == 0:
+            return
+        row = 0
+        if configuration_id is not None:
+            ids = list(self.model.frame["configuration_id"].astype(str))
+            row = ids.index(configuration_id) if configuration_id in ids else 0
+        self.table.selectRow(row)
+
+    # --- using a result -------------------------------------------------------------------------
+    def selected_configuration(self) -> tuple[str, str] | None:
+        """(configuration id, label) of the selected row, else the best one, else None."""
+        if self.model.rowCount() == 0:
+            return None
+        rows = self.table.selectionModel().selectedRows()
+        r = self.model.row(rows[0].row() if rows else 0)
+        return str(r["configuration_id"]), str(r.get("label") or r["configuration_id"])
+
+    def _update_buttons(self, *_: Any) -> None:
+        chosen = self.selected_configuration()
+        for button in (self.predict_button, self.export_model_button):
+            button.setEnabled(chosen is not None)
+        self.export_report_button.setEnabled(self.info is not None)
+        for action, enabled in zip(
+            self.menu_actions,
+            (chosen is not None, chosen is not None, self.info is not None),
+            strict=True,
+        ):
+            action.setEnabled(enabled)
+        if chosen:
+            self.predict_button.setToolTip(f"Fit {chosen[1]} on all rows and predict a new file")
+            self.export_model_button.setToolTip(f"Fit {chosen[1]} on all rows and save it")
+
+    def _set_feedback(self, message: str) -> None:
+        self.feedback.setText(message)
+
+    def predict_on_new_file(self) -> None:
+        chosen = self.selected_configuration()
+        if self.dataset_id and chosen:
+            self.actions.predict_on_new_file(self.dataset_id, *chosen)
+
+    def export_model(self) -> None:
+        chosen = self.selected_configuration()
+        if self.dataset_id and chosen:
+            self.actions.export_model(self.dataset_id, *chosen)
+
+    def export_report(self) -> None:
+        if self.dataset_id and self.info is not None:
+            self.actions.export_report(self.dataset_id, self.info.name, self.metric)

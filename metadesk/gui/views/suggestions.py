@@ -1,0 +1,420 @@
+"""The Suggestions view: the meta-model's ranked configurations, why each one, and the run actions.
+
+The ranking is re-asked through the bridge whenever a result arrives, so it sharpens while the
+analyst watches; the GUI thread only formats what came back.
+"""
+
+from __future__ import annotations
+
+import html
+import logging
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QItemSelectionModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+    QTimer,
+    Signal,
+)
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QFrame,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QSpinBox,
+    QSplitter,
+    QTableView,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
+
+from metadesk.experiments.spec import LOWER_IS_BETTER, METRIC_LABELS
+from metadesk.gui.views.metric_picker import MetricPicker, queue_protocol
+
+log = logging.getLogger(__name__)
+
+_Index = QModelIndex | QPersistentModelIndex
+_RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+# Events after which the ranking may have changed.
+_REFRESH_ON = {"finished", "suggestions_stale", "knowledge_changed", "meta_features"}
+
+
+def interval_text(predicted: float, low: float, high: float, digits: int = 3) -> str:
+    return f"{predicted:.{digits}f} ({low:.{digits}f}–{high:.{digits}f})"
+
+
+class SuggestionModel(QAbstractTableModel):
+    """Suggestions, best first: rank, configuration, predicted score with its 80% interval, why."""
+
+    HEADERS = ("#", "Configuration", "Predicted", "Why")
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self._rows: list[Any] = []
+        self.metric = "accuracy"
+
+    def set_suggestions(self, suggestions: list[Any], metric: str) -> None:
+        self.beginResetModel()
+        self._rows = list(suggestions)
+        self.metric = metric
+        self.endResetModel()
+
+    def suggestion(self, row: int) -> Any:
+        return self._rows[row]
+
+    def suggestions(self) -> list[Any]:
+        return list(self._rows)
+
+    def rowCount(self, parent: _Index = QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: _Index = QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self.HEADERS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = 0) -> Any:
+        if orientation != Qt.Orientation.Horizontal:
+            return None
+        if role == Qt.ItemDataRole.DisplayRole:
+            if section == 2:
+                return f"Predicted {METRIC_LABELS.get(self.metric, self.metric)} (80% interval)"
+            return self.HEADERS[section]
+        if role == Qt.ItemDataRole.TextAlignmentRole and section in (0, 2):
+            return _RIGHT
+        return None
+
+    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        s = self._rows[index.row()]
+        col = index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            if col == 0:
+                return str(s.rank)
+            if col == 1:
+                return s.configuration.label or s.configuration.id
+            if col == 2:
+                return interval_text(s.predicted, s.low, s.high)
+            return s.reason
+        if role == Qt.ItemDataRole.ToolTipRole:
+            if col == 1:
+                return s.configuration.id
+            if col == 3:
+                return s.reason
+        if role == Qt.ItemDataRole.TextAlignmentRole and col in (0, 2):
+            return _RIGHT
+        if role == Qt.ItemDataRole.UserRole:
+            return s.configuration.id
+        return None
+
+
+def suggestion_html(s: Any) -> str:
+    """The detail pane: what the configuration is, what is expected, and the evidence."""
+    e = html.escape
+    label = METRIC_LABELS.get(s.metric, s.metric)
+    params = "".join(
+        f"<tr><td>{e(str(k))}</td><td>{e(str(v))}</td></tr>"
+        for k, v in sorted(s.configuration.params.items())
+    )
+    better = "lower" if s.metric in LOWER_IS_BETTER else "higher"
+    parts = [
+        f"<h3>{e(s.configuration.label or s.configuration.id)}</h3>",
+        f"<p><b>Predicted {e(label)}:</b> {s.predicted:.3f}<br>"
+        f"<span>80% interval {s.low:.3f} to {s.high:.3f} ({better} is better)</span></p>",
+    ]
+    if s.expected_improvement and not s.cold_start:
+        parts.append(
+            f"<p>Expected gain over the best result so far: {s.expected_improvement:.3f}</p>"
+        )
+    parts.append(f"<p><b>Why:</b> {e(s.reason)}</p>")
+    if s.evidence:
+        rows = "".join(
+            f"<tr><td>{e(ev.dataset_name)}</td><td align='right'>{ev.similarity:.2f}</td>"
+            f"<td align='right'>{ev.score:.3f}</td><td>{e(ev.provenance)}</td></tr>"
+            for ev in s.evidence
+        )
+        parts.append(
+            "<p><b>Similar past datasets</b></p><table cellspacing='0' cellpadding='3'>"
+            "<tr><th align='left'>Dataset</th><th>Similarity</th>"
+            f"<th>{e(label)} there</th><th align='left'>Source</th></tr>{rows}</table>"
+        )
+    if params:
+        parts.append(
+            f"<p><b>Settings</b> ({e(s.configuration.algorithm)})</p>"
+            f"<table cellspacing='0' cellpadding='2'>{params}</table>"
+        )
+    if s.recommender:
+        parts.append(f"<p style='color:gray'>Ranked by {e(s.recommender)}.</p>")
+    return "".join(parts)
+
+
+class SuggestionsView(QWidget):
+    """`set_dataset(id)` shows that dataset's suggestions; they refresh as results arrive."""
+
+    suggestions_changed = Signal(list)  # the new list of Suggestions, after each refresh
+    experiments_queued = Signal(list)  # experiment ids, after a run action
+
+    def __init__(self, bridge: Any, parent: QWidget | None = None, *, settings: Any = None) -> None:
+        super().__init__(parent)
+        self.bridge = bridge
+        self.settings = settings
+        self.dataset_id: str | None = None
+        self.info: Any = None
+        self.recommender: dict[str, Any] = {}
+        self._refresh_timer = QTimer(self, singleShot=True, interval=250)
+        self._refresh_timer.timeout.connect(self.refresh)
+
+        self.title = QLabel("Suggestions")
+        self.title.setStyleSheet("font-size: 15px; font-weight: 600;")
+        self.metric_picker = MetricPicker(self, accessible_name="Metric to optimise")
+        self.metric_picker.metric_changed.connect(lambda _m: self.refresh())
+        self.status = QLabel("")
+        self.status.setAccessibleName("Suggestions status")
+        top = QHBoxLayout()
+        top.addWidget(self.title)
+        top.addStretch(1)
+        top.addWidget(self.status)
+        top.addWidget(QLabel("Optimise:"))
+        top.addWidget(self.metric_picker)
+
+        self.banner = QLabel()
+        self.banner.setWordWrap(True)
+        self.banner.setAccessibleName("Default order notice")
+        self.banner.setFrameShape(QFrame.Shape.StyledPanel)
+        self.banner.setStyleSheet(
+            "QLabel { background: #fff4ce; color: #3b2f00; border: 1px solid #e8c65a;"
+            " border-radius: 4px; padding: 6px; }"
+        )
+        self.banner.hide()
+        self.sentence = QLabel()
+        self.sentence.setWordWrap(True)
+        self.sentence.setAccessibleName("How good the suggestions are")
+        self.sentence.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+
+        self.model = SuggestionModel(self)
+        self.table = QTableView(self)
+        self.table.setModel(self.model)
+        self.table.setAccessibleName("Suggested configurations")
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.table.setAlternatingRowColors(True)
+        self.table.setWordWrap(False)
+        self.table.verticalHeader().hide()
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Interactive)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
+        header.setStretchLastSection(True)
+        self.table.setColumnWidth(1, 260)
+        self.table.selectionModel().selectionChanged.connect(self._show_detail)
+        self.table.doubleClicked.connect(lambda _i: self.run_selected())
+
+        self.detail = QTextBrowser(self)
+        self.detail.setAccessibleName("Why this configuration")
+        self.detail.setOpenLinks(False)
+        self.detail.setPlaceholderText("Select a suggestion to see why it is suggested.")
+        splitter = QSplitter(Qt.Orientation.Horizontal, self)
+        splitter.addWidget(self.table)
+        splitter.addWidget(self.detail)
+        splitter.setStretchFactor(0, 3)
+        splitter.setStretchFactor(1, 2)
+
+        self.run_selected_button = QPushButton("&Run selected")
+        self.run_selected_button.setToolTip("Queue the selected configurations (Ctrl+Enter)")
+        self.run_selected_button.clicked.connect(self.run_selected)
+        self.top_n = QSpinBox()
+        self.top_n.setRange(1, 50)
+        self.top_n.setValue(3)
+        self.top_n.setAccessibleName("How many top suggestions to run")
+        self.top_n.valueChanged.connect(self._update_buttons)
+        self.run_top_button = QPushButton()
+        self.run_top_button.clicked.connect(lambda: self.run_top(self.top_n.value()))
+        self.run_all_button = QPushButton("Run the &whole portfolio")
+        self.run_all_button.setToolTip("Queue every configuration not run yet on this dataset")
+        self.run_all_button.clicked.connect(self.run_all)
+        self.feedback = QLabel("")
+        self.feedback.setAccessibleName("Last action")
+        actions = QHBoxLayout()
+        actions.addWidget(self.run_selected_button)
+        actions.addSpacing(12)
+        actions.addWidget(self.run_top_button)
+        actions.addWidget(self.top_n)
+        actions.addSpacing(12)
+        actions.addWidget(self.run_all_button)
+        actions.addStretch(1)
+        actions.addWidget(self.feedback)
+        QShortcut(QKeySequence("Ctrl+Return"), self.table, activated=self.run_selected)
+
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(self.banner)
+        layout.addWidget(self.sentence)
+        layout.addWidget(splitter, 1)
+        layout.addLayout(actions)
+        bridge.event.connect(self._on_event)
+        self._update_buttons()
+        self._show_empty("Open or select a dataset to see which models to try first.")
+
+    # --- data -----------------------------------------------------------------------------------
+    @property
+    def metric(self) -> str | None:
+        return self.metric_picker.metric
+
+    def set_dataset(self, dataset_id: str | None) -> None:
+        changed = dataset_id != self.dataset_id
+        self.dataset_id = dataset_id
+        if changed:
+            self.info = None
+            self.model.set_suggestions([], self.model.metric)
+            self.detail.clear()
+            self.feedback.clear()
+        if dataset_id is None:
+            self._show_empty("Open or select a dataset to see which models to try first.")
+            return
+        self.refresh()
+
+    def _on_event(self, event: Any) -> None:
+        if self.dataset_id is None or event.kind not in _REFRESH_ON:
+            return
+        if event.kind == "finished" and event.dataset_id not in (None, self.dataset_id):
+            return
+        self._refresh_timer.start()  # coalesce a burst of results into one re-ranking
+
+    def refresh(self) -> None:
+        if self.dataset_id is None or self.bridge.workspace is None:
+            return
+        ws, dataset_id, metric = self.bridge.workspace, self.dataset_id, self.metric
+
+        def fetch() -> tuple[Any, str, list[Any], dict[str, Any]]:
+            from metadesk.experiments.spec import default_metric
+
+            info = ws.dataset(dataset_id)
+            chosen = metric or default_metric(info.task_type)
+            suggestions = ws.suggest(dataset_id, metric=chosen)
+            try:
+                about = ws.recommender_info(info.task_type, chosen)
+            except Exception:  # the sentence is a nicety; suggestions still show without it
+                log.exception("recommender_info failed")
+                about = {}
+            return info, chosen, suggestions, about
+
+        self.status.setText("Updating…")
+        self.bridge.call(
+            fetch,
+            lambda result, ds=dataset_id: self._show(ds, *result),
+            self._failed,
+            key=f"suggest:{id(self)}",
+            description="Ranking configurations",
+        )
+
+    def _failed(self, exc: BaseException) -> None:
+        self.status.setText("")
+        self.bridge.report_error(exc, "Suggesting configurations")
+
+    def _show(
+        self, dataset_id: str, info: Any, metric: str, suggestions: list[Any], about: dict
+    ) -> None:
+        if dataset_id != self.dataset_id:
+            return
+        self.info = info
+        self.recommender = about
+        self.metric_picker.set_task_type(info.task_type, metric)
+        self.title.setText(f"Suggestions for {info.name}")
+        selected = {s.configuration.id for s in self.selected_suggestions()}
+        self.model.set_suggestions(suggestions, metric)
+        self._reselect(selected)
+        cold = bool(about.get("cold_start")) or any(s.cold_start for s in suggestions[:1])
+        if cold:
+            self.banner.setText(
+                "<b>Default order.</b> There is no knowledge about similar datasets yet, so these "
+                "are strong general-purpose models in a fixed order. Every result you run "
+                "teaches the meta-model."
+            )
+        self.banner.setVisible(cold)
+        self.sentence.setText(about.get("sentence", ""))
+        self.sentence.setVisible(bool(about.get("sentence")))
+        self.status.setText(f"{len(suggestions)} to try" if suggestions else "")
+        if not suggestions:
+            self.detail.setHtml(
+                "<p>Every configuration of the portfolio has been run on this dataset. "
+                "See <b>Results</b> for the leaderboard.</p>"
+            )
+        elif not self.table.selectionModel().hasSelection():
+            self.table.selectRow(0)
+        self._update_buttons()
+        self.suggestions_changed.emit(suggestions)
+
+    def _reselect(self, configuration_ids: set[str]) -> None:
+        if not configuration_ids:
+            return
+        selection = self.table.selectionModel()
+        flags = QItemSelectionModel.SelectionFlag.Select | QItemSelectionModel.SelectionFlag.Rows
+        for row, s in enumerate(self.model.suggestions()):
+            if s.configuration.id in configuration_ids:
+                selection.select(self.model.index(row, 0), flags)
+
+    def _show_empty(self, message: str) -> None:
+        self.title.setText("Suggestions")
+        self.banner.hide()
+        self.sentence.setText(message)
+        self.sentence.show()
+        self.status.clear()
+        self._update_buttons()
+
+    def _show_detail(self, *_: Any) -> None:
+        chosen = self.selected_suggestions()
+        self.detail.setHtml(suggestion_html(chosen[0]) if chosen else "")
+        self._update_buttons()
+
+    def selected_suggestions(self) -> list[Any]:
+        rows = sorted({i.row() for i in self.table.selectionModel().selectedRows()})
+        return [self.model.suggestion(r) for r in rows if r < self.model.rowCount()]
+
+    def _update_buttons(self) -> None:
+        has = self.model.rowCount() > 0
+        n = min(self.top_n.value(), self.model.rowCount()) if has else self.top_n.value()
+        self.run_top_button.setText(f"Run &top {n}" if has else "Run top")
+        self.run_top_button.setEnabled(has)
+        self.run_selected_button.setEnabled(bool(self.selected_suggestions()))
+        self.run_all_button.setEnabled(self.dataset_id is not None and self.info is not None)
+
+    # --- actions --------------------------------------------------------------------------------
+    def run_selected(self) -> None:
+        self._queue([s.configuration.id for s in self.selected_suggestions()])
+
+    def run_top(self, n: int) -> None:
+        self._queue([s.configuration.id for s in self.model.suggestions()[:n]])
+
+    def run_all(self) -> None:
+        self._queue("all")
+
+    def _queue(self, configuration_ids: list[str] | str) -> None:
+        if self.dataset_id is None or not configuration_ids or self.bridge.workspace is None:
+            return
+        ws, dataset_id = self.bridge.workspace, self.dataset_id
+        protocol = queue_protocol(self.settings)
+
+        def queue() -> list[int]:
+            return ws.queue(dataset_id, configuration_ids, protocol=protocol)
+
+        self.feedback.setText("Queueing…")
+        self.bridge.call(
+            queue, self._queued, self._queue_failed, description="Queueing experiments"
+        )
+
+    def _queued(self, experiment_ids: list[int]) -> None:
+        n = len(experiment_ids)
+        self.feedback.setText(
+            f"Queued {n} experiment{'s' if n != 1 else ''}; they run in the background."
+        )
+        self.experiments_queued.emit(list(experiment_ids))
+
+    def _queue_failed(self, exc: BaseException) -> None:
+        self.feedback.setText("")
+        self.bridge.report_error(exc, "Queueing experiments")

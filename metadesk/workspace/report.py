@@ -1,0 +1,250 @@
+"""The HTML report of one dataset: summary, leaderboard, plots and suggestions with their reasons.
+
+One self-contained file (inline CSS, PNG plots as base64 data URIs), every name HTML-escaped, so it
+can be mailed or archived and opened anywhere without metadesk.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import logging
+import math
+from datetime import datetime, timezone
+from typing import Any
+
+import pandas as pd
+
+from metadesk import __version__
+from metadesk.experiments.spec import LOWER_IS_BETTER, METRIC_LABELS, default_metric, metrics_for
+from metadesk.workspace import report_plots
+from metadesk.workspace.insights import finished_scores
+
+log = logging.getLogger(__name__)
+
+_CSS = """
+body { font-family: system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; margin: 2em auto;
+       max-width: 980px; color: #202124; line-height: 1.45; padding: 0 1em; }
+h1 { font-size: 1.6em; margin-bottom: 0.1em; } h2 { font-size: 1.25em; margin-top: 1.8em;
+     border-bottom: 1px solid #ddd; padding-bottom: 0.2em; }
+.muted { color: #5f6368; } .note { background: #f1f3f4; padding: 0.6em 0.9em; border-radius: 6px; }
+table { border-collapse: collapse; width: 100%; font-size: 0.92em; margin: 0.6em 0; }
+th, td { text-align: left; padding: 0.35em 0.6em; border-bottom: 1px solid #e6e6e6; vertical-align: top; }
+th { background: #f8f9fa; } td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
+dl { display: grid; grid-template-columns: max-content auto; gap: 0.2em 1.2em; }
+dt { color: #5f6368; } dd { margin: 0; }
+figure { margin: 1em 0; } figure img { max-width: 100%; height: auto; }
+figcaption { color: #5f6368; font-size: 0.9em; }
+.tag { font-size: 0.8em; padding: 0.05em 0.45em; border-radius: 4px; background: #e8f0fe; }
+.tag.prior { background: #f1f3f4; }
+"""
+
+
+def _e(value: Any) -> str:
+    return html.escape(str(value), quote=True)
+
+
+def _num(value: Any, digits: int = 3) -> str:
+    try:
+        v = float(value)
+    except (TypeError, ValueError):
+        return "–"
+    return f"{v:.{digits}f}" if math.isfinite(v) else "–"
+
+
+def _img(fig: Any, alt: str, caption: str) -> str:
+    data = base64.b64encode(report_plots.figure_png(fig, dpi=110)).decode("ascii")
+    return (
+        f'<figure><img src="data:image/png;base64,{data}" alt="{_e(alt)}">'
+        f"<figcaption>{_e(caption)}</figcaption></figure>"
+    )
+
+
+def _leaderboard_table(board: pd.DataFrame, metric: str, metrics: tuple[str, ...]) -> str:
+    if board.empty:
+        return '<p class="muted">No finished experiments on this dataset yet.</p>'
+    others = [m for m in metrics if m != metric and m in board and board[m].notna().any()]
+    head = (
+        "<tr><th class='num'>#</th><th>Configuration</th>"
+        f"<th class='num'>{_e(METRIC_LABELS.get(metric, metric))}</th>"
+        + "".join(f"<th class='num'>{_e(METRIC_LABELS.get(m, m))}</th>" for m in others)
+        + "<th class='num'>Fit time</th><th>Source</th></tr>"
+    )
+    rows = []
+    for i, row in enumerate(board.itertuples(index=False), start=1):
+        r = row._asdict()
+        prov = str(r.get("provenance", "own"))
+        cells = [
+            f"<td class='num'>{i}</td>",
+            f"<td>{_e(r.get('label') or r.get('configuration_id'))}</td>",
+            f"<td class='num'>{_num(r.get(metric))} ± {_num(r.get(f'{metric}_std'))}</td>",
+        ]
+        cells += [f"<td class='num'>{_num(r.get(m))}</td>" for m in others]
+        cells.append(f"<td class='num'>{_num(r.get('fit_seconds'), 2)} s</td>")
+        cells.append(f"<td><span class='tag {_e(prov)}'>{_e(prov)}</span></td>")
+        rows.append("<tr>" + "".join(cells) + "</tr>")
+    return f"<table>{head}{''.join(rows)}</table>"
+
+
+def _suggestions_table(suggestions: list[Any], metric_label: str) -> str:
+    if not suggestions:
+        return '<p class="muted">Every configuration of the portfolio has been run.</p>'
+    head = (
+        "<tr><th class='num'>#</th><th>Configuration</th>"
+        f"<th class='num'>Predicted {_e(metric_label)} (80% interval)</th><th>Why</th></tr>"
+    )
+    rows = []
+    for s in suggestions:
+        evidence = "".join(
+            f"<li>{_e(e.dataset_name)}: similarity {_num(e.similarity, 2)}, "
+            f"scored {_num(e.score)} <span class='tag {_e(e.provenance)}'>{_e(e.provenance)}</span></li>"
+            for e in s.evidence[:5]
+        )
+        why = _e(s.reason) + (f"<ul>{evidence}</ul>" if evidence else "")
+        rows.append(
+            f"<tr><td class='num'>{s.rank}</td><td>{_e(s.configuration.label or s.configuration.id)}"
+            f"</td><td class='num'>{_num(s.predicted)} ({_num(s.low)}–{_num(s.high)})</td>"
+            f"<td>{why}</td></tr>"
+        )
+    return f"<table>{head}{''.join(rows)}</table>"
+
+
+def _safely(what: str, fn: Any, default: Any) -> Any:
+    """A report with one section missing beats no report; the reason is logged."""
+    try:
+        return fn()
+    except Exception:
+        log.exception("report: %s failed", what)
+        return default
+
+
+def build_report_html(workspace: Any, dataset_id: str, *, metric: str | None = None) -> str:
+    """The whole report as one HTML string."""
+    info = workspace.dataset(dataset_id)
+    metric = metric or default_metric(info.task_type)
+    label = METRIC_LABELS.get(metric, metric)
+    lower = metric in LOWER_IS_BETTER
+    metrics = metrics_for(info.task_type)
+    board = workspace.leaderboard(dataset_id, metric)
+    experiments = workspace.experiments(dataset_id)
+    suggestions = _safely(
+        "suggestions", lambda: workspace.suggest(dataset_id, metric=metric, top=10), []
+    )
+    recommender = _safely(
+        "recommender", lambda: workspace.recommender_info(info.task_type, metric), {}
+    )
+    failed = [e for e in experiments if e.status in ("failed", "timeout")]
+    parts = [
+        "<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>",
+        "<meta name='viewport' content='width=device-width, initial-scale=1'>",
+        f"<title>metadesk report: {_e(info.name)}</title><style>{_CSS}</style></head><body>",
+        f"<h1>{_e(info.name)}</h1>",
+        f"<p class='muted'>metadesk {_e(__version__)} report, "
+        f"{datetime.now(timezone.utc).strftime('%Y-%m-%d %H:%M UTC')}</p>",
+        "<h2>The data</h2><dl>",
+        f"<dt>Source file</dt><dd>{_e(info.source_path or '–')}</dd>",
+        f"<dt>Rows</dt><dd>{info.n_rows:,}</dd><dt>Features</dt><dd>{info.n_features:,}</dd>",
+        f"<dt>Target</dt><dd>{_e(info.target)}</dd>",
+        f"<dt>Task</dt><dd>{_e(info.task_type)}</dd>",
+        f"<dt>Metric</dt><dd>{_e(label)} ({'lower' if lower else 'higher'} is better)</dd></dl>",
+        "<h2>Leaderboard</h2>",
+        f"<p class='muted'>Mean ± standard deviation over cross-validation folds; "
+        f"{len(board)} configuration(s), best first.</p>",
+        _leaderboard_table(board, metric, metrics),
+    ]
+    if failed:
+        parts.append(
+            f"<p class='note'>{len(failed)} experiment(s) did not finish: "
+            + "; ".join(_e(f"{e.configuration_label}: {e.error or e.status}") for e in failed[:5])
+            + "</p>"
+        )
+    parts.append("<h2>Plots</h2>")
+    if not board.empty and metric in board:
+        parts.append(
+            _img(
+                report_plots.score_by_configuration(
+                    list(board["label"].astype(str)),
+                    list(board[metric]),
+                    list(board.get(f"{metric}_std", pd.Series([math.nan] * len(board)))),
+                    metric_label=label,
+                    provenance=list(board["provenance"]),
+                    lower_is_better=lower,
+                ),
+                f"{label} by configuration",
+                f"{label} by configuration, with ±1 standard deviation over folds.",
+            )
+        )
+    ordered = finished_scores(experiments, metric)
+    if ordered:
+        parts.append(
+            _img(
+                report_plots.best_so_far(
+                    [s for _, s in ordered], metric_label=label, lower_is_better=lower
+                ),
+                "best so far",
+                "Each experiment's score in the order it finished, and the best found so far.",
+            )
+        )
+    held_out = _safely(
+        "held-out predictions", lambda: held_out_predictions(workspace, dataset_id, metric), {}
+    )
+    pairs = [
+        (lbl, held_out[cid], score)
+        for cid, lbl, score in _own_scores(board, metric)
+        if cid in held_out
+    ]
+    if pairs:
+        parts.append(
+            _img(
+                report_plots.predicted_vs_measured(
+                    [p[0] for p in pairs],
+                    [p[1][0] for p in pairs],
+                    [p[1][1] for p in pairs],
+                    [p[1][2] for p in pairs],
+                    [p[2] for p in pairs],
+                    metric_label=label,
+                ),
+                "predicted against measured",
+                "What the meta-model predicted without this dataset's results, against what was "
+                "measured. Points on the dashed line were predicted exactly.",
+            )
+        )
+    if len(parts) and parts[-1] == "<h2>Plots</h2>":
+        parts.append('<p class="muted">No finished experiments to plot yet.</p>')
+    parts.append("<h2>What to try next</h2>")
+    if recommender.get("sentence"):
+        parts.append(f"<p class='note'>{_e(recommender['sentence'])}</p>")
+    parts.append(_suggestions_table(suggestions, label))
+    parts.append("</body></html>")
+    return "\n".join(parts)
+
+
+def _own_scores(board: pd.DataFrame, metric: str) -> list[tuple[str, str, float]]:
+    if board.empty or metric not in board:
+        return []
+    own = board[board["provenance"] == "own"]
+    return [
+        (str(r.configuration_id), str(r.label), float(getattr(r, metric)))
+        for r in own.itertuples(index=False)
+        if pd.notna(getattr(r, metric))
+    ]
+
+
+def held_out_predictions(
+    workspace: Any, dataset_id: str, metric: str
+) -> dict[str, tuple[float, float, float]]:
+    """configuration id -> (predicted, low, high) from a meta-model that never saw this dataset's
+    results: the honest comparison with what was then measured."""
+    from metadesk.metamodel import MetaModel
+    from metadesk.metamodel.values import MetaDataset
+
+    info = workspace.dataset(dataset_id)
+    md = workspace.meta_dataset()
+    runs = md.runs[md.runs["dataset_id"] != dataset_id] if len(md.runs) else md.runs
+    datasets = md.datasets.drop(index=dataset_id, errors="ignore")
+    model = MetaModel(info.task_type, metric).fit(
+        MetaDataset(datasets=datasets, runs=runs, configurations=md.configurations)
+    )
+    features = workspace.meta_features(dataset_id)
+    ranked = model.rank(features.as_floats() if hasattr(features, "as_floats") else features)
+    return {s.configuration.id: (s.predicted, s.low, s.high) for s in ranked}

@@ -1,0 +1,227 @@
+"""Using a result: predict a new file, export a fitted model (skops), export an HTML report.
+
+`Workspace.predict_file/export_model/export_report` delegate here with the workspace as first
+argument. No Qt; every function does I/O or fitting, so the GUI calls them through the bridge.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+
+from metadesk.errors import FileProblem, TaskProblem, UnsupportedFormat, UserError
+from metadesk.experiments.spec import ExperimentSpec, Protocol
+
+if TYPE_CHECKING:
+    from metadesk.data.task import Task
+    from metadesk.portfolio.configuration import Configuration
+
+log = logging.getLogger(__name__)
+
+WRITABLE_TABLES = (".csv", ".xlsx")
+MODEL_SUFFIX = ".skops"
+# A cell starting with one of these is read as a formula by Excel, LibreOffice and Sheets (OWASP).
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
+
+
+# --- formula-safe cells ---------------------------------------------------------------------------
+def formula_safe(value: Any) -> Any:
+    """A string a spreadsheet would run as a formula gets a leading `'`; numbers stay numbers."""
+    if isinstance(value, str) and value.startswith(_FORMULA_START) and not _NUMBER.match(value):
+        return "'" + value
+    return value
+
+
+def formula_safe_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    """A copy with every text cell and every column name made formula-safe."""
+    out = frame.copy()
+    for col in out.columns:
+        if out[col].dtype == object or isinstance(out[col].dtype, pd.StringDtype):
+            out[col] = out[col].map(formula_safe)
+        elif isinstance(out[col].dtype, pd.CategoricalDtype):
+            out[col] = out[col].astype(object).map(formula_safe)
+    out.columns = [formula_safe(str(c)) for c in out.columns]
+    return out
+
+
+def write_table(frame: pd.DataFrame, out_path: Path | str) -> Path:
+    """Write CSV or Excel by extension, formula-safe, atomically (temp file, then rename)."""
+    path = Path(out_path)
+    suffix = path.suffix.lower()
+    if suffix not in WRITABLE_TABLES:
+        raise UnsupportedFormat(
+            f"Cannot write '{path.name}': metadesk writes predictions as CSV or Excel (.xlsx).",
+            "Choose a file name ending in .csv or .xlsx.",
+        )
+    safe = formula_safe_frame(frame)
+    tmp = path.with_name(f".{path.name}.part")
+    try:
+        if suffix == ".csv":
+            safe.to_csv(tmp, index=False, encoding="utf-8")
+        else:
+            safe.to_excel(tmp, index=False, engine="openpyxl")
+        tmp.replace(path)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise FileProblem(
+            f"Cannot write '{path}': {exc.strerror or exc}.",
+            "Choose another folder, or close the file if another program has it open.",
+            details=repr(exc),
+        ) from exc
+    return path
+
+
+# --- fitting on the whole dataset -----------------------------------------------------------------
+def _configuration(workspace: Any, dataset_id: str, configuration_id: str) -> Configuration:
+    from metadesk.portfolio import get_configuration
+
+    try:
+        configuration = get_configuration(configuration_id)
+    except (KeyError, LookupError):
+        configuration = None
+    if configuration is None:
+        known = getattr(workspace.meta_dataset(), "configurations", {}) or {}
+        configuration = known.get(configuration_id)
+    if configuration is None or not getattr(configuration, "runnable", True):
+        raise UserError(
+            f"The configuration '{configuration_id}' cannot be fitted here.",
+            "It is known only from imported knowledge; pick a configuration from the portfolio.",
+        )
+    return configuration
+
+
+def fit_on_whole_dataset(
+    workspace: Any, dataset_id: str, configuration_id: str
+) -> tuple[Any, Task]:
+    """The configuration fitted on every row of the dataset's snapshot, and the task it learnt."""
+    from metadesk.experiments import fit_final
+
+    info = workspace.dataset(dataset_id)
+    task = workspace.load_task(dataset_id)
+    spec = ExperimentSpec(
+        dataset_id=dataset_id,
+        snapshot_path=info.snapshot_path,
+        target=task.target,
+        task_type=task.task_type,
+        roles=task.feature_roles(),
+        configuration=_configuration(workspace, dataset_id, configuration_id),
+        protocol=Protocol(),
+    )
+    return fit_final(spec, data=task.frame), task
+
+
+def _aligned_features(task: Task, frame: pd.DataFrame, source: str) -> pd.DataFrame:
+    """The task's feature columns from a new table, typed like the training data."""
+    needed = task.feature_columns
+    missing = [c for c in needed if c not in frame.columns]
+    if missing:
+        shown = ", ".join(f"'{c}'" for c in missing[:8]) + (" ..." if len(missing) > 8 else "")
+        raise TaskProblem(
+            f"'{source}' lacks {len(missing)} column(s) the model needs: {shown}.",
+            "Use a file with the same columns as the data the model learnt from "
+            "(the target column may be left out).",
+            details="needed: " + ", ".join(map(str, needed)),
+        )
+    X = frame[needed].copy()
+    for col in needed:
+        trained = task.frame[col].dtype
+        if pd.api.types.is_numeric_dtype(trained) and not pd.api.types.is_bool_dtype(trained):
+            X[col] = pd.to_numeric(X[col], errors="coerce")
+        elif isinstance(trained, pd.CategoricalDtype):
+            X[col] = X[col].astype(object).where(X[col].notna(), None).astype(trained)
+    return X
+
+
+def _class_names(pipeline: Any) -> list[Any]:
+    classes = getattr(pipeline, "classes_", None)
+    if classes is None:
+        last = getattr(pipeline, "steps", [[None, pipeline]])[-1][1]
+        classes = getattr(last, "classes_", None)
+    return list(classes) if classes is not None else []
+
+
+def predict_file(
+    workspace: Any,
+    dataset_id: str,
+    configuration_id: str,
+    in_path: Path | str,
+    out_path: Path | str,
+) -> Path:
+    """Fit the configuration on the whole dataset, predict every row of `in_path`, write the rows
+    with `predicted <target>` (and one `probability of <class>` column per class) to `out_path`."""
+    out = Path(out_path)
+    if out.suffix.lower() not in WRITABLE_TABLES:  # say so before minutes of fitting
+        write_table(pd.DataFrame(), out)
+    frame, _report = workspace.read_table(in_path)
+    pipeline, task = fit_on_whole_dataset(workspace, dataset_id, configuration_id)
+    X = _aligned_features(task, frame, Path(in_path).name)
+    result = frame.copy()
+    predicted = pipeline.predict(X)
+    result[f"predicted {task.target}"] = predicted
+    if task.is_classification and hasattr(pipeline, "predict_proba"):
+        proba = np.asarray(pipeline.predict_proba(X), dtype=float)
+        for i, cls in enumerate(_class_names(pipeline)):
+            result[f"probability of {cls}"] = proba[:, i]
+    written = write_table(result, out)
+    log.info("wrote %d predictions to %s", len(result), written)
+    return written
+
+
+# --- the model file -------------------------------------------------------------------------------
+def export_model(
+    workspace: Any, dataset_id: str, configuration_id: str, out_path: Path | str
+) -> Path:
+    """Fit on the whole dataset and save with `skops.io.dump` (never pickle).
+
+    Load it back after checking the types it needs:
+    `types = skops.io.get_untrusted_types(file=path)`; review them, then
+    `skops.io.load(path, trusted=types)`.
+    """
+    import skops.io as sio
+
+    path = Path(out_path)
+    if not path.suffix:
+        path = path.with_suffix(MODEL_SUFFIX)
+    pipeline, _task = fit_on_whole_dataset(workspace, dataset_id, configuration_id)
+    tmp = path.with_name(f".{path.name}.part")
+    try:
+        sio.dump(pipeline, tmp)
+        tmp.replace(path)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise FileProblem(
+            f"Cannot write '{path}': {exc.strerror or exc}.",
+            "Choose another folder.",
+            details=repr(exc),
+        ) from exc
+    return path
+
+
+def export_report(
+    workspace: Any, dataset_id: str, out_path: Path | str, *, metric: str | None = None
+) -> Path:
+    """One self-contained HTML file: the dataset, leaderboard, plots and suggestions with reasons."""
+    from metadesk.workspace.report import build_report_html
+
+    path = Path(out_path)
+    if path.suffix.lower() not in (".html", ".htm"):
+        path = path.with_suffix(".html")
+    text = build_report_html(workspace, dataset_id, metric=metric)
+    tmp = path.with_name(f".{path.name}.part")
+    try:
+        tmp.write_text(text, encoding="utf-8")
+        tmp.replace(path)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise FileProblem(
+            f"Cannot write '{path}': {exc.strerror or exc}.",
+            "Choose another folder.",
+            details=repr(exc),
+        ) from exc
+    return path
