@@ -69,3 +69,10 @@ class MetaFeatures(Mapping[str, MetaFeatureValue]):
                 for r in records
             ]
         )
+
+
+@dataclass(frozen=True)
+class NotApplicable:
+    """What a group computation returns for a feature that has no meaning on this table, and why."""
+
+    reason: str
