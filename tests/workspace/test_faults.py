@@ -1,0 +1,74 @@
+"""Faults the queue must survive: a crash of the process running it, a broken or unreachable cluster."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from metadesk.experiments.spec import Protocol
+from metadesk.knowledge.store import Store
+from metadesk.workspace import Workspace
+
+HERE = Path(__file__).parent
+QUICK = ["logreg:C=1", "logreg:C=10", "dummy:strategy=prior"]
+SLOW = ["tree:max_depth=3,min_samples_leaf=1", "knn:n_neighbors=5", "lda:shrinkage=false"]
+
+
+@pytest.mark.skipif(os.name != "posix", reason="kill -9 is POSIX")
+def test_kill_9_while_two_experiments_run(workspace_path, workspace, dataset_id):
+    workspace.queue(dataset_id, QUICK, protocol=Protocol(folds=3), priority=1)
+    workspace.queue(dataset_id, SLOW, protocol=Protocol(folds=3))
+    workspace.close()
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(HERE), *sys.path]))
+    proc = subprocess.Popen(
+        [sys.executable, str(HERE / "queue_process.py"), str(workspace_path)],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        start_new_session=True,
+    )
+    watcher = Store(workspace_path)
+    try:
+        deadline = time.monotonic() + 60
+        while not (watcher.count(["ok"]) == 3 and watcher.count(["running"]) == 2):
+            assert proc.poll() is None, proc.stderr.read().decode()
+            assert time.monotonic() < deadline, "the queue never had two experiments running"
+            time.sleep(0.05)
+        finished = {e["id"]: e["result"] for e in watcher.experiments(statuses=["ok"])}
+    finally:
+        watcher.close()
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait(timeout=30)
+        proc.stderr.close()
+
+    with Workspace.open(workspace_path, prior_dir=False) as again:
+        assert again.store.integrity_ok()
+        rows = {e.experiment_id: e for e in again.experiments()}
+        ok = {i: e for i, e in rows.items() if e.status == "ok"}
+        assert set(ok) == set(finished)
+        assert all(e.result is not None and e.result.mean["accuracy"] > 0 for e in ok.values())
+        interrupted = [e for e in rows.values() if e.interruptions]
+        assert len(interrupted) == 2
+        assert all(e.status == "queued" for e in interrupted)
+        assert sum(e.status == "queued" for e in rows.values()) == 3
+        assert {e.configuration_id for e in rows.values() if e.status == "queued"} == set(SLOW)
+
+
+def test_an_unreachable_scheduler_is_a_clear_error_and_keeps_the_queue(workspace, dataset_id):
+    from metadesk.errors import ExecutionProblem
+
+    experiments = pytest.importorskip("metadesk.experiments")
+    if not hasattr(experiments, "DaskExecutor"):
+        pytest.skip("DaskExecutor not built yet")
+    ids = workspace.queue(dataset_id, QUICK, protocol=Protocol(folds=3))
+    with pytest.raises(ExecutionProblem) as caught:
+        workspace.start(scheduler="tcp://127.0.0.1:9")  # the discard port: nothing listens
+    assert "127.0.0.1:9" in caught.value.message and caught.value.hint
+    assert not workspace.running
+    assert [e.experiment_id for e in workspace.experiments(statuses=["queued"])] == ids
