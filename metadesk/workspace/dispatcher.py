@@ -19,6 +19,7 @@ from metadesk.knowledge.store import Store, runner_id
 log = logging.getLogger(__name__)
 
 POLL_S = 0.05  # how often finished futures are collected; small next to any experiment
+RECHECK_S = 1.0  # how often the store is re-read for work queued by another process
 
 
 class Dispatcher:
@@ -46,6 +47,8 @@ class Dispatcher:
         self._to_cancel: set[int] = set()
         self._running: dict[int, tuple[Any, dict[str, Any]]] = {}  # id -> (handle, row)
         self._settled: bool | None = None  # None: busy; True: queue empty; False: stuck (paused)
+        self._look = True  # the queue may have changed: read it on the next turn
+        self._last_look = 0.0
         self._thread = threading.Thread(target=self._loop, name="metadesk-dispatcher")
 
     # --- control (any thread) -------------------------------------------------------------------
@@ -80,11 +83,13 @@ class Dispatcher:
         with self._cond:
             self._paused = False
             self._settled = None
+            self._look = True
             self._cond.notify_all()
 
     def wake(self) -> None:
         with self._cond:
             self._settled = None
+            self._look = True
             self._cond.notify_all()
 
     def cancel(self, experiment_ids: list[int]) -> None:
@@ -142,6 +147,7 @@ class Dispatcher:
             entry = self._running.pop(eid, None)
             if entry is None:
                 continue
+            self._look = True
             handle, row = entry
             _quietly(handle.cancel)
             self._emit("cancelled", dataset_id=row["dataset_id"], experiment_id=eid)
@@ -154,6 +160,7 @@ class Dispatcher:
             except Exception:
                 log.exception("checking experiment %d failed", eid)
             self._running.pop(eid, None)
+            self._look = True
             result = self._result_of(handle, row)
             self._record(eid, row, result)
 
@@ -204,6 +211,12 @@ class Dispatcher:
 
     def _fill(self) -> None:
         capacity = max(int(getattr(self.executor, "workers", 1) or 1), 1)
+        elapsed = time.monotonic() - self._last_look
+        # Look at the store only when something changed here, or now and then for other processes.
+        if not self._look and (elapsed < RECHECK_S or len(self._running) >= capacity):
+            return
+        self._look = False
+        self._last_look = time.monotonic()
         claimed_any = False
         while not self._paused and not self._stopping and len(self._running) < capacity:
             row = self.store.claim_next(self._runner)
@@ -229,13 +242,12 @@ class Dispatcher:
                 continue
             try:
                 handle = self.executor.submit(spec)
-            except (
-                Exception
-            ) as exc:  # the executor itself is broken: keep the queue, stop dispatching
+            except Exception as exc:  # the executor is broken: keep the queue, stop dispatching
                 log.warning("submitting experiment %d failed", row["id"], exc_info=True)
                 self.store.release([row["id"]])
                 with self._cond:
                     self._paused = True
+                    self._look = True  # settle on the next turn so that waiters hear at once
                 message = getattr(exc, "message", None) or str(exc)
                 self._emit("executor_error", payload={"message": message})
                 self._emit("paused")
