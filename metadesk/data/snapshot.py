@@ -1,0 +1,152 @@
+"""Content-addressed Parquet snapshots of a task's data, so experiments never need the user's file.
+
+`<dataset_id>.parquet` is written atomically (temp file, then rename) and only once; the task's
+target, type and roles travel in the file's metadata so a `Task` can be rebuilt from it alone.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from collections.abc import Mapping
+from pathlib import Path
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from metadesk.data.roles import Role, infer_roles
+from metadesk.data.task import Task, detect_task_type
+from metadesk.errors import FileProblem
+
+_META_KEY = b"metadesk.task"
+
+
+def snapshot_path(folder: Path | str, dataset_id: str) -> Path:
+    return Path(folder) / f"{dataset_id}.parquet"
+
+
+def _task_metadata(task: Task) -> dict:
+    return {
+        "dataset_id": task.dataset_id,
+        "name": task.name,
+        "target": task.target,
+        "task_type": task.task_type,
+        "roles": {str(k): Role(v).value for k, v in task.roles.items()},
+        "excluded": dict(task.excluded),
+        "dropped_rows": task.dropped_rows,
+        "source_path": str(task.source_path) if task.source_path else None,
+        "notes": list(task.notes),
+    }
+
+
+def write_snapshot(task: Task, folder: Path | str) -> Path:
+    """Write the task's frame as `<folder>/<dataset_id>.parquet` unless it is already there."""
+    folder = Path(folder)
+    final = snapshot_path(folder, task.dataset_id)
+    if final.exists() and final.stat().st_size > 0:
+        return final
+    frame = task.frame.copy()
+    for column in frame.columns:
+        # Parquet needs one type per column; mixed Python objects are stored as their text.
+        if frame[column].dtype == object:
+            frame[column] = frame[column].astype("str")
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        table = pa.Table.from_pandas(frame, preserve_index=False)
+        meta = dict(table.schema.metadata or {})
+        meta[_META_KEY] = json.dumps(_task_metadata(task)).encode()
+        table = table.replace_schema_metadata(meta)
+        fd, tmp = tempfile.mkstemp(prefix=f".{task.dataset_id}.", suffix=".tmp", dir=folder)
+        os.close(fd)
+        try:
+            pq.write_table(table, tmp, compression="zstd")
+            os.replace(tmp, final)
+        finally:
+            if os.path.exists(tmp):
+                os.unlink(tmp)
+    except OSError as exc:
+        raise FileProblem(
+            f"The data snapshot could not be written to {folder}.",
+            "Check that the workspace folder exists, is writable and has free space.",
+            details=str(exc),
+        ) from exc
+    return final
+
+
+def _read(path: Path) -> pa.Table:
+    try:
+        return pq.read_table(path)
+    except FileNotFoundError as exc:
+        raise FileProblem(
+            f"The data snapshot {path.name} is missing.",
+            "Load the original file again to recreate it.",
+            details=str(exc),
+        ) from exc
+    except (pa.ArrowException, OSError) as exc:
+        raise FileProblem(
+            f"The data snapshot {path.name} is damaged.",
+            "Delete it and load the original file again.",
+            details=str(exc),
+        ) from exc
+
+
+def read_snapshot(path: Path | str) -> pd.DataFrame:
+    """The frame stored in a snapshot, with its column types."""
+    return _read(Path(path)).to_pandas()
+
+
+def snapshot_metadata(path: Path | str) -> dict:
+    """What `write_snapshot` recorded about the task (empty for a foreign Parquet file)."""
+    try:
+        schema = pq.read_schema(path)
+    except FileNotFoundError as exc:
+        raise FileProblem(f"The data snapshot {Path(path).name} is missing.", "") from exc
+    except (pa.ArrowException, OSError) as exc:
+        raise FileProblem(f"The data snapshot {Path(path).name} is damaged.", "") from exc
+    raw = (schema.metadata or {}).get(_META_KEY)
+    return json.loads(raw) if raw else {}
+
+
+def task_from_snapshot(
+    path: Path | str,
+    *,
+    target: str | None = None,
+    task_type: str | None = None,
+    roles: Mapping[str, Role | str] | None = None,
+    name: str | None = None,
+    dataset_id: str | None = None,
+    source_path: Path | str | None = None,
+) -> Task:
+    """Rebuild a `Task` from its snapshot; arguments override what the snapshot recorded."""
+    path = Path(path)
+    table = _read(path)
+    raw = (table.schema.metadata or {}).get(_META_KEY)
+    meta = json.loads(raw) if raw else {}
+    frame = table.to_pandas()
+    target = target or meta.get("target")
+    if not target or target not in frame.columns:
+        raise FileProblem(
+            f"The data snapshot {path.name} does not say which column is the target.",
+            "Load the original file again and pick the target.",
+        )
+    stored_roles = {k: Role(v) for k, v in (meta.get("roles") or {}).items()}
+    if roles:
+        stored_roles.update({k: Role(v) for k, v in roles.items()})
+    if any(c not in stored_roles for c in frame.columns if c != target):
+        guessed = infer_roles(frame.drop(columns=[target]))
+        stored_roles = {**guessed, **stored_roles}
+    source = source_path or meta.get("source_path")
+    return Task(
+        dataset_id=dataset_id or meta.get("dataset_id") or path.stem,
+        name=name or meta.get("name") or path.stem,
+        frame=frame,
+        target=target,
+        task_type=task_type or meta.get("task_type") or detect_task_type(frame[target]),
+        roles=stored_roles,
+        excluded=dict(meta.get("excluded") or {}),
+        dropped_rows=int(meta.get("dropped_rows") or 0),
+        source_path=Path(source) if source else None,
+        notes=tuple(meta.get("notes") or ()),
+    )
