@@ -1,0 +1,109 @@
+"""`metadesk knowledge build`: run the portfolio on the corpus and export the shipped prior.
+
+`metadesk/cli/knowledge.py` calls `add_build_parser(knowledge_subparsers)`; the work itself is
+`metadesk.workspace.prior_build.build_prior`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+from metadesk.workspace.prior_build import (
+    DEFAULT_MAX_ROWS,
+    DEFAULT_WORK_DIR,
+    PRIOR_PROTOCOL,
+    build_prior,
+    export_only,
+)
+
+
+def add_build_parser(knowledge_subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
+    p = knowledge_subparsers.add_parser(
+        "build",
+        help="build the prior knowledge from the corpus (resumable)",
+        description=(
+            "Run the whole default portfolio on every dataset of the corpus manifest through the "
+            "real experiment engine and export the result (exchange format and build report) to "
+            "--out. Interrupt it at any time: run the same command again to continue."
+        ),
+    )
+    p.add_argument("--manifest", required=True, type=Path, help="corpus manifest CSV")
+    p.add_argument("--out", required=True, type=Path, help="folder for the exported prior")
+    p.add_argument("--workers", type=int, default=None, help="worker processes (default: cores)")
+    p.add_argument(
+        "--max-rows",
+        type=int,
+        default=DEFAULT_MAX_ROWS,
+        help=f"row cap per dataset, a stratified sample (default {DEFAULT_MAX_ROWS}; 0: no cap)",
+    )
+    p.add_argument(
+        "--cache",
+        type=Path,
+        default=Path("corpus-cache"),
+        help="folder with the downloaded corpus packages (`make corpus`)",
+    )
+    p.add_argument(
+        "--work",
+        type=Path,
+        default=DEFAULT_WORK_DIR,
+        help=f"build workspace folder, kept between runs (default {DEFAULT_WORK_DIR})",
+    )
+    p.add_argument(
+        "--export-only",
+        action="store_true",
+        help="rewrite the exported prior and its report (with the held-out evaluation) and exit",
+    )
+    p.add_argument(
+        "--export-every",
+        type=float,
+        default=600.0,
+        metavar="SECONDS",
+        help="export finished results this often while building (default 600)",
+    )
+    p.add_argument("--time-limit", type=float, default=PRIOR_PROTOCOL.time_limit_s)
+    p.add_argument("--folds", type=int, default=PRIOR_PROTOCOL.folds)
+    p.add_argument("--names", nargs="*", help="only these manifest datasets")
+    p.add_argument("--limit", type=int, help="only the first N datasets of the build order")
+    p.add_argument("--no-evaluate", action="store_true", help="skip the held-out evaluation")
+    p.set_defaults(func=run_build)
+    return p
+
+
+def run_build(args: argparse.Namespace) -> int:
+    started = time.monotonic()
+
+    def say(message: str) -> None:
+        print(f"[{time.monotonic() - started:7.0f}s] {message}", flush=True)
+
+    if args.export_only:
+        export_only(
+            args.manifest,
+            args.out,
+            work_dir=args.work,
+            evaluate=not args.no_evaluate,
+            progress=say,
+        )
+        return 0
+    protocol = PRIOR_PROTOCOL.__class__(
+        **{**PRIOR_PROTOCOL.to_dict(), "folds": args.folds, "time_limit_s": args.time_limit}
+    )
+    summary = build_prior(
+        args.manifest,
+        args.out,
+        cache_dir=args.cache,
+        workers=args.workers,
+        max_rows=args.max_rows or None,
+        progress=say,
+        work_dir=args.work,
+        protocol=protocol,
+        names=args.names,
+        limit=args.limit,
+        export_every_s=args.export_every,
+        evaluate=not args.no_evaluate,
+    )
+    for name, why in sorted(summary.dataset_failures.items()):
+        print(f"not added: {name}: {why}", file=sys.stderr)
+    return 0
