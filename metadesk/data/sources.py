@@ -74,8 +74,8 @@ def os_errors_as_file_problems(path: Path):
         yield
     except FileNotFoundError as exc:
         raise FileProblem(
-            f"The file {path.name} is no longer there.",
-            "It may have been moved, renamed or deleted; open it again from its new place.",
+            f"The file {path.name} was not found.",
+            "It may have been moved, renamed or deleted; check its name and folder.",
             details=str(exc),
         ) from exc
     except IsADirectoryError as exc:

@@ -192,6 +192,7 @@ def make_task(
             + ", so there is nothing to predict.",
             "Pick a column whose values differ between rows.",
         )
+    _check_rows(frame)
     kind = task_type or detect_task_type(y)
     if kind == "regression":
         if not pd.api.types.is_numeric_dtype(y.dtype) or pd.api.types.is_bool_dtype(y.dtype):
@@ -206,12 +207,7 @@ def make_task(
             notes.append(
                 f"{removed[0]} row(s) of the dropped class(es) {removed[1]} were left out."
             )
-    if len(frame) < MIN_ROWS:
-        raise TaskProblem(
-            f"Only {len(frame)} usable row(s); at least {MIN_ROWS} are needed to estimate a model's "
-            "quality.",
-            "Load a larger table, or fill in the missing target values.",
-        )
+    _check_rows(frame)
     excluded: dict[str, str] = {}
     features: list[str] = []
     for column in names:
@@ -244,6 +240,15 @@ def make_task(
         source_path=path,
         notes=tuple(notes),
     )
+
+
+def _check_rows(frame: pd.DataFrame) -> None:
+    if len(frame) < MIN_ROWS:
+        raise TaskProblem(
+            f"Only {len(frame)} usable row(s); at least {MIN_ROWS} are needed to estimate a model's "
+            "quality.",
+            "Load a larger table, or fill in the missing target values.",
+        )
 
 
 def _check_classes(
