@@ -6,6 +6,7 @@ The store speaks plain dicts and JSON; this module turns them into the values th
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -106,26 +107,18 @@ def dataset_info(row: dict[str, Any]) -> DatasetInfo:
     )
 
 
-def task_from_row(row: dict[str, Any], frame: pd.DataFrame) -> Task:
-    roles = {c: Role(r) for c, r in row["roles"].items()}
+def with_stored_columns(task: Task, row: dict[str, Any]) -> Task:
+    """The task with exactly the feature columns recorded when it was added, in that order."""
     columns = [c for c, _ in row["feature_roles"]] + [row["target"]]
-    missing = [c for c in columns if c not in frame.columns]
+    missing = [c for c in columns if c not in task.frame.columns]
     if missing:
         raise WorkspaceProblem(
             f"The stored copy of '{row['name']}' lacks columns {missing[:5]}.",
             "Remove the dataset and load its file again.",
         )
-    return Task(
-        dataset_id=row["id"],
-        name=row["name"],
-        frame=frame[columns],
-        target=row["target"],
-        task_type=row["task_type"],
-        roles=roles,
-        excluded=dict(row["excluded"]),
-        dropped_rows=int(row.get("dropped_rows") or 0),
-        source_path=Path(row["source_path"]) if row.get("source_path") else None,
-    )
+    if list(task.frame.columns) == columns:
+        return task
+    return dataclasses.replace(task, frame=task.frame[columns])
 
 
 def configuration_row(c: Configuration) -> dict[str, Any]:

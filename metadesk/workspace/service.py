@@ -139,7 +139,7 @@ class Workspace:
 
     def load_task(self, dataset_id: str) -> Task:
         """Rebuild the `Task` from its snapshot (never from the user's original file)."""
-        from metadesk.data import read_snapshot
+        from metadesk.data import task_from_snapshot
 
         row = self._dataset_row(dataset_id)
         if not Path(row["snapshot_path"]).exists():
@@ -147,7 +147,16 @@ class Workspace:
                 f"The stored copy of '{row['name']}' is missing.",
                 "Load the original file again to restore it.",
             )
-        return records.task_from_row(row, read_snapshot(Path(row["snapshot_path"])))
+        task = task_from_snapshot(
+            row["snapshot_path"],
+            target=row["target"],
+            task_type=row["task_type"],
+            roles=row["roles"],
+            name=row["name"],
+            dataset_id=row["id"],
+            source_path=row["source_path"] or None,
+        )
+        return records.with_stored_columns(task, row)
 
     def remove_dataset(self, dataset_id: str) -> None:
         running = [e.experiment_id for e in self.experiments(dataset_id, ("queued", "running"))]

@@ -36,27 +36,7 @@ def workspace(workspace_path):
 
 
 @pytest.fixture
-def dataset_id(workspace, tiny_csv, monkeypatch):
-    import metadesk.data as data
-
-    if not hasattr(data, "make_task"):  # TEMPORARY until metadesk.data lands
-        import hashlib
-
-        from metadesk.data.roles import Role
-        from metadesk.data.task import Task
-
-        def write_snapshot(task, folder):
-            path = folder / f"{task.dataset_id}.parquet"
-            task.frame.to_parquet(path)
-            return path
-
-        monkeypatch.setattr(data, "write_snapshot", write_snapshot, raising=False)
-        monkeypatch.setattr(data, "read_snapshot", pd.read_parquet, raising=False)
-        frame = pd.read_csv(tiny_csv)
-        roles = {"a": Role.NUMERIC, "b": Role.NUMERIC, "colour": Role.CATEGORICAL}
-        digest = hashlib.sha1(frame.to_csv().encode()).hexdigest()[:16]
-        task = Task(digest, "tiny", frame, "y", "binary", roles, source_path=tiny_csv)
-    else:
-        frame, _report = workspace.read_table(tiny_csv)
-        task = workspace.make_task(frame, "y", name="tiny", source_path=tiny_csv, folds=3)
+def dataset_id(workspace, tiny_csv):
+    frame, _report = workspace.read_table(tiny_csv)
+    task = workspace.make_task(frame, "y", name="tiny", source_path=tiny_csv, folds=3)
     return workspace.add_dataset(task).dataset_id

@@ -63,9 +63,7 @@ def test_kill_9_while_two_experiments_run(workspace_path, workspace, dataset_id)
 def test_an_unreachable_scheduler_is_a_clear_error_and_keeps_the_queue(workspace, dataset_id):
     from metadesk.errors import ExecutionProblem
 
-    experiments = pytest.importorskip("metadesk.experiments")
-    if not hasattr(experiments, "DaskExecutor"):
-        pytest.skip("DaskExecutor not built yet")
+    pytest.importorskip("metadesk.experiments.cluster")
     ids = workspace.queue(dataset_id, QUICK, protocol=Protocol(folds=3))
     with pytest.raises(ExecutionProblem) as caught:
         workspace.start(scheduler="tcp://127.0.0.1:9")  # the discard port: nothing listens
