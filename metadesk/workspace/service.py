@@ -202,7 +202,7 @@ class Workspace:
     def queue(
         self,
         dataset_id: str,
-        configuration_ids: Sequence[str] | str = "all",
+        configuration_ids: Sequence[str | Any] | str = "all",
         *,
         priority: int = 0,
         protocol: Protocol | None = None,
@@ -212,7 +212,7 @@ class Workspace:
         never run twice. Returns the experiment ids (existing ids for reused ones).
         A cancelled or interrupted one is queued again; a failed one only with `retry_failed=True`;
         one that timed out also when the new protocol allows it more time."""
-        from metadesk.portfolio.catalog import default_portfolio, get_configuration
+        from metadesk.portfolio import Configuration, default_portfolio, get_configuration
 
         row = self._dataset_row(dataset_id)
         protocol = protocol or Protocol()
@@ -220,7 +220,7 @@ class Workspace:
             configs = [c for c in default_portfolio(row["task_type"]) if c.runnable]
         else:
             ids = [configuration_ids] if isinstance(configuration_ids, str) else configuration_ids
-            configs = [get_configuration(cid) for cid in ids]
+            configs = [c if isinstance(c, Configuration) else get_configuration(c) for c in ids]
         self.store.put_configurations([records.configuration_row(c) for c in configs])
         items = []
         for c in configs:

@@ -40,7 +40,7 @@ def _same_family(types: Any, task_type: str) -> Any:
 def suggest(
     workspace: Any, dataset_id: str, *, metric: str | None = None, top: int | None = None
 ) -> list[Suggestion]:
-    from metadesk.portfolio.catalog import default_order, default_portfolio
+    from metadesk.portfolio import default_order, default_portfolio
 
     info = workspace.dataset(dataset_id)
     metric = metric or default_metric(info.task_type)
