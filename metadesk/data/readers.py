@@ -6,6 +6,7 @@ Every problem a user can cause surfaces as a `FileProblem` (or subclass) with a 
 
 from __future__ import annotations
 
+import codecs
 import logging
 from pathlib import Path
 
@@ -49,6 +50,8 @@ def read_table(
     for label, value in (("row limit", nrows), ("sample size", sample)):
         if value is not None and (not isinstance(value, int | np.integer) or value < 1):
             raise FileProblem(f"The {label} must be a whole number of at least 1.", "")
+    if encoding is not None:
+        encoding = _known_encoding(encoding)
     notes = NoteBook()
     extra: dict = {}
     with os_errors_as_file_problems(path):
@@ -90,6 +93,17 @@ def read_table(
     report = _report(path, fmt, frame, notes, truncated, extra)
     log.info("read %s: %d rows x %d columns", path.name, *frame.shape)
     return frame, report
+
+
+def _known_encoding(encoding: str) -> str:
+    try:
+        name = codecs.lookup(encoding).name
+    except LookupError:
+        raise FileProblem(
+            f"'{encoding}' is not a text encoding metadesk knows.",
+            "Leave the encoding out to have it detected, or use a name such as utf-8 or cp1252.",
+        ) from None
+    return {"utf-8": "utf-8", "iso8859-1": "latin-1"}.get(name, name)
 
 
 def _dialect_fields(dialect: sniff.Dialect) -> dict:
@@ -148,8 +162,9 @@ def _read_excel(
         names = [str(s) for s in book.sheet_names]
         chosen = _pick_sheet(path, names, sheet)
         try:
-            frame = book.parse(
-                chosen,
+            frame = pd.read_excel(
+                book,
+                sheet_name=chosen,
                 nrows=None if nrows is None else nrows + 1,
                 na_values=list(cleanup.MISSING_MARKERS),
                 keep_default_na=True,

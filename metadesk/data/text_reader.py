@@ -92,9 +92,9 @@ def _first_lines(handle, header: bytes, nrows: int) -> tuple[io.BytesIO, bool]:
         for _ in range(nrows - count):
             cut = chunk.index(b"\n", cut + 1)
         parts.append(chunk[: cut + 1])
-        count = nrows
-    more = bool(handle.read(1).strip())
-    return io.BytesIO(b"".join(parts)), more
+        more = bool(chunk[cut + 1 :].strip()) or bool(handle.read(1).strip())
+        return io.BytesIO(b"".join(parts)), more
+    return io.BytesIO(b"".join(parts)), bool(handle.read(1).strip())
 
 
 def _sampled_lines(handle, header: bytes, size: int, sample: int) -> tuple[io.BytesIO, bool]:
