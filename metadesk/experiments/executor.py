@@ -1,0 +1,113 @@
+"""What every executor offers (`submit`, `busy`, `close`, `describe`) and the handle of one experiment.
+
+Also turns a task that ended without a Result (killed, timed out, crashed) into a plain Result.
+"""
+
+from __future__ import annotations
+
+import traceback
+from abc import ABC, abstractmethod
+from concurrent.futures import CancelledError, Future
+from dataclasses import replace
+
+from metadesk.experiments.runner import failed_result
+from metadesk.experiments.spec import ExperimentSpec, Result
+
+
+class ExperimentHandle(ABC):
+    """One submitted experiment. `result()` never raises for an experiment that failed; a
+    cancelled or killed experiment gives a `cancelled` Result."""
+
+    spec: ExperimentSpec
+
+    @abstractmethod
+    def done(self) -> bool: ...
+
+    @abstractmethod
+    def result(self, timeout: float | None = None) -> Result:
+        """Wait for the Result; raises TimeoutError only if `timeout` passes before it is ready."""
+
+    @abstractmethod
+    def cancel(self) -> None:
+        """Drop a waiting experiment, or kill the worker process of a running one."""
+
+    @abstractmethod
+    def running(self) -> bool: ...
+
+
+class Executor(ABC):
+    """Runs experiments in the background; `workers` experiments at a time."""
+
+    workers: int
+
+    @abstractmethod
+    def submit(self, spec: ExperimentSpec) -> ExperimentHandle: ...
+
+    @abstractmethod
+    def busy(self) -> int:
+        """How many experiments are running now."""
+
+    @abstractmethod
+    def close(self, cancel: bool = True) -> None:
+        """Stop the workers. With `cancel`, running and waiting experiments are cancelled;
+        without it, they finish first."""
+
+    @abstractmethod
+    def describe(self) -> str: ...
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close(cancel=True)
+
+
+class OutcomeHandle(ExperimentHandle):
+    """A handle whose Result is delivered through a plain future by its executor."""
+
+    def __init__(self, spec: ExperimentSpec) -> None:
+        self.spec = spec
+        self.outcome: Future[Result] = Future()
+
+    def done(self) -> bool:
+        return self.outcome.done()
+
+    def result(self, timeout: float | None = None) -> Result:
+        return self.outcome.result(timeout)
+
+    def deliver(self, result: Result) -> None:
+        if not self.outcome.done():
+            self.outcome.set_result(result)
+
+
+def cancelled_result(spec: ExperimentSpec) -> Result:
+    return failed_result(spec, "cancelled", "The experiment was cancelled.")
+
+
+def timeout_result(spec: ExperimentSpec, seconds: float) -> Result:
+    limit = spec.protocol.time_limit_s
+    message = (
+        f"The experiment was stopped after its time limit of {limit:g} seconds. "
+        "Raise the time limit, or cap the rows used for experiments on large tables."
+    )
+    return replace(failed_result(spec, "timeout", message), wall_seconds=max(0.0, seconds))
+
+
+def crashed_result(
+    spec: ExperimentSpec, exit_code: int | None, memory_limit_mb: int | None
+) -> Result:
+    message = f"The worker process stopped unexpectedly (exit code {exit_code})."
+    if memory_limit_mb:
+        message += f" The experiment most likely ran out of memory (limit {memory_limit_mb} MB)."
+    return failed_result(spec, "failed", message)
+
+
+def error_result(spec: ExperimentSpec, exc: BaseException) -> Result:
+    """An error raised by the execution machinery itself, not by the experiment."""
+    details = "".join(traceback.format_exception(type(exc), exc, exc.__traceback__))
+    text = str(exc).strip() or type(exc).__name__
+    return failed_result(spec, "failed", f"The experiment could not be run: {text}", details)
+
+
+def is_cancellation(exc: BaseException) -> bool:
+    return isinstance(exc, CancelledError)
