@@ -65,16 +65,9 @@ class LoadedTable:
 
 def suggest_target(frame) -> str:
     """`metadesk.data`'s target suggestion (a column named like target/class/label, else the last)."""
-    from metadesk.data import task as task_module
+    from metadesk.data import suggest_target as suggest
 
-    suggest = getattr(task_module, "suggest_target", None)
-    if suggest is None:
-        import metadesk.data as data_package
-
-        suggest = getattr(data_package, "suggest_target", None)
-    if suggest is not None:
-        return str(suggest(frame))
-    return str(frame.columns[-1])
+    return str(suggest(frame))
 
 
 def describe_target(task) -> str:
@@ -106,6 +99,7 @@ class DataView(QWidget):
         self.dataset_id: str | None = None
         self._load_handle = None
         self._updating = False
+        self._drop_classes: list = []  # rare classes the user chose to leave out
 
         self.frame_model = FrameModel(parent=self)
         self.columns_model = ColumnsModel(self)
@@ -220,11 +214,11 @@ class DataView(QWidget):
         header.setSectionResizeMode(ColumnsModel.COL_SUMMARY, QHeaderView.ResizeMode.Stretch)
         header.setMinimumSectionSize(40)
         for col, width in (
-            (ColumnsModel.COL_NAME, 130),
-            (ColumnsModel.COL_ROLE, 100),
-            (ColumnsModel.COL_MISSING, 78),
-            (ColumnsModel.COL_DISTINCT, 64),
-            (ColumnsModel.COL_PLOT, 96),
+            (ColumnsModel.COL_NAME, 120),
+            (ColumnsModel.COL_ROLE, 96),
+            (ColumnsModel.COL_MISSING, 70),
+            (ColumnsModel.COL_DISTINCT, 60),
+            (ColumnsModel.COL_PLOT, 90),
         ):
             header.resizeSection(col, width)
         header.moveSection(ColumnsModel.COL_PLOT, ColumnsModel.COL_SUMMARY)
@@ -248,8 +242,9 @@ class DataView(QWidget):
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.addWidget(columns_box)
         self.splitter.addWidget(rows_box)
-        self.splitter.setStretchFactor(0, 5)
-        self.splitter.setStretchFactor(1, 4)
+        self.splitter.setStretchFactor(0, 3)
+        self.splitter.setStretchFactor(1, 2)
+        self.splitter.setSizes([600, 400])
         self.splitter.setChildrenCollapsible(False)
 
         layout = QVBoxLayout(content)
@@ -372,6 +367,7 @@ class DataView(QWidget):
 
     def _show_table(self, table: LoadedTable) -> None:
         self.loaded = table
+        self._drop_classes = []
         self.task = table.task
         self.stack.setCurrentIndex(1)
         frame = table.frame
@@ -457,6 +453,7 @@ class DataView(QWidget):
         if self._updating or self.loaded is None or self.loaded.dataset_id is not None:
             return
         self.frame_model.set_target(self.current_target())
+        self._drop_classes = []
         self._remake_task()
 
     def _task_type_changed(self, _index: int) -> None:
@@ -480,6 +477,7 @@ class DataView(QWidget):
         folds = self.settings.folds if self.settings is not None else 5
         frame, path = table.frame, table.path
         name = path.stem if path else "table"
+        drop = list(self._drop_classes)
 
         def make():
             from metadesk.data.roles import Role
@@ -492,6 +490,7 @@ class DataView(QWidget):
                 name=name,
                 source_path=path,
                 folds=folds,
+                drop_classes=drop,
             )
             return task, describe_target(task)
 
@@ -512,13 +511,13 @@ class DataView(QWidget):
         self.columns_model.set_roles(roles, task.target, dict(task.excluded))
         self._show_task(task, target_text)
         self.add_button.setEnabled(True)
-        notes = []
+        notes = list(getattr(task, "notes", ()) or ())
         if task.excluded:
             notes.append(
                 "Left out: " + ", ".join(f"{c} ({r})" for c, r in task.excluded.items()) + "."
             )
-        if task.dropped_rows:
-            notes.append(f"{task.dropped_rows:,} rows without a target value were dropped.")
+        if task.dropped_rows and not notes:
+            notes.append(f"{task.dropped_rows:,} rows were left out.")
         self.message_bar.show_message(
             "success",
             f"Ready: {task.n_rows:,} rows and {len(task.feature_columns)} features to learn from.",
@@ -557,33 +556,9 @@ class DataView(QWidget):
         self.message_bar.show_message("error", exc.message, exc.hint, actions)
 
     def drop_classes(self, classes: list) -> None:
-        """Remove the rows of `classes` from the loaded table (on a worker), then re-check."""
-        table = self.loaded
-        if table is None:
-            return
-        target = self.current_target()
-
-        def drop() -> LoadedTable:
-            frame = table.frame
-            keep = ~frame[target].isin(list(classes))
-            frame = frame.loc[keep].reset_index(drop=True)
-            return LoadedTable(
-                table.path,
-                frame,
-                table.report,
-                table.roles,
-                target,
-                summarize_frame(frame, table.roles),
-            )
-
-        self._set_progress("Dropping rare classes…")
-        self.bridge.call(
-            drop, self._after_drop, key="data-load", description="Dropping rare classes"
-        )
-
-    def _after_drop(self, table: LoadedTable) -> None:
-        self._set_progress(None)
-        self._show_table(table)
+        """Leave the rows of these (rare) classes out of the task, then check it again."""
+        self._drop_classes = [*self._drop_classes, *classes]
+        self._remake_task()
 
     # --- into the workspace ---------------------------------------------------------------------
     def add_to_workspace(self) -> None:

@@ -1,0 +1,111 @@
+"""Start the desktop application: `run_gui(workspace)`.
+
+Qt, the palette and the main window come up first; the workspace (and pandas, scikit-learn with it)
+is opened on a worker thread after the window is on screen, so start-up stays quick.
+"""
+
+from __future__ import annotations
+
+import logging
+import logging.handlers
+import sys
+from pathlib import Path
+
+log = logging.getLogger("metadesk")
+
+
+def log_file_path() -> Path:
+    import platformdirs
+
+    return Path(platformdirs.user_log_dir("metadesk", appauthor=False)) / "metadesk.log"
+
+
+def setup_file_logging() -> Path | None:
+    """Everything at INFO and above goes to a rotating log file in the platformdirs log folder."""
+    path = log_file_path()
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handler = logging.handlers.RotatingFileHandler(
+            path, maxBytes=2_000_000, backupCount=3, encoding="utf-8"
+        )
+    except OSError:  # a read-only home must not stop the app
+        return None
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    handler.setLevel(logging.INFO)
+    root = logging.getLogger()
+    if not any(getattr(h, "baseFilename", None) == str(path) for h in root.handlers):
+        root.addHandler(handler)
+    if root.level > logging.INFO or root.level == logging.NOTSET:
+        root.setLevel(logging.INFO)
+        for other in root.handlers:  # keep the console as quiet as the CLI asked
+            if other is not handler and other.level == logging.NOTSET:
+                other.setLevel(logging.WARNING)
+    return path
+
+
+def app_icon():
+    from PySide6.QtGui import QIcon
+
+    from metadesk.resources import resource_path
+
+    icon = QIcon()
+    for name in ("metadesk.svg", "metadesk.png"):
+        path = resource_path("icons", name)
+        if path.is_file():
+            icon.addFile(str(path))
+    return icon
+
+
+def make_application(theme: str | None = None):
+    """The `QApplication` with the Fusion style and the chosen palette (one per process)."""
+    from PySide6.QtWidgets import QApplication
+
+    from metadesk.gui.palette import apply_theme
+
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app.setApplicationName("metadesk")
+    app.setOrganizationName("metadesk")
+    app.setApplicationDisplayName("metadesk")
+    app.setStyle("Fusion")
+    if theme is None:
+        from metadesk.gui.settings import AppSettings
+
+        theme = AppSettings().theme
+    apply_theme(app, theme)
+    app.setWindowIcon(app_icon())
+    return app
+
+
+def _install_excepthook(bridge) -> None:
+    """An exception escaping a Qt slot is a bug: log it and show it, never die silently."""
+    previous = sys.excepthook
+
+    def hook(kind, value, tb):
+        if issubclass(kind, KeyboardInterrupt):
+            previous(kind, value, tb)
+            return
+        try:
+            bridge.report_error(value.with_traceback(tb), "")
+        except Exception:
+            previous(kind, value, tb)
+
+    sys.excepthook = hook
+
+
+def run_gui(workspace: str | None = None) -> int:
+    """Open the main window and run the event loop; returns the exit code."""
+    log_path = setup_file_logging()
+    app = make_application()
+    from metadesk.gui.main_window import MainWindow
+    from metadesk.gui.workers import WorkspaceBridge
+
+    bridge = WorkspaceBridge()
+    window = MainWindow(bridge, log_file=str(log_path or ""))
+    _install_excepthook(bridge)
+    window.show()
+    window.open_workspace(workspace)
+    log.info("metadesk started (workspace: %s)", workspace or "default")
+    code = app.exec()
+    if not bridge.closed:  # the window was not closed normally (app.quit from elsewhere)
+        window.close()
+    return int(code)

@@ -1,0 +1,188 @@
+"""Preferences: workers, Dask scheduler (with "Test connection"), folds, time limit, metric, theme."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from metadesk.gui.settings import AppSettings
+
+# Metric names and labels (metadesk.experiments.spec), kept here so the dialog opens without imports.
+METRICS = (
+    ("", "Automatic (accuracy or R²)"),
+    ("accuracy", "Accuracy"),
+    ("balanced_accuracy", "Balanced accuracy"),
+    ("roc_auc", "ROC AUC"),
+    ("log_loss", "Log loss"),
+    ("f1_macro", "F1 (macro)"),
+    ("r2", "R²"),
+    ("rmse", "RMSE"),
+    ("mae", "MAE"),
+)
+THEME_LABELS = (("system", "Follow the system"), ("light", "Light"), ("dark", "Dark"))
+
+
+class SettingsDialog(QDialog):
+    """Edits an `AppSettings`; `accept()` writes them. `bridge` runs the connection test."""
+
+    def __init__(self, settings: AppSettings, bridge=None, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Settings")
+        self.setAccessibleName("Settings")
+        self.settings = settings
+        self.bridge = bridge
+        self._test_handle = None
+
+        self.workers_spin = QSpinBox()
+        self.workers_spin.setRange(1, 256)
+        self.workers_spin.setValue(settings.workers)
+        self.workers_spin.setAccessibleName("Workers")
+        self.workers_spin.setToolTip("Experiments that run at the same time on this computer")
+        self.scheduler_edit = QLineEdit(settings.scheduler)
+        self.scheduler_edit.setPlaceholderText("empty: run on this computer · tcp://host:8786")
+        self.scheduler_edit.setAccessibleName("Dask scheduler address")
+        self.scheduler_edit.setClearButtonEnabled(True)
+        self.test_button = QPushButton("Test connection")
+        self.test_button.setAccessibleName("Test connection to the scheduler")
+        self.test_button.clicked.connect(self.test_connection)
+        self.scheduler_edit.textChanged.connect(
+            lambda t: self.test_button.setEnabled(bool(t.strip()))
+        )
+        self.test_button.setEnabled(bool(settings.scheduler))
+        self.test_label = QLabel()
+        self.test_label.setWordWrap(True)
+        self.test_label.setAccessibleName("Connection test result")
+        scheduler_row = QHBoxLayout()
+        scheduler_row.addWidget(self.scheduler_edit, 1)
+        scheduler_row.addWidget(self.test_button)
+
+        self.folds_spin = QSpinBox()
+        self.folds_spin.setRange(2, 20)
+        self.folds_spin.setValue(settings.folds)
+        self.folds_spin.setSuffix(" folds")
+        self.folds_spin.setAccessibleName("Cross-validation folds")
+        self.time_spin = QSpinBox()
+        self.time_spin.setRange(1, 24 * 60)
+        self.time_spin.setValue(max(1, round(settings.time_limit_s / 60)))
+        self.time_spin.setSuffix(" min")
+        self.time_spin.setAccessibleName("Time limit per experiment in minutes")
+        self.time_spin.setToolTip(
+            "An experiment that takes longer is stopped and marked 'timed out'"
+        )
+        self.metric_combo = QComboBox()
+        self.metric_combo.setAccessibleName("Default metric")
+        for key, label in METRICS:
+            self.metric_combo.addItem(label, key)
+        self.metric_combo.setCurrentIndex(
+            max(0, self.metric_combo.findData(settings.default_metric))
+        )
+        self.theme_combo = QComboBox()
+        self.theme_combo.setAccessibleName("Theme")
+        for key, label in THEME_LABELS:
+            self.theme_combo.addItem(label, key)
+        self.theme_combo.setCurrentIndex(max(0, self.theme_combo.findData(settings.theme)))
+
+        run_box = QGroupBox("Running experiments")
+        run_form = QFormLayout(run_box)
+        run_form.addRow("&Workers:", self.workers_spin)
+        run_form.addRow("Dask &scheduler:", scheduler_row)
+        run_form.addRow("", self.test_label)
+        run_form.addRow("&Folds:", self.folds_spin)
+        run_form.addRow("Time &limit per experiment:", self.time_spin)
+        run_form.addRow("Default &metric:", self.metric_combo)
+        self.restart_note = QLabel(
+            "Changes to workers and the scheduler take effect the next time metadesk starts."
+        )
+        self.restart_note.setWordWrap(True)
+        self.restart_note.setStyleSheet("color: palette(placeholder-text);")
+        run_form.addRow(self.restart_note)
+        look_box = QGroupBox("Appearance")
+        look_form = QFormLayout(look_box)
+        look_form.addRow("&Theme:", self.theme_combo)
+
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(run_box)
+        layout.addWidget(look_box)
+        layout.addWidget(buttons)
+        self.setMinimumWidth(520)
+
+    def test_connection(self) -> None:
+        """Ask the scheduler for its workers, on a worker thread; the answer appears below."""
+        address = self.scheduler_edit.text().strip()
+        if not address or self.bridge is None:
+            return
+
+        def check():
+            from metadesk.experiments import check_scheduler
+
+            return check_scheduler(address)
+
+        self.test_label.setText("Connecting…")
+        self.test_button.setEnabled(False)
+        self._test_handle = self.bridge.call(
+            check,
+            self._tested,
+            self._test_failed,
+            key="settings-test-scheduler",
+            description="Testing the scheduler connection",
+        )
+
+    def _tested(self, info) -> None:
+        self.test_button.setEnabled(True)
+        if isinstance(info, dict):
+            workers = info.get("workers", info.get("n_workers"))
+            text = "Connected"
+            if workers is not None:
+                text += f": {workers} worker{'s' if workers != 1 else ''}"
+            threads = info.get("threads") or info.get("nthreads")
+            if threads:
+                text += f", {threads} threads"
+            self.test_label.setText(f"✓ {text}.")
+        else:
+            self.test_label.setText(f"✓ Connected. {info}" if info else "✓ Connected.")
+
+    def _test_failed(self, exc: BaseException) -> None:
+        from metadesk.errors import UserError
+
+        self.test_button.setEnabled(True)
+        if isinstance(exc, UserError):
+            self.test_label.setText(f"✗ {exc.message} {exc.hint}".strip())
+        elif isinstance(exc, ImportError):
+            self.test_label.setText(
+                "✗ Connecting to a cluster needs the 'cluster' extra: pip install 'metadesk[cluster]'."
+            )
+        else:
+            self.test_label.setText(f"✗ Could not connect: {exc}")
+
+    def done(self, result: int) -> None:
+        if self._test_handle is not None:
+            self._test_handle.cancel()  # the dialog is going away: drop the late answer
+        super().done(result)
+
+    def accept(self) -> None:
+        s = self.settings
+        s.workers = self.workers_spin.value()
+        s.scheduler = self.scheduler_edit.text()
+        s.folds = self.folds_spin.value()
+        s.time_limit_s = float(self.time_spin.value() * 60)
+        s.default_metric = self.metric_combo.currentData() or ""
+        s.theme = self.theme_combo.currentData() or "system"
+        s.sync()
+        super().accept()

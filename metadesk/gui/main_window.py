@@ -1,0 +1,511 @@
+"""The main window: datasets on the left, Data/Suggestions/Results/Knowledge tabs, the queue dock.
+
+It wires views to the bridge and owns the menus; it never does I/O itself (the workspace opens,
+files load and lists refresh on the bridge's worker threads).
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QItemSelectionModel, Qt, QTimer, QUrl, Signal
+from PySide6.QtGui import QAction, QDesktopServices, QIcon, QKeySequence
+from PySide6.QtWidgets import (
+    QApplication,
+    QFileDialog,
+    QLabel,
+    QListView,
+    QMainWindow,
+    QMessageBox,
+    QProgressBar,
+    QPushButton,
+    QSplitter,
+    QStackedWidget,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from metadesk.gui.dialogs.welcome import WelcomePage
+from metadesk.gui.settings import AppSettings
+from metadesk.gui.views.data_view import DataView
+from metadesk.gui.views.dataset_list import DatasetListModel, LazyView
+from metadesk.gui.views.queue_dock import QueueDock
+
+log = logging.getLogger(__name__)
+
+FILE_FILTER = (
+    "Tables (*.csv *.tsv *.tab *.txt *.xlsx *.xlsm *.xls *.ods *.parquet *.pq *.arff *.dat);;"
+    "All files (*)"
+)
+# The tabs G2's views fill: (title, module, class).
+OTHER_VIEWS = (
+    ("Suggestions", "metadesk.gui.views.suggestions", "SuggestionsView"),
+    ("Results", "metadesk.gui.views.results", "ResultsView"),
+    ("Knowledge", "metadesk.gui.views.knowledge", "KnowledgeView"),
+)
+DATASET_EVENTS = frozenset({"dataset_added", "knowledge_changed"})
+
+
+class MainWindow(QMainWindow):
+    """`open_workspace()` opens the workspace in the background; `open_file(path)` loads a table."""
+
+    workspace_ready = Signal(object)
+    dataset_selected = Signal(object)  # dataset id or None
+
+    def __init__(
+        self,
+        bridge,
+        settings: AppSettings | None = None,
+        parent: QWidget | None = None,
+        *,
+        log_file: str = "",
+    ) -> None:
+        super().__init__(parent)
+        self.bridge = bridge
+        self.settings = settings or AppSettings()
+        self.log_file = log_file
+        self.dataset_id: str | None = None
+        self._pending_file: tuple[str, dict[str, Any]] | None = None
+        self._closing = False
+        self.setWindowTitle("metadesk")
+        self.setAcceptDrops(True)
+        self.setMinimumSize(900, 600)
+        self.resize(1280, 800)
+
+        self._build_central()
+        self.queue_dock = QueueDock(bridge, self)
+        self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.queue_dock)
+        self.queue_dock.workers_changed.connect(self._show_workers)
+        self.queue_dock.executor_error.connect(
+            lambda msg: self.statusBar().showMessage(msg or "Experiments could not start.", 15000)
+        )
+        self._build_status_bar()
+        self._build_menus()
+        self.resizeDocks([self.queue_dock], [190], Qt.Orientation.Vertical)
+
+        bridge.event.connect(self._on_event)
+        bridge.busy_changed.connect(self._busy_changed)
+        self._status_timer = QTimer(self)  # workers can change without an event (a Dask cluster)
+        self._status_timer.setInterval(5000)
+        self._status_timer.timeout.connect(self.queue_dock.refresh)
+        self._status_timer.start()
+        geometry, state = self.settings.window_state()
+        if geometry is not None:
+            self.restoreGeometry(geometry)
+        if state is not None:
+            self.restoreState(state)
+        self._show_home()
+
+    # --- layout ---------------------------------------------------------------------------------
+    def _build_central(self) -> None:
+        self.dataset_model = DatasetListModel(self)
+        self.dataset_list = QListView()
+        self.dataset_list.setModel(self.dataset_model)
+        self.dataset_list.setAccessibleName("Datasets in the workspace")
+        self.dataset_list.setSpacing(2)
+        self.dataset_list.setUniformItemSizes(True)
+        self.dataset_list.setAlternatingRowColors(False)
+        self.dataset_list.selectionModel().currentChanged.connect(self._list_current_changed)
+        self.datasets_empty = QLabel("No datasets yet.\nOpen a file to add one.")
+        self.datasets_empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.datasets_empty.setStyleSheet("color: palette(placeholder-text);")
+        self.datasets_empty.setWordWrap(True)
+        self.side_open_button = QPushButton("Open a file…")
+        self.side_open_button.setAccessibleName("Open a file")
+        self.side_open_button.clicked.connect(self.open_file_dialog)
+        heading = QLabel("<b>Datasets</b>")
+        heading.setBuddy(self.dataset_list)
+        side = QWidget()
+        side_layout = QVBoxLayout(side)
+        side_layout.setContentsMargins(8, 8, 4, 8)
+        side_layout.addWidget(heading)
+        side_layout.addWidget(self.dataset_list, 1)
+        side_layout.addWidget(self.datasets_empty, 1)
+        side_layout.addWidget(self.side_open_button)
+        side.setMinimumWidth(180)
+
+        self.data_view = DataView(self.bridge, self.settings)
+        self.data_view.open_requested.connect(self.open_file_dialog)
+        self.data_view.file_loaded.connect(self._file_loaded)
+        self.data_view.dataset_added.connect(self._dataset_added)
+        self.tabs = QTabWidget()
+        self.tabs.setAccessibleName("Dataset views")
+        self.tabs.setDocumentMode(True)
+        self.tabs.addTab(self.data_view, "Data")
+        self.other_views: dict[str, LazyView] = {}
+        for title, module, cls in OTHER_VIEWS:
+            view = LazyView(module, cls, self.bridge, self.settings)
+            self.other_views[title] = view
+            self.tabs.addTab(view, title)
+
+        self.welcome = WelcomePage(self.bridge)
+        self.welcome.open_requested.connect(self.open_file_dialog)
+        self.welcome.file_chosen.connect(self.open_file)
+        self.stack = QStackedWidget()
+        self.stack.addWidget(self.welcome)
+        self.stack.addWidget(self.tabs)
+
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter.addWidget(side)
+        self.splitter.addWidget(self.stack)
+        self.splitter.setStretchFactor(0, 0)
+        self.splitter.setStretchFactor(1, 1)
+        self.splitter.setSizes([230, 1050])
+        self.splitter.setChildrenCollapsible(False)
+        self.setCentralWidget(self.splitter)
+        self.setTabOrder(self.dataset_list, self.side_open_button)
+        self._update_dataset_list_visibility()
+
+    def _build_status_bar(self) -> None:
+        bar = self.statusBar()
+        self.busy_label = QLabel()
+        self.busy_progress = QProgressBar()
+        self.busy_progress.setRange(0, 0)
+        self.busy_progress.setMaximumWidth(90)
+        self.busy_progress.setMaximumHeight(12)
+        self.busy_progress.setTextVisible(False)
+        self.busy_progress.setAccessibleName("Working in the background")
+        self.workers_label = QLabel("Workers: starting…")
+        self.workers_label.setAccessibleName("Workers")
+        self.workspace_label = QLabel("Opening the workspace…")
+        self.workspace_label.setStyleSheet("color: palette(placeholder-text);")
+        bar.addWidget(self.busy_progress)
+        bar.addWidget(self.busy_label)
+        bar.addPermanentWidget(self.workspace_label)
+        bar.addPermanentWidget(self.workers_label)
+        self._busy_changed(False)
+
+    def _action(self, text: str, slot, shortcut=None, tip: str = "") -> QAction:
+        action = QAction(text, self)
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+        if tip:
+            action.setStatusTip(tip)
+        action.triggered.connect(slot)
+        return action
+
+    def _build_menus(self) -> None:
+        menu = self.menuBar()
+        file_menu = menu.addMenu("&File")
+        self.open_action = self._action(
+            "&Open…", self.open_file_dialog, QKeySequence.StandardKey.Open, "Open a table"
+        )
+        file_menu.addAction(self.open_action)
+        self.recent_menu = file_menu.addMenu("Open &Recent")
+        self.recent_menu.aboutToShow.connect(self._fill_recent_menu)
+        self.home_action = self._action("&Welcome Screen", self._show_home, "Ctrl+Shift+H")
+        file_menu.addAction(self.home_action)
+        file_menu.addSeparator()
+        self.remove_action = self._action(
+            "Remove &Dataset from Workspace…", self.remove_dataset, None, "Forget this dataset"
+        )
+        self.remove_action.setEnabled(False)
+        file_menu.addAction(self.remove_action)
+        file_menu.addSeparator()
+        self.quit_action = self._action("&Quit", self.close, QKeySequence.StandardKey.Quit)
+        self.quit_action.setMenuRole(QAction.MenuRole.QuitRole)
+        file_menu.addAction(self.quit_action)
+
+        edit_menu = menu.addMenu("&Edit")
+        preferences = QKeySequence(QKeySequence.StandardKey.Preferences)
+        self.settings_action = self._action(
+            "&Settings…",
+            self.show_settings,
+            preferences if not preferences.isEmpty() else QKeySequence("Ctrl+,"),
+        )
+        self.settings_action.setMenuRole(QAction.MenuRole.PreferencesRole)
+        edit_menu.addAction(self.settings_action)
+
+        view_menu = menu.addMenu("&View")
+        for i, title in enumerate(("Data", *self.other_views)):
+            action = self._action(
+                f"&{title}", lambda _c=False, i=i: self._show_tab(i), f"Ctrl+{i + 1}"
+            )
+            view_menu.addAction(action)
+        view_menu.addSeparator()
+        dock_action = self.queue_dock.toggleViewAction()
+        dock_action.setText("&Experiment Queue")
+        dock_action.setShortcut(QKeySequence("Ctrl+Shift+E"))
+        view_menu.addAction(dock_action)
+
+        run_menu = menu.addMenu("E&xperiments")
+        self.pause_action = self._action("&Pause or Resume All", self.queue_dock.toggle_pause)
+        self.cancel_all_action = self._action("&Cancel All", self.queue_dock.cancel_all)
+        run_menu.addAction(self.pause_action)
+        run_menu.addAction(self.cancel_all_action)
+
+        help_menu = menu.addMenu("&Help")
+        self.about_action = self._action("&About metadesk", self.show_about)
+        self.about_action.setMenuRole(QAction.MenuRole.AboutRole)
+        help_menu.addAction(self.about_action)
+        help_menu.addAction(self._action("Open &Log Folder", self._open_log_folder))
+
+    # --- the workspace --------------------------------------------------------------------------
+    def open_workspace(
+        self, path: str | Path | None = None, *, prior_dir: Any = None, start: bool = True
+    ) -> None:
+        """Open (and start) the workspace on a worker thread; views come alive when it is ready."""
+        workers, scheduler = self.settings.workers, self.settings.scheduler or None
+
+        def work():
+            from metadesk.errors import UserError
+            from metadesk.workspace.service import Workspace
+
+            ws = Workspace.open(path, prior_dir=prior_dir)
+            warning = ""
+            if start:
+                try:
+                    ws.start(workers=workers, scheduler=scheduler)
+                except UserError as exc:
+                    if scheduler is None:
+                        ws.close()
+                        raise
+                    warning = f"{exc.message} Running experiments on this computer instead."
+                    ws.start(workers=workers)
+            return ws, warning
+
+        self.bridge.call(
+            work,
+            lambda result: self._workspace_opened(*result),
+            self._workspace_failed,
+            description="Opening the workspace",
+        )
+
+    def _workspace_opened(self, ws, warning: str) -> None:
+        if self._closing:
+            ws.close()
+            return
+        self.bridge.set_workspace(ws)
+        self.workspace_label.setText(str(getattr(ws, "path", "")))
+        self.workspace_label.setToolTip(f"Workspace: {getattr(ws, 'path', '')}")
+        if warning:
+            self.statusBar().showMessage(warning, 20000)
+        self.refresh_datasets()
+        self.queue_dock.refresh()
+        self.workspace_ready.emit(ws)
+        if self._pending_file is not None:
+            path, options = self._pending_file
+            self._pending_file = None
+            self.open_file(path, **options)
+
+    def _workspace_failed(self, exc: BaseException) -> None:
+        self.workspace_label.setText("No workspace")
+        self.bridge.report_error(exc, "Opening the workspace")
+
+    def refresh_datasets(self, select: str | None = None) -> None:
+        ws = self.bridge.workspace
+        if ws is None:
+            return
+        self.bridge.call(
+            ws.datasets,
+            lambda datasets: self._show_datasets(datasets, select),
+            key="main-datasets",
+            description="",
+        )
+
+    def _show_datasets(self, datasets: list[Any], select: str | None) -> None:
+        current = select or self.dataset_id
+        self.dataset_model.set_datasets(datasets)
+        self._update_dataset_list_visibility()
+        row = self.dataset_model.row_of(current)
+        if row >= 0:
+            self.dataset_list.selectionModel().setCurrentIndex(
+                self.dataset_model.index(row),
+                QItemSelectionModel.SelectionFlag.ClearAndSelect,
+            )
+        elif self.dataset_id is not None:
+            self.select_dataset(None)
+
+    def _update_dataset_list_visibility(self) -> None:
+        has = self.dataset_model.rowCount() > 0
+        self.dataset_list.setVisible(has)
+        self.datasets_empty.setVisible(not has)
+
+    def _on_event(self, event) -> None:
+        if event.kind in DATASET_EVENTS:
+            self.refresh_datasets()
+
+    # --- datasets -------------------------------------------------------------------------------
+    def _list_current_changed(self, current, _previous) -> None:
+        dataset_id = current.data(DatasetListModel.ID_ROLE) if current.isValid() else None
+        if dataset_id != self.dataset_id:
+            self.select_dataset(dataset_id)
+
+    def select_dataset(self, dataset_id: str | None) -> None:
+        """Show a dataset in every tab (None: back to the welcome screen)."""
+        self.dataset_id = dataset_id
+        self.remove_action.setEnabled(dataset_id is not None)
+        if dataset_id is None:
+            self.dataset_list.selectionModel().clearSelection()
+            self.dataset_list.selectionModel().setCurrentIndex(
+                self.dataset_model.index(-1), QItemSelectionModel.SelectionFlag.Clear
+            )
+        self.data_view.set_dataset(dataset_id)
+        for view in self.other_views.values():
+            view.set_dataset(dataset_id)
+        if dataset_id is None and self.data_view.loaded is None and not self.data_view.loading:
+            self.stack.setCurrentWidget(self.welcome)
+        else:
+            self.stack.setCurrentWidget(self.tabs)
+        self.dataset_selected.emit(dataset_id)
+
+    def _dataset_added(self, info) -> None:
+        self.refresh_datasets(select=info.dataset_id)
+        self.dataset_id = info.dataset_id
+        for view in self.other_views.values():
+            view.set_dataset(info.dataset_id)
+        self.remove_action.setEnabled(True)
+        self.dataset_selected.emit(info.dataset_id)
+
+    def remove_dataset(self) -> None:
+        ws, dataset_id = self.bridge.workspace, self.dataset_id
+        if ws is None or dataset_id is None:
+            return
+        row = self.dataset_model.row_of(dataset_id)
+        name = self.dataset_model.datasets[row].name if row >= 0 else "this dataset"
+        box = QMessageBox(
+            QMessageBox.Icon.Question,
+            "Remove dataset",
+            f"Remove “{name}” and its experiments from the workspace?",
+            QMessageBox.StandardButton.Cancel,
+            self,
+        )
+        box.setInformativeText("Your original file is not touched.")
+        remove = box.addButton("Remove", QMessageBox.ButtonRole.DestructiveRole)
+        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+        box.exec()
+        if box.clickedButton() is not remove:
+            return
+        self.bridge.call(
+            lambda: ws.remove_dataset(dataset_id),
+            lambda _r: self.refresh_datasets(),
+            description="Removing the dataset",
+        )
+        self.select_dataset(None)
+
+    # --- files ----------------------------------------------------------------------------------
+    def open_file_dialog(self) -> None:
+        recent = self.settings.recent_files
+        start = str(Path(recent[0]).parent) if recent else str(Path.home())
+        path, _filter = QFileDialog.getOpenFileName(self, "Open a table", start, FILE_FILTER)
+        if path:
+            self.open_file(path)
+
+    def open_file(self, path: str | Path, **options: Any) -> None:
+        """Load a table into the Data tab (on a worker thread); waits for the workspace if needed."""
+        path = str(path)
+        if self.bridge.workspace is None:
+            self._pending_file = (path, options)
+            self.statusBar().showMessage(f"{Path(path).name} opens once the workspace is ready…")
+            return
+        self.dataset_id = None
+        self.dataset_list.selectionModel().clearSelection()
+        for view in self.other_views.values():
+            view.set_dataset(None)
+        self.remove_action.setEnabled(False)
+        self.stack.setCurrentWidget(self.tabs)
+        self.tabs.setCurrentWidget(self.data_view)
+        self.data_view.open_file(path, **options)
+
+    def _file_loaded(self, path: str) -> None:
+        self.settings.add_recent_file(path)
+        self.welcome.set_recent_files(self.settings.recent_files)
+        self.setWindowTitle(f"{Path(path).name} — metadesk")
+
+    def _fill_recent_menu(self) -> None:
+        self.recent_menu.clear()
+        files = self.settings.recent_files
+        for i, path in enumerate(files):
+            action = self.recent_menu.addAction(f"&{i + 1} {Path(path).name}")
+            action.setToolTip(path)
+            action.setStatusTip(path)
+            action.triggered.connect(lambda _c=False, p=path: self.open_file(p))
+        if files:
+            self.recent_menu.addSeparator()
+            clear = self.recent_menu.addAction("Clear Recent Files")
+            clear.triggered.connect(self._clear_recent)
+        else:
+            self.recent_menu.addAction("No recent files").setEnabled(False)
+
+    def _clear_recent(self) -> None:
+        self.settings.clear_recent_files()
+        self.welcome.set_recent_files([])
+
+    def dragEnterEvent(self, event) -> None:
+        if any(url.isLocalFile() for url in event.mimeData().urls()):
+            event.acceptProposedAction()
+
+    def dragMoveEvent(self, event) -> None:
+        if event.mimeData().hasUrls():
+            event.acceptProposedAction()
+
+    def dropEvent(self, event) -> None:
+        files = [url.toLocalFile() for url in event.mimeData().urls() if url.isLocalFile()]
+        if files:
+            event.acceptProposedAction()
+            self.open_file(files[0])
+
+    # --- small things ---------------------------------------------------------------------------
+    def _show_home(self) -> None:
+        self.select_dataset(None)
+        self.stack.setCurrentWidget(self.welcome)
+        self.welcome.set_recent_files(self.settings.recent_files)
+        if not self.welcome.samples:
+            self.welcome.load_samples()
+
+    def _show_tab(self, index: int) -> None:
+        if self.stack.currentWidget() is self.tabs:
+            self.tabs.setCurrentIndex(index)
+
+    def _busy_changed(self, busy: bool) -> None:
+        descriptions = self.bridge.running_descriptions() if busy else []
+        self.busy_progress.setVisible(bool(descriptions))
+        self.busy_label.setText(f"{descriptions[0]}…" if descriptions else "")
+
+    def _show_workers(self, workers: dict) -> None:
+        if not workers:
+            self.workers_label.setText("Workers: not started")
+            return
+        busy, free = workers.get("busy", 0), workers.get("free", 0)
+        self.workers_label.setText(f"Workers: {busy} busy · {free} free")
+        self.workers_label.setToolTip(f"{workers.get('total', busy + free)} workers in total")
+
+    def show_settings(self) -> None:
+        from metadesk.gui.dialogs.settings_dialog import SettingsDialog
+        from metadesk.gui.palette import apply_theme
+
+        dialog = SettingsDialog(self.settings, self.bridge, self)
+        if dialog.exec():
+            apply_theme(QApplication.instance(), self.settings.theme)
+
+    def show_about(self) -> None:
+        from metadesk.gui.dialogs.about import AboutDialog
+
+        AboutDialog(self, self.log_file).exec()
+
+    def _open_log_folder(self) -> None:
+        if self.log_file:
+            QDesktopServices.openUrl(QUrl.fromLocalFile(str(Path(self.log_file).parent)))
+
+    def set_app_icon(self, icon: QIcon) -> None:
+        self.setWindowIcon(icon)
+
+    # --- closing --------------------------------------------------------------------------------
+    def closeEvent(self, event) -> None:
+        self._closing = True
+        self.settings.save_window_state(self.saveGeometry(), self.saveState())
+        self.settings.sync()
+        self._status_timer.stop()
+        self.data_view.cancel_loading(quiet=True)
+        self.hide()
+        ws = self.bridge.workspace
+        self.bridge.shutdown()
+        if ws is not None:
+            try:
+                ws.close()  # stops the dispatcher; running experiments are re-queued next time
+            except Exception:
+                log.exception("closing the workspace failed")
+        super().closeEvent(event)
