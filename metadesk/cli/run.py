@@ -115,24 +115,40 @@ class Progress:
         self.out.write(text[: columns - 1].ljust(columns - 1))
         self.out.flush()
 
+    def tick(self) -> None:
+        """Keep the elapsed time moving on a terminal between events."""
+        if self.tty:
+            with self._lock:
+                self._bar()
+
     def finish(self) -> None:
         if self.tty:
             self.out.write("\n")
             self.out.flush()
 
 
-def _configs(value: str) -> Sequence[str] | str:
+def parse_configs(value: str) -> Sequence[str] | str:
+    """'all', or ids separated by commas, semicolons or spaces. Ids hold commas themselves
+    (`tree:max_depth=3,min_samples_leaf=1`): a piece without ':' continues the previous id."""
     if value.strip().lower() == "all":
         return "all"
-    return [c.strip() for c in value.split(",") if c.strip()]
+    ids: list[str] = []
+    for piece in value.replace(";", " ").replace(",", " , ").split():
+        if piece == ",":
+            continue
+        if ":" not in piece and ids:
+            ids[-1] += "," + piece
+        else:
+            ids.append(piece)
+    return ids
 
 
 def format_table(rows: list[list[str]], header: list[str]) -> str:
     widths = [max(len(str(x)) for x in col) for col in zip(header, *rows, strict=False)]
-    lines = ["  ".join(str(h).ljust(w) for h, w in zip(header, widths, strict=True))]
+    lines = ["  ".join(str(h).ljust(w) for h, w in zip(header, widths, strict=True)).rstrip()]
     lines.append("  ".join("-" * w for w in widths))
     for row in rows:
-        lines.append("  ".join(str(x).ljust(w) for x, w in zip(row, widths, strict=True)))
+        lines.append("  ".join(str(x).ljust(w) for x, w in zip(row, widths, strict=True)).rstrip())
     return "\n".join(lines)
 
 
@@ -150,7 +166,7 @@ def run_command(args: argparse.Namespace) -> int:
         info = ws.add_dataset(task)
         metric = args.metric or default_metric(info.task_type)
         protocol = Protocol(folds=args.folds, time_limit_s=args.time_limit)
-        ids = ws.queue(info.dataset_id, _configs(args.configs), protocol=protocol)
+        ids = ws.queue(info.dataset_id, parse_configs(args.configs), protocol=protocol)
         rows = {e.experiment_id: e for e in ws.experiments(info.dataset_id)}
         mine = {i: rows[i] for i in ids}
         already = sum(1 for e in mine.values() if e.status in ("ok", "failed", "timeout"))
@@ -170,7 +186,8 @@ def run_command(args: argparse.Namespace) -> int:
         if already < len(ids):
             ws.start(workers=args.workers, scheduler=args.scheduler)
             try:
-                while not ws.wait(timeout=0.5):
+                while not ws.wait(timeout=1.0):
+                    progress.tick()
                     if ws.paused:  # an executor error paused dispatching: say so and stop
                         progress.finish()
                         print("metadesk: the workers stopped; the queue is kept.", file=sys.stderr)
