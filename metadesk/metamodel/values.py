@@ -8,6 +8,11 @@ import pandas as pd
 
 from metadesk.portfolio.configuration import Configuration
 
+# Descriptive columns of `MetaDataset.datasets`; every other column is a meta-feature.
+DATASET_COLUMNS = ("name", "task_type", "group", "provenance")
+RUN_COLUMNS = ("dataset_id", "configuration_id", "algorithm", "metric", "score")
+OPTIONAL_RUN_COLUMNS = ("std", "folds", "fit_seconds", "provenance")
+
 
 @dataclass(frozen=True, eq=False)
 class MetaDataset:
@@ -18,11 +23,30 @@ class MetaDataset:
     runs: long form, columns 'dataset_id', 'configuration_id', 'algorithm', 'metric', 'score',
         optional 'std', 'folds', 'fit_seconds', 'provenance'.
     configurations: id -> Configuration (runnable=False for ones known only from imported knowledge).
+    evaluations: saved held-out evaluations ("task_type/metric" -> `EvaluationReport.to_dict()`),
+        read next to the shipped prior so that the meta-model need not re-evaluate at start-up.
     """
 
     datasets: pd.DataFrame
     runs: pd.DataFrame
     configurations: dict[str, Configuration] = field(default_factory=dict)
+    evaluations: dict[str, dict] = field(default_factory=dict)
+
+    @property
+    def n_datasets(self) -> int:
+        return len(self.datasets)
+
+    @property
+    def feature_names(self) -> list[str]:
+        """The meta-feature columns of `datasets` (everything after the descriptive columns)."""
+        return [c for c in self.datasets.columns if c not in DATASET_COLUMNS]
+
+    @classmethod
+    def empty(cls) -> MetaDataset:
+        return cls(
+            datasets=pd.DataFrame(columns=list(DATASET_COLUMNS)).rename_axis("dataset_id"),
+            runs=pd.DataFrame(columns=list(RUN_COLUMNS)),
+        )
 
 
 @dataclass(frozen=True)

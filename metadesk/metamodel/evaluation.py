@@ -1,0 +1,257 @@
+"""Held-out evaluation of recommenders: leave-one-group-out (a dataset and its variants are held
+out together), always alongside a fixed ranking (AverageRank), a random order and the oracle.
+
+Regret is in the metric's own units (for accuracy or R², one point = 0.01).
+"""
+
+from __future__ import annotations
+
+import copy
+import logging
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from metadesk.metamodel.metrics import POINT, sign
+from metadesk.metamodel.recommenders import AverageRank, NearestDatasets, Recommender
+from metadesk.metamodel.scores import ScoreTable, rank_values, spearman
+from metadesk.metamodel.surrogate import Surrogate
+from metadesk.metamodel.values import MetaDataset
+
+log = logging.getLogger(__name__)
+
+MAX_K = 10
+BASELINES = ("random", "oracle")
+SCALAR_FIGURES = (
+    "top1_regret",
+    "top3_regret",
+    "top5_regret",
+    "experiments_to_half_point",
+    "experiments_to_one_point",
+    "experiments_to_half_point_static",
+    "first_pick_rank",
+    "spearman",
+    "coverage",
+    "n_datasets",
+)
+
+
+@dataclass
+class EvaluationReport:
+    """Per recommender (and baselines 'random', 'oracle'): a dict of held-out figures.
+
+    'best_so_far' / 'best_so_far_observed': mean regret of the best of the first k experiments,
+    k = 1..10, run in suggestion order without / with the `observed=` update after each run."""
+
+    task_type: str
+    metric: str
+    scheme: str
+    n_datasets: int
+    n_groups: int
+    figures: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+    @property
+    def table(self) -> pd.DataFrame:
+        rows = {}
+        for name, f in self.figures.items():
+            row = {k: f.get(k, np.nan) for k in SCALAR_FIGURES}
+            for key, label in (("best_so_far", "bsf"), ("best_so_far_observed", "bsf_obs")):
+                for k, v in enumerate(f.get(key, []), start=1):
+                    row[f"{label}@{k}"] = v
+            rows[name] = row
+        return pd.DataFrame.from_dict(rows, orient="index")
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "task_type": self.task_type,
+            "metric": self.metric,
+            "scheme": self.scheme,
+            "n_datasets": self.n_datasets,
+            "n_groups": self.n_groups,
+            "figures": _jsonable(self.figures),
+        }
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> EvaluationReport:
+        return cls(
+            task_type=d["task_type"],
+            metric=d["metric"],
+            scheme=d.get("scheme", ""),
+            n_datasets=int(d.get("n_datasets", 0)),
+            n_groups=int(d.get("n_groups", 0)),
+            figures={k: dict(v) for k, v in (d.get("figures") or {}).items()},
+        )
+
+    def selection_score(self, name: str) -> float:
+        """What the meta-model minimises to choose: mean best-so-far regret over the first five
+        experiments with updates (top-1 regret included); lower is better."""
+        f = self.figures.get(name) or {}
+        bsf = [v for v in (f.get("best_so_far_observed") or [])[:5] if v is not None]
+        return float(np.mean(bsf)) if bsf else float("inf")
+
+
+def _jsonable(x: Any) -> Any:
+    if isinstance(x, dict):
+        return {str(k): _jsonable(v) for k, v in x.items()}
+    if isinstance(x, (list, tuple, np.ndarray)):
+        return [_jsonable(v) for v in x]
+    if isinstance(x, (np.floating, float)):
+        return None if not np.isfinite(x) else float(x)
+    if isinstance(x, np.integer):
+        return int(x)
+    return x
+
+
+def default_recommenders() -> list[Recommender]:
+    return [AverageRank(), NearestDatasets(), Surrogate()]
+
+
+def held_out_splits(groups: np.ndarray, folds: int | None = None) -> Iterator[np.ndarray]:
+    """Boolean test masks: one per group (folds=None), or `folds` sets of whole groups."""
+    unique = np.unique(groups)
+    if folds is None or folds >= unique.size:
+        for g in unique:
+            yield groups == g
+        return
+    rng = np.random.default_rng(0)
+    shuffled = rng.permutation(unique)
+    for part in np.array_split(shuffled, folds):
+        yield np.isin(groups, part)
+
+
+def evaluate(
+    meta_dataset: MetaDataset,
+    task_type: str,
+    metric: str,
+    recommenders: Sequence[Recommender] | None = None,
+    *,
+    folds: int | None = None,
+    random_seeds: int = 10,
+    max_k: int = MAX_K,
+) -> EvaluationReport:
+    """Leave-one-group-out (or `folds` folds of whole groups) evaluation of each recommender.
+
+    AverageRank is always included, plus a random order (averaged over `random_seeds` seeds) and
+    the oracle. Unrunnable configurations count here: the meta-dataset is judged as it is."""
+    table = ScoreTable.build(meta_dataset, task_type, metric)
+    templates = list(recommenders) if recommenders is not None else default_recommenders()
+    if not any(isinstance(r, AverageRank) for r in templates):
+        templates.insert(0, AverageRank())
+    n_groups = int(np.unique(table.groups).size)
+    scheme = "leave-one-group-out" if folds is None else f"{folds} folds of whole groups"
+    report = EvaluationReport(task_type, metric, scheme, table.n_datasets, n_groups)
+    if n_groups < 2:
+        return report
+    per: dict[str, list[dict[str, Any]]] = {r.name: [] for r in templates}
+    per.update({b: [] for b in BASELINES})
+    for test in held_out_splits(table.groups, folds):
+        train = table.subset(np.flatnonzero(~test))
+        fitted = [copy.deepcopy(r).fit_table(train, meta_dataset.configurations) for r in templates]
+        for d in np.flatnonzero(test):
+            known = np.flatnonzero(np.isfinite(table.raw[d]))
+            if known.size < 2:
+                continue
+            ids = [table.config_ids[c] for c in known]
+            truth = sign(metric) * table.raw[d, known]
+            mf = table.meta_features_of(d)
+            for rec in fitted:
+                per[rec.name].append(_one(rec, mf, ids, truth, table.raw[d, known], max_k))
+            per["random"].append(_random(truth, max_k, random_seeds))
+            per["oracle"].append(_figures(list(np.argsort(-truth, kind="stable")), truth, max_k))
+    for name, rows in per.items():
+        report.figures[name] = _average(rows, max_k)
+    return report
+
+
+def _one(
+    rec: Recommender, mf: dict, ids: list[str], truth: np.ndarray, raw: np.ndarray, max_k: int
+) -> dict[str, Any]:
+    fc = rec.forecast(mf, ids, {})
+    order, _ = fc.order(range(len(ids)), [])
+    out = _figures(order, truth, max_k)
+    low, high = fc.intervals(rec.metric)
+    inside = (raw >= low) & (raw <= high)
+    out["coverage"] = float(np.mean(inside))
+    # Sequential use: after each run the true score is revealed and the rest is re-ranked.
+    best = truth.max()
+    observed: dict[str, float] = {}
+    seq: list[int] = []
+    sign_ = sign(rec.metric)
+    remaining = list(range(len(ids)))
+    while remaining:
+        if len(seq) >= max_k and best - truth[seq].max() <= 0.5 * POINT:
+            break
+        if observed:
+            fc = rec.forecast(mf, ids, observed)
+            nxt, _ = fc.order(remaining, [ids.index(o) for o in observed], limit=1)
+            pick = nxt[0]
+        else:
+            pick = order[0]
+        seq.append(pick)
+        remaining.remove(pick)
+        observed[ids[pick]] = float(sign_ * truth[pick])
+    bsf = np.maximum.accumulate(truth[seq])
+    regret = best - bsf
+    out["best_so_far_observed"] = _pad(regret[:max_k], max_k)
+    out["experiments_to_half_point"] = _first_within(regret, 0.5 * POINT, len(ids))
+    out["experiments_to_one_point"] = _first_within(regret, POINT, len(ids))
+    return out
+
+
+def _figures(order: Sequence[int], truth: np.ndarray, max_k: int) -> dict[str, Any]:
+    order = list(order)
+    best = truth.max()
+    regret = best - np.maximum.accumulate(truth[order])
+    true_rank = rank_values(-truth, method="min")
+    position = np.empty(len(order))
+    position[order] = np.arange(len(order))
+    rho = spearman(-position, truth)
+    return {
+        "top1_regret": float(regret[0]),
+        "top3_regret": float(regret[min(2, len(order) - 1)]),
+        "top5_regret": float(regret[min(4, len(order) - 1)]),
+        "best_so_far": _pad(regret[:max_k], max_k),
+        "best_so_far_observed": _pad(regret[:max_k], max_k),
+        "experiments_to_half_point": _first_within(regret, 0.5 * POINT, len(order)),
+        "experiments_to_one_point": _first_within(regret, POINT, len(order)),
+        "experiments_to_half_point_static": _first_within(regret, 0.5 * POINT, len(order)),
+        "first_pick_rank": float(true_rank[order[0]]),
+        "spearman": float(rho),
+        "coverage": np.nan,
+    }
+
+
+def _random(truth: np.ndarray, max_k: int, seeds: int) -> dict[str, Any]:
+    rows = []
+    for s in range(seeds):
+        order = np.random.default_rng(1000 + s).permutation(truth.size)
+        rows.append(_figures(order, truth, max_k))
+    return _average(rows, max_k)
+
+
+def _pad(values: np.ndarray, k: int) -> list[float]:
+    """Regret after k runs when fewer than k configurations exist: the last (all were run)."""
+    v = list(map(float, values))
+    return v + [v[-1]] * (k - len(v)) if v else [np.nan] * k
+
+
+def _first_within(regret: np.ndarray, threshold: float, n: int) -> float:
+    hit = np.flatnonzero(regret <= threshold + 1e-12)
+    return float(hit[0] + 1) if hit.size else float(n)
+
+
+def _average(rows: list[dict[str, Any]], max_k: int) -> dict[str, Any]:
+    if not rows:
+        return {"n_datasets": 0}
+    out: dict[str, Any] = {"n_datasets": len(rows)}
+    for key in rows[0]:
+        vals = [r[key] for r in rows]
+        if isinstance(vals[0], list):
+            out[key] = [float(np.nanmean(col)) for col in zip(*vals, strict=False)]
+        elif key != "n_datasets":
+            arr = np.array(vals, dtype=float)
+            out[key] = float(np.nanmean(arr)) if np.isfinite(arr).any() else float("nan")
+    return out

@@ -1,0 +1,155 @@
+"""Knowledge exchange: a `MetaDataset` as two plain tables (CSV or Parquet), never pickle.
+
+`read_exchange` validates every row first and raises `KnowledgeProblem` listing the problems, so a
+bad file imports nothing. `load_prior` reads a folder in this format (the shipped prior, or the
+workspace's imported knowledge) plus any saved evaluation JSON; `combine` layers two meta-datasets.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+from pathlib import Path
+
+import pandas as pd
+
+from metadesk.errors import KnowledgeProblem
+from metadesk.metamodel.exchange_checks import Problems, check_datasets, check_runs, read_raw
+from metadesk.metamodel.values import DATASET_COLUMNS, RUN_COLUMNS, MetaDataset
+from metadesk.portfolio.configuration import Configuration
+
+log = logging.getLogger(__name__)
+
+FORMATS = {"csv": ".csv", "parquet": ".parquet"}
+EVALUATION_GLOB = "evaluation*.json"
+
+
+def read_exchange(
+    datasets_path: Path | str, runs_path: Path | str, *, provenance: str = "imported"
+) -> MetaDataset:
+    """Read and validate a datasets table and a runs table. Raises `KnowledgeProblem` (nothing
+    imported) listing every problem found, row by row. A `provenance` column in the files wins."""
+    datasets_path, runs_path = Path(datasets_path), Path(runs_path)
+    problems = Problems()
+    ds_raw = read_raw(datasets_path, problems)
+    runs_raw = read_raw(runs_path, problems)
+    if ds_raw is None or runs_raw is None:
+        problems.raise_if_any()
+    datasets = check_datasets(ds_raw, datasets_path, problems, provenance)
+    runs, configurations = check_runs(runs_raw, runs_path, datasets, problems, provenance)
+    problems.raise_if_any()
+    return MetaDataset(datasets=datasets, runs=runs, configurations=configurations)
+
+
+def write_exchange(
+    meta_dataset: MetaDataset, folder: Path | str, fmt: str = "csv"
+) -> tuple[Path, Path]:
+    """Write `datasets.<fmt>` and `runs.<fmt>` into `folder`; returns their paths."""
+    if fmt not in FORMATS:
+        raise KnowledgeProblem(
+            f"'{fmt}' is not an exchange format.", "Use csv or parquet.", problems=[]
+        )
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    ds = meta_dataset.datasets.copy()
+    ds.index = ds.index.astype(str)
+    ds.index.name = "dataset_id"
+    for col in DATASET_COLUMNS:
+        if col not in ds:
+            ds[col] = "" if col != "provenance" else "prior"
+    features = [c for c in ds.columns if c not in DATASET_COLUMNS]
+    ds = ds.reset_index()[["dataset_id", *DATASET_COLUMNS, *features]]
+    runs = meta_dataset.runs.copy()
+    optional = [c for c in ("std", "folds", "fit_seconds", "provenance") if c in runs]
+    runs = runs[[*RUN_COLUMNS, *optional]].reset_index(drop=True)
+    # Labels and settings travel with the runs so that unknown configurations stay described.
+    cfgs = meta_dataset.configurations
+    runs["label"] = [cfgs[c].label if c in cfgs else "" for c in runs["configuration_id"]]
+    runs["params"] = [
+        json.dumps(cfgs[c].params, sort_keys=True) if c in cfgs else "{}"
+        for c in runs["configuration_id"]
+    ]
+    ext = FORMATS[fmt]
+    paths = (folder / f"datasets{ext}", folder / f"runs{ext}")
+    for frame, path in zip((ds, runs), paths, strict=False):
+        tmp = path.with_name(path.name + ".tmp")
+        if fmt == "csv":
+            frame.to_csv(tmp, index=False)
+        else:
+            frame.to_parquet(tmp, index=False)
+        os.replace(tmp, path)
+    return paths
+
+
+def load_prior(folder: Path | str | None) -> MetaDataset | None:
+    """The meta-dataset stored in `folder` (Parquet preferred over CSV), with any saved evaluation
+    (`evaluation*.json`); None when the folder holds no knowledge."""
+    if folder is None:
+        return None
+    folder = Path(folder)
+    for ext in (".parquet", ".csv"):
+        ds, runs = folder / f"datasets{ext}", folder / f"runs{ext}"
+        if ds.is_file() and runs.is_file():
+            md = read_exchange(ds, runs, provenance="prior")
+            evaluations = _read_evaluations(folder)
+            return MetaDataset(md.datasets, md.runs, md.configurations, evaluations)
+    return None
+
+
+def _read_evaluations(folder: Path) -> dict[str, dict]:
+    """'task_type/metric' -> saved `EvaluationReport.to_dict()`; unreadable files are skipped."""
+    out: dict[str, dict] = {}
+    for path in sorted(folder.glob(EVALUATION_GLOB)):
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError) as exc:
+            log.warning("Skipping saved evaluation %s: %s", path, exc)
+            continue
+        reports = [data] if isinstance(data, dict) and "figures" in data else []
+        if isinstance(data, dict) and not reports:
+            reports = [v for v in data.values() if isinstance(v, dict) and "figures" in v]
+        elif isinstance(data, list):
+            reports = [v for v in data if isinstance(v, dict) and "figures" in v]
+        for r in reports:
+            if "task_type" in r and "metric" in r:
+                out[f"{r['task_type']}/{r['metric']}"] = r
+    return out
+
+
+def combine(prior: MetaDataset | None, own: MetaDataset | None) -> MetaDataset:
+    """`prior` with `own` layered on top: own rows win for the same dataset, and own scores win
+    for the same dataset, configuration and metric."""
+    if prior is None and own is None:
+        return MetaDataset.empty()
+    if prior is None:
+        return own  # type: ignore[return-value]
+    if own is None:
+        return prior
+    frames = [f for f in (prior.datasets, own.datasets) if len(f)]
+    if not frames:
+        datasets = (prior.datasets if len(prior.datasets.columns) else own.datasets).copy()
+    elif len(frames) == 1:
+        datasets = frames[0].copy()
+    else:
+        datasets = pd.concat(frames, axis=0, sort=False)
+        datasets = datasets[~datasets.index.duplicated(keep="last")]
+    datasets.index.name = "dataset_id"
+    ordered = [c for c in DATASET_COLUMNS if c in datasets]
+    datasets = datasets[ordered + [c for c in datasets.columns if c not in DATASET_COLUMNS]]
+    run_frames = [f for f in (prior.runs, own.runs) if len(f)]
+    if not run_frames:
+        runs = own.runs.copy() if len(own.runs.columns) else prior.runs.copy()
+    elif len(run_frames) == 1:
+        runs = run_frames[0].reset_index(drop=True)
+    else:
+        runs = pd.concat(run_frames, axis=0, ignore_index=True, sort=False)
+        key = ["dataset_id", "configuration_id", "metric"]
+        runs = runs[~runs.duplicated(key, keep="last")].reset_index(drop=True)
+    configurations: dict[str, Configuration] = dict(prior.configurations)
+    for cid, cfg in own.configurations.items():
+        # A runnable description is never replaced by one that cannot run.
+        if cid not in configurations or cfg.runnable or not configurations[cid].runnable:
+            configurations[cid] = cfg
+    evaluations = {**prior.evaluations, **own.evaluations}
+    return MetaDataset(datasets, runs, configurations, evaluations)

@@ -1,0 +1,287 @@
+"""`MetaModel`: the one object the workspace uses. It picks, per task type and metric, the
+recommender with the best held-out regret (a fixed ranking unless another beats it), says in one
+honest sentence how far to trust it, and falls back to a labelled default order on a cold start.
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+import math
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from metadesk.metamodel.evaluation import EvaluationReport, evaluate
+from metadesk.metamodel.metrics import LOWER_IS_BETTER, METRIC_LABELS, POINT, default_metric
+from metadesk.metamodel.recommenders import AverageRank, NearestDatasets, Recommender
+from metadesk.metamodel.scores import ScoreTable, task_family
+from metadesk.metamodel.surrogate import Surrogate, configuration_from_id
+from metadesk.metamodel.values import MetaDataset, Suggestion
+from metadesk.portfolio.configuration import Configuration
+
+log = logging.getLogger(__name__)
+
+RECOMMENDERS: dict[str, type[Recommender]] = {
+    AverageRank.name: AverageRank,
+    NearestDatasets.name: NearestDatasets,
+    Surrogate.name: Surrogate,
+}
+COLD_START = "default_order"
+# Without a saved evaluation, the surrogate is evaluated on the spot only below this many runs.
+QUICK_SURROGATE_RUNS = 4000
+# Algorithms in the order to try when nothing is known (used if the portfolio offers no order).
+_BUILTIN_ORDER = (
+    "hist_gb",
+    "random_forest",
+    "logistic",
+    "ridge",
+    "extra_trees",
+    "svm",
+    "rbf_svm",
+    "linear_svm",
+    "knn",
+    "mlp",
+    "lda",
+    "gaussian_nb",
+    "naive_bayes",
+    "decision_tree",
+    "adaboost",
+    "lasso",
+    "elastic_net",
+    "svr",
+    "dummy",
+)
+
+
+class MetaModel:
+    """`MetaModel(task_type, metric).fit(meta_dataset)` or `MetaModel().fit(md, task_type, metric)`.
+
+    `evaluation`: a previous `EvaluationReport` (or its dict) to choose from without re-evaluating;
+    otherwise a saved one in `meta_dataset.evaluations`, else a quick held-out evaluation."""
+
+    def __init__(self, task_type: str | None = None, metric: str | None = None) -> None:
+        self.task_type = task_type or "binary"
+        self.metric = metric or default_metric(self.task_type)
+        self.recommender: Recommender | None = None
+        self.evaluation: EvaluationReport | None = None
+        self.cold_start = True
+        self.n_datasets = 0
+        self._configurations: dict[str, Configuration] = {}
+        self._known_ids: list[str] = []
+
+    @property
+    def name(self) -> str:
+        return self.recommender.name if self.recommender is not None else COLD_START
+
+    def fit(
+        self,
+        meta_dataset: MetaDataset,
+        task_type: str | None = None,
+        metric: str | None = None,
+        *,
+        evaluation: EvaluationReport | Mapping[str, Any] | None = None,
+    ) -> MetaModel:
+        if task_type:
+            self.task_type = task_type
+            self.metric = metric or default_metric(task_type)
+        elif metric:
+            self.metric = metric
+        table = ScoreTable.build(meta_dataset, self.task_type, self.metric)
+        self.n_datasets = table.n_datasets
+        self._configurations = dict(meta_dataset.configurations)
+        self._known_ids = list(table.config_ids)
+        if table.n_datasets == 0:
+            self.cold_start, self.recommender, self.evaluation = True, None, None
+            return self
+        self.cold_start = False
+        report = self._report(meta_dataset, table, evaluation)
+        self.evaluation = report
+        chosen = AverageRank.name
+        if report is not None:
+            best = report.selection_score(AverageRank.name)
+            for name in RECOMMENDERS:
+                score = report.selection_score(name)
+                if name != AverageRank.name and score < best:
+                    chosen, best = name, score
+        rec = RECOMMENDERS[chosen]()
+        rec.task_type = self.task_type
+        self.recommender = rec.fit_table(table, meta_dataset.configurations)
+        return self
+
+    def _report(
+        self,
+        meta_dataset: MetaDataset,
+        table: ScoreTable,
+        evaluation: EvaluationReport | Mapping[str, Any] | None,
+    ) -> EvaluationReport | None:
+        if isinstance(evaluation, EvaluationReport):
+            return evaluation
+        if isinstance(evaluation, Mapping) and evaluation:
+            return EvaluationReport.from_dict(dict(evaluation))
+        saved = meta_dataset.evaluations.get(f"{self.task_type}/{self.metric}")
+        if saved is None:
+            for t in task_family(self.task_type):
+                saved = saved or meta_dataset.evaluations.get(f"{t}/{self.metric}")
+        if saved:
+            return EvaluationReport.from_dict(saved)
+        groups = len(set(table.groups.tolist()))
+        if groups < 3:
+            return None
+        recs: list[Recommender] = [AverageRank(), NearestDatasets()]
+        if int(table.z.size) <= QUICK_SURROGATE_RUNS:
+            recs.append(Surrogate(n_trees=16))
+        return evaluate(
+            meta_dataset, self.task_type, self.metric, recs, folds=min(5, groups), random_seeds=3
+        )
+
+    # --- using it ------------------------------------------------------------------------------
+    def rank(
+        self,
+        meta_features: Mapping[str, float] | Any,
+        candidates: Sequence[Configuration] | None = None,
+        observed: Mapping[str, float] | None = None,
+    ) -> list[Suggestion]:
+        """Suggestions for a dataset, best first. `candidates=None`: every runnable configuration
+        the meta-dataset knows for this task type. Observed configurations are not offered again."""
+        if hasattr(meta_features, "as_floats"):
+            meta_features = meta_features.as_floats()
+        if candidates is None:
+            candidates = self._default_candidates()
+        if self.cold_start or self.recommender is None:
+            done = set(observed or {})
+            fresh = [c for c in candidates if c.id not in done]
+            return cold_start_suggestions(fresh, self.task_type, self.metric)
+        return self.recommender.rank(dict(meta_features), list(candidates), observed)
+
+    def _default_candidates(self) -> list[Configuration]:
+        out = []
+        for cid in self._known_ids:
+            cfg = self._configurations.get(cid) or _portfolio_configuration(cid)
+            if cfg is not None and cfg.runnable:
+                out.append(cfg)
+        return out
+
+    @property
+    def info(self) -> dict[str, Any]:
+        figures = (self.evaluation.figures if self.evaluation else {}) or {}
+        held_out = dict(figures.get(self.name, {}))
+        baseline = dict(figures.get(AverageRank.name, {}))
+        return {
+            "name": self.name,
+            "label": self.recommender.label if self.recommender else "default order",
+            "held_out": held_out,
+            "baseline": baseline,
+            "sentence": self.sentence(),
+            "cold_start": self.cold_start,
+            "n_datasets": self.n_datasets,
+            "task_type": self.task_type,
+            "metric": self.metric,
+            "scheme": self.evaluation.scheme if self.evaluation else "",
+        }
+
+    def sentence(self) -> str:
+        if self.cold_start or self.recommender is None:
+            return (
+                "No past results are known for this kind of task yet, so suggestions follow a "
+                "default order of strong general-purpose models; they improve as results arrive."
+            )
+        label = self.recommender.label
+        if self.evaluation is None or self.name not in self.evaluation.figures:
+            return (
+                f"Suggestions come from {label}, learned from {self.n_datasets} known datasets; "
+                "too few yet to measure how well they carry over to a new one."
+            )
+        mine = self.evaluation.figures[self.name]
+        base = self.evaluation.figures.get(AverageRank.name, {})
+        n = int(mine.get("n_datasets") or self.evaluation.n_datasets)
+        what = _regret_words(self.metric)
+        head = (
+            f"Suggestions come from {label}. "
+            if self.name != AverageRank.name
+            else (f"Suggestions follow {label}; no other method did better on past data. ")
+        )
+        text = (
+            f"{head}On {n} held-out datasets, its first pick was on average "
+            f"{_amount(mine.get('top1_regret'), self.metric)} {what}"
+        )
+        if self.name != AverageRank.name and base.get("top1_regret") is not None:
+            text += f", against {_amount(base.get('top1_regret'), self.metric, unit=False)} for a fixed ranking"
+        return text + "."
+
+
+def _regret_words(metric: str) -> str:
+    label = METRIC_LABELS.get(metric, metric)
+    side = "above" if metric in LOWER_IS_BETTER else "below"
+    return f"of {label} {side} the best" if _in_points(metric) else f"{side} the best {label}"
+
+
+def _in_points(metric: str) -> bool:
+    return metric not in LOWER_IS_BETTER
+
+
+def _amount(value: Any, metric: str, unit: bool = True) -> str:
+    try:
+        v = float(value)
+    except (TypeError, ValueError):
+        return "an unknown amount"
+    if not math.isfinite(v):
+        return "an unknown amount"
+    if _in_points(metric):
+        pts = v / POINT
+        return f"{pts:.1f} point{'s' if round(pts, 1) != 1 else ''}" if unit else f"{pts:.1f}"
+    return f"{v:.3g}"
+
+
+def _portfolio_configuration(config_id: str) -> Configuration | None:
+    portfolio = importlib.import_module("metadesk.portfolio")
+    get = getattr(portfolio, "get_configuration", None)
+    if get is None:
+        return None
+    try:
+        return get(config_id)
+    except Exception:  # not a shipped configuration
+        return None
+
+
+def cold_start_suggestions(
+    candidates: Sequence[Configuration], task_type: str, metric: str
+) -> list[Suggestion]:
+    """Runnable candidates in a sensible default order, labelled `cold_start=True`: the portfolio's
+    `default_order` when it has one, else strong general-purpose algorithms first."""
+    portfolio = importlib.import_module("metadesk.portfolio")
+    order: dict[str, int] = {}
+    default_order = getattr(portfolio, "default_order", None)
+    if default_order is not None:
+        try:
+            order = {
+                (c if isinstance(c, str) else c.id): i
+                for i, c in enumerate(default_order(task_type))
+            }
+        except Exception:  # an unknown task type: the built-in order below still applies
+            order = {}
+    algo_rank = {a: i for i, a in enumerate(_BUILTIN_ORDER)}
+    runnable = [c for c in candidates if c.runnable]
+    ranked = sorted(
+        enumerate(runnable),
+        key=lambda ic: (
+            order.get(ic[1].id, len(order)),
+            algo_rank.get(ic[1].algorithm, len(algo_rank)),
+            ic[0],
+        ),
+    )
+    return [
+        Suggestion(
+            configuration=c,
+            rank=r,
+            metric=metric,
+            predicted=math.nan,
+            low=math.nan,
+            high=math.nan,
+            recommender=COLD_START,
+            cold_start=True,
+        )
+        for r, (_, c) in enumerate(ranked, start=1)
+    ]
+
+
+__all__ = ["MetaModel", "cold_start_suggestions", "configuration_from_id"]

@@ -1,0 +1,338 @@
+"""The recommenders' shared face, the `AverageRank` baseline and `NearestDatasets` (kNN warm start).
+
+Every recommender: `fit(meta_dataset, task_type, metric) -> self`, then
+`rank(meta_features, candidates, observed=None) -> list[Suggestion]`, best first.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+
+import numpy as np
+from scipy.spatial.distance import cdist
+
+from metadesk.metamodel.forecast import (
+    Z80,
+    Forecast,
+    anchor_location,
+    suggestions_from,
+    weighted_mean_sd,
+)
+from metadesk.metamodel.metrics import sign
+from metadesk.metamodel.scores import FeatureScaler, ScoreTable, rank_values
+from metadesk.metamodel.values import Evidence, MetaDataset, Suggestion
+from metadesk.portfolio.configuration import Configuration
+
+
+class Recommender:
+    """Base class: keeps the fitted `ScoreTable` and turns forecasts into suggestions."""
+
+    name = "recommender"
+    label = "recommender"
+
+    def __init__(self) -> None:
+        self.metric = ""
+        self.task_type = ""
+        self.table: ScoreTable | None = None
+        self.configurations: dict[str, Configuration] = {}
+        self._col: dict[str, int] = {}
+
+    def fit(self, meta_dataset: MetaDataset, task_type: str, metric: str) -> Recommender:
+        self.task_type = task_type
+        self.configurations = dict(meta_dataset.configurations)
+        return self.fit_table(ScoreTable.build(meta_dataset, task_type, metric))
+
+    def fit_table(
+        self, table: ScoreTable, configurations: Mapping[str, Configuration] | None = None
+    ) -> Recommender:
+        if configurations is not None:
+            self.configurations = dict(configurations)
+        self.table = table
+        self.metric = table.metric
+        self._col = {cid: j for j, cid in enumerate(table.config_ids)}
+        self._fit(table)
+        return self
+
+    def _fit(self, table: ScoreTable) -> None:
+        raise NotImplementedError
+
+    def forecast(
+        self,
+        meta_features: Mapping[str, float],
+        config_ids: Sequence[str],
+        observed: Mapping[str, float] | None = None,
+        configurations: Mapping[str, Configuration] | None = None,
+    ) -> Forecast:
+        """Predictions for `config_ids` on a dataset with these meta-features (normalised units).
+
+        `configurations` describes ids the meta-dataset may not know (for descriptor-based models)."""
+        raise NotImplementedError
+
+    def rank(
+        self,
+        meta_features: Mapping[str, float],
+        candidates: Sequence[Configuration],
+        observed: Mapping[str, float] | None = None,
+    ) -> list[Suggestion]:
+        """Runnable candidates not yet observed, in the order to run them.
+
+        `observed`: configuration id -> score already measured on this dataset (metric units)."""
+        if self.table is None:
+            raise RuntimeError(f"{type(self).__name__}.rank called before fit")
+        obs = _clean_observed(observed)
+        seen: set[str] = set()
+        cands = []
+        for c in candidates:
+            if c.runnable and c.id not in obs and c.id not in seen:
+                seen.add(c.id)
+                cands.append(c)
+        ids = [c.id for c in cands] + [o for o in obs if o not in seen]
+        fc = self.forecast(meta_features, ids, obs, configurations={c.id: c for c in cands})
+        return suggestions_from(fc, cands, obs, self.metric, self.name)
+
+    # --- shared pieces -------------------------------------------------------------------------
+    def _columns(self, config_ids: Sequence[str]) -> np.ndarray:
+        """Column of each id in the score table; -1 for configurations never measured."""
+        return np.array([self._col.get(c, -1) for c in config_ids], dtype=int)
+
+    def _observed_arrays(
+        self, config_ids: Sequence[str], observed: Mapping[str, float]
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Positions (into config_ids) of observed configurations and their oriented scores."""
+        pos = [i for i, c in enumerate(config_ids) if c in observed]
+        vals = np.array([observed[config_ids[i]] for i in pos], dtype=float) * sign(self.metric)
+        return np.array(pos, dtype=int), vals
+
+
+def _clean_observed(observed: Mapping[str, float] | None) -> dict[str, float]:
+    out: dict[str, float] = {}
+    for k, v in (observed or {}).items():
+        try:
+            f = float(v)
+        except (TypeError, ValueError):
+            continue
+        if math.isfinite(f):
+            out[str(k)] = f
+    return out
+
+
+def _extend(values: np.ndarray, fill: float) -> np.ndarray:
+    """Append one column/entry for "never measured" so that column -1 indexes it."""
+    if values.ndim == 1:
+        return np.append(values, fill)
+    return np.hstack([values, np.full((values.shape[0], 1), fill)])
+
+
+def _calibrate(ratios: list[np.ndarray], level: float = 0.8) -> float:
+    """Conformal-style multiplier: the `level` quantile of |residual| / predicted sd."""
+    r = np.concatenate(ratios) if ratios else np.zeros(0)
+    r = r[np.isfinite(r)]
+    return float(np.quantile(r, level)) if r.size >= 10 else Z80
+
+
+class AverageRank(Recommender):
+    """The classic baseline: one fixed order, by each configuration's average rank across datasets."""
+
+    name = "average_rank"
+    label = "a fixed ranking (average rank)"
+
+    def _fit(self, t: ScoreTable) -> None:
+        n_c = len(t.config_ids)
+        if t.n_datasets == 0 or n_c == 0:
+            self._mean_rank = np.zeros(n_c)
+            self._mean_z = np.zeros(n_c)
+            self._sd_z = np.ones(n_c)
+            self._loc, self._scale, self._loc_sd, self._q = 0.0, 1.0, 0.0, Z80
+            return
+        known = np.isfinite(t.z)
+        # Percentile ranks (0 = best) so that datasets with fewer runs count the same.
+        ranks = np.full(t.z.shape, np.nan)
+        for d in range(t.n_datasets):
+            k = known[d]
+            ranks[d, k] = (rank_values(-t.z[d, k]) - 1) / max(k.sum() - 1, 1)
+        with np.errstate(all="ignore"):
+            cnt = known.sum(axis=0)
+            self._mean_rank = np.where(cnt > 0, np.nansum(ranks, axis=0) / np.maximum(cnt, 1), 1.0)
+            self._mean_z = np.where(cnt > 0, np.nansum(t.z, axis=0) / np.maximum(cnt, 1), 0.0)
+            dev = np.where(known, (t.z - self._mean_z) ** 2, 0.0)
+            self._sd_z = np.sqrt(dev.sum(axis=0) / np.maximum(cnt, 1)) + 1e-6
+        self._loc = float(np.median(t.loc))
+        self._scale = float(np.median(t.scale))
+        self._loc_sd = float(np.std(t.loc)) if t.n_datasets > 1 else abs(self._loc) * 0.1
+        oriented = sign(t.metric) * t.raw
+        pred = self._loc + self._scale * self._mean_z
+        sd = np.sqrt((self._scale * self._sd_z) ** 2 + self._loc_sd**2)
+        self._q = _calibrate([(np.abs(oriented - pred) / sd)[known]])
+
+    def forecast(self, meta_features, config_ids, observed=None, configurations=None) -> Forecast:
+        cols = self._columns(config_ids)
+        mean_z = _extend(self._mean_z, 0.0)[cols]
+        sd_z = _extend(self._sd_z, float(np.median(self._sd_z)) if self._sd_z.size else 1.0)[cols]
+        order_key = _extend(self._mean_rank, 2.0)[cols]  # never measured: after all known ones
+        pos, vals = self._observed_arrays(config_ids, observed or {})
+        loc, loc_sd = anchor_location(self._loc, self._loc_sd, self._scale, mean_z[pos], vals)
+        return Forecast(
+            config_ids=list(config_ids),
+            mean_z=mean_z,
+            sd_z=sd_z,
+            loc=loc,
+            scale=self._scale,
+            loc_sd=loc_sd,
+            quantile=self._q,
+            fixed_order=order_key,
+        )
+
+
+class NearestDatasets(Recommender):
+    """kNN over robust-scaled meta-features: the configurations that did well on the most similar
+    known datasets. Observed results re-weight the neighbours (active testing): datasets where the
+    configurations already run here scored alike get more say."""
+
+    name = "nearest_datasets"
+    label = "similar datasets (nearest datasets)"
+
+    def __init__(self, k: int = 12, sharpness: float = 2.0, tau: float = 0.6) -> None:
+        super().__init__()
+        self.k = k
+        self.sharpness = sharpness
+        self.tau = tau
+
+    def _fit(self, t: ScoreTable) -> None:
+        self.scaler = FeatureScaler().fit(t.features, t.feature_names)
+        self._x = self.scaler.transform(t.features)
+        n_c = len(t.config_ids)
+        known = np.isfinite(t.z)
+        cnt = known.sum(axis=0)
+        self._cfg_mean = np.where(cnt > 0, np.nansum(t.z, axis=0) / np.maximum(cnt, 1), 0.0)
+        dev = np.where(known, (t.z - self._cfg_mean) ** 2, 0.0)
+        self._cfg_sd = np.sqrt(dev.sum(axis=0) / np.maximum(cnt, 1)) + 1e-3
+        sd_fill = float(np.median(self._cfg_sd)) if n_c else 1.0
+        self._z_ext = _extend(t.z, np.nan)
+        self._mean_ext = _extend(self._cfg_mean, 0.0)
+        self._sd_ext = _extend(self._cfg_sd, sd_fill)
+        self._h = 1.0
+        self._q = Z80
+        # Each known dataset's level (loc, scale, loc_sd) as predicted from the other groups.
+        self.heldout_level = np.column_stack([t.loc, t.scale, np.abs(t.loc) * 0.1 + 1e-3])
+        if t.n_datasets < 2:
+            return
+        dist = self._pairwise()
+        same = t.groups[:, None] == t.groups[None, :]
+        other = np.where(same, np.inf, dist)
+        nearest = other.min(axis=1)
+        nearest = nearest[np.isfinite(nearest)]
+        self._h = float(np.median(nearest)) if nearest.size and np.median(nearest) > 0 else 1.0
+        # Held-out calibration of the interval: each dataset predicted from the other groups.
+        ratios = []
+        cols = np.arange(n_c)
+        oriented = sign(t.metric) * t.raw
+        for i in range(t.n_datasets):
+            if not np.isfinite(other[i]).any():
+                continue
+            fc = self._forecast_cols(other[i], cols, np.zeros(0, int), np.zeros(0), exclude=same[i])
+            self.heldout_level[i] = (fc.loc, fc.scale, fc.loc_sd)
+            pred = fc.loc + fc.scale * fc.mean_z
+            sd = np.sqrt((fc.scale * fc.sd_z) ** 2 + fc.loc_sd**2)
+            k = known[i]
+            ratios.append(np.abs(oriented[i, k] - pred[k]) / sd[k])
+        self._q = _calibrate(ratios)
+
+    def _pairwise(self) -> np.ndarray:
+        n_f = max(self._x.shape[1], 1)
+        return cdist(self._x, self._x, "cityblock") / n_f
+
+    def _distances(self, meta_features: Mapping[str, float]) -> np.ndarray:
+        x = self.scaler.transform_one(meta_features)
+        return np.abs(self._x - x).sum(axis=1) / max(self._x.shape[1], 1)
+
+    def forecast(self, meta_features, config_ids, observed=None, configurations=None) -> Forecast:
+        t = self.table
+        cols = self._columns(config_ids)
+        pos, vals = self._observed_arrays(config_ids, observed or {})
+        if t is None or t.n_datasets == 0:
+            return AverageRank().fit_table(t).forecast(meta_features, config_ids, observed)
+        fc = self._forecast_cols(self._distances(meta_features), cols, pos, vals)
+        fc.config_ids = list(config_ids)
+        return fc
+
+    def _forecast_cols(
+        self,
+        dist: np.ndarray,
+        cols: np.ndarray,
+        obs_pos: np.ndarray,
+        obs_vals: np.ndarray,
+        exclude: np.ndarray | None = None,
+    ) -> Forecast:
+        t = self.table
+        sim = 1.0 / (1.0 + dist / self._h)
+        w = sim**self.sharpness
+        if exclude is not None:
+            w = np.where(exclude, 0.0, w)
+        if obs_pos.size:
+            w = w * self._agreement(w, cols[obs_pos], obs_vals)
+        k = min(self.k, int((w > 0).sum()))
+        idx = np.argsort(-w, kind="stable")[:k]
+        wk = w[idx] / w[idx].sum()
+        zk = self._z_ext[idx][:, cols]
+        mean_z, sd_z = weighted_mean_sd(zk, wk, self._mean_ext[cols], self._sd_ext[cols], 0.5)
+        loc = float(wk @ t.loc[idx])
+        scale = float(wk @ t.scale[idx])
+        loc_sd = math.sqrt(float(wk @ (t.loc[idx] - loc) ** 2) + (0.25 * scale) ** 2)
+        if obs_pos.size:
+            loc, loc_sd = anchor_location(loc, loc_sd, scale, mean_z[obs_pos], obs_vals)
+        scenarios = np.where(np.isfinite(zk), zk, mean_z[None, :])
+        return Forecast(
+            config_ids=[],
+            mean_z=mean_z,
+            sd_z=sd_z,
+            loc=loc,
+            scale=scale,
+            loc_sd=loc_sd,
+            quantile=self._q,
+            scenarios=scenarios,
+            weights=wk,
+            explain=(lambda: self._evidence(idx, sim[idx], cols)) if exclude is None else None,
+        )
+
+    def _agreement(self, w: np.ndarray, obs_cols: np.ndarray, obs_vals: np.ndarray) -> np.ndarray:
+        """Likelihood-like weight of each known dataset given what was measured here."""
+        t = self.table
+        k = min(self.k, int((w > 0).sum()))
+        idx = np.argsort(-w, kind="stable")[:k]
+        wk = w[idx] / w[idx].sum()
+        loc, scale = float(wk @ t.loc[idx]), float(wk @ t.scale[idx])
+        here = (obs_vals - loc) / scale
+        there = self._z_ext[:, obs_cols]
+        there = np.where(np.isfinite(there), there, self._mean_ext[obs_cols][None, :])
+        level = (here.mean() - there.mean(axis=1)) ** 2
+        if here.size >= 2:
+            shape = np.mean(((here - here.mean()) - (there - there.mean(axis=1)[:, None])) ** 2, 1)
+            d = shape + 0.25 * level
+        else:
+            d = 0.5 * level
+        n = min(here.size, 5)
+        return np.exp(-0.5 * n * d / self.tau**2)
+
+    def _evidence(self, idx: np.ndarray, sim: np.ndarray, cols: np.ndarray) -> list[tuple]:
+        t = self.table
+        out = []
+        for c in cols:
+            ev = []
+            if c >= 0:
+                for j, s in zip(idx, sim, strict=False):
+                    score = t.raw[j, c]
+                    if np.isfinite(score):
+                        ev.append(
+                            Evidence(
+                                dataset_id=t.dataset_ids[j],
+                                dataset_name=t.names[j] or t.dataset_ids[j],
+                                similarity=round(float(s), 4),
+                                score=float(score),
+                                provenance=t.provenance[j],
+                            )
+                        )
+                    if len(ev) == 3:
+                        break
+            out.append(tuple(ev))
+        return out

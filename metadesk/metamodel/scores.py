@@ -1,0 +1,233 @@
+"""The numeric view of a `MetaDataset` for one task family and metric: a dataset x configuration
+score matrix normalised per dataset, and robust-scaled meta-features with missing values imputed.
+"""
+
+from __future__ import annotations
+
+import math
+import warnings
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from metadesk.metamodel.metrics import orient
+from metadesk.metamodel.values import MetaDataset
+
+# Below this spread (metric units) a dataset's scores are treated as ties, not amplified into noise.
+MIN_SCALE = 1e-3
+
+
+def task_family(task_type: str) -> tuple[str, ...]:
+    """Binary and multiclass knowledge is pooled: the number of classes is itself a meta-feature."""
+    return ("regression",) if task_type == "regression" else ("binary", "multiclass")
+
+
+@dataclass(frozen=True, eq=False)
+class ScoreTable:
+    """`raw[d, c]`: the score of configuration c on dataset d in metric units (NaN when unknown);
+    `z[d, c]`: the same score oriented so that greater is better and normalised per dataset:
+    (oriented - loc[d]) / scale[d] with loc the median and scale a robust spread over configurations."""
+
+    metric: str
+    dataset_ids: list[str]
+    names: list[str]
+    groups: np.ndarray
+    provenance: list[str]
+    config_ids: list[str]
+    raw: np.ndarray
+    z: np.ndarray
+    loc: np.ndarray
+    scale: np.ndarray
+    features: np.ndarray  # datasets x meta-features, raw values (NaN allowed)
+    feature_names: list[str]
+
+    @property
+    def n_datasets(self) -> int:
+        return len(self.dataset_ids)
+
+    @classmethod
+    def build(cls, meta_dataset: MetaDataset, task_type: str, metric: str) -> ScoreTable:
+        ds = meta_dataset.datasets
+        ds = ds[ds["task_type"].isin(task_family(task_type))] if len(ds) else ds
+        runs = meta_dataset.runs
+        if len(runs):
+            runs = runs[(runs["metric"] == metric) & runs["dataset_id"].isin(ds.index)]
+            runs = runs[np.isfinite(pd.to_numeric(runs["score"], errors="coerce"))]
+        if len(runs) == 0 or len(ds) == 0:
+            return cls._empty(metric, meta_dataset.feature_names)
+        matrix = (
+            runs.assign(score=runs["score"].astype(float))
+            .pivot_table(
+                index="dataset_id", columns="configuration_id", values="score", aggfunc="mean"
+            )
+            .sort_index()
+        )
+        matrix = matrix[matrix.notna().sum(axis=1) >= 2]  # one score cannot be normalised
+        if len(matrix) == 0:
+            return cls._empty(metric, meta_dataset.feature_names)
+        raw = matrix.to_numpy(dtype=float)
+        oriented = orient(raw, metric)
+        loc, scale = robust_location_scale(oriented)
+        ds = ds.loc[matrix.index]
+        names = meta_dataset.feature_names
+        features = (
+            ds[names].apply(pd.to_numeric, errors="coerce").to_numpy(dtype=float)
+            if names
+            else np.zeros((len(ds), 0))
+        )
+        provenance = (
+            ds["provenance"].fillna("prior").astype(str).tolist()
+            if "provenance" in ds
+            else ["prior"] * len(ds)
+        )
+        groups = ds["group"].fillna("").astype(str).to_numpy()
+        groups = np.where(groups == "", matrix.index.to_numpy(dtype=str), groups)
+        return cls(
+            metric=metric,
+            dataset_ids=[str(i) for i in matrix.index],
+            names=ds["name"].fillna("").astype(str).tolist(),
+            groups=groups,
+            provenance=provenance,
+            config_ids=[str(c) for c in matrix.columns],
+            raw=raw,
+            z=(oriented - loc[:, None]) / scale[:, None],
+            loc=loc,
+            scale=scale,
+            features=features,
+            feature_names=list(names),
+        )
+
+    @classmethod
+    def _empty(cls, metric: str, feature_names: list[str]) -> ScoreTable:
+        return cls(
+            metric=metric,
+            dataset_ids=[],
+            names=[],
+            groups=np.array([], dtype=str),
+            provenance=[],
+            config_ids=[],
+            raw=np.zeros((0, 0)),
+            z=np.zeros((0, 0)),
+            loc=np.zeros(0),
+            scale=np.ones(0),
+            features=np.zeros((0, len(feature_names))),
+            feature_names=list(feature_names),
+        )
+
+    def subset(self, rows: np.ndarray) -> ScoreTable:
+        """The same table restricted to some datasets (for held-out evaluation)."""
+        rows = np.asarray(rows)
+        return ScoreTable(
+            metric=self.metric,
+            dataset_ids=[self.dataset_ids[i] for i in rows],
+            names=[self.names[i] for i in rows],
+            groups=self.groups[rows],
+            provenance=[self.provenance[i] for i in rows],
+            config_ids=self.config_ids,
+            raw=self.raw[rows],
+            z=self.z[rows],
+            loc=self.loc[rows],
+            scale=self.scale[rows],
+            features=self.features[rows],
+            feature_names=self.feature_names,
+        )
+
+    def meta_features_of(self, row: int) -> dict[str, float]:
+        return dict(zip(self.feature_names, self.features[row].tolist(), strict=False))
+
+
+def robust_location_scale(oriented: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Per row: the median, and the interquartile range scaled to a normal sd (std as fallback)."""
+    with np.errstate(all="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        loc = np.nanmedian(oriented, axis=1)
+        q75, q25 = np.nanpercentile(oriented, [75, 25], axis=1)
+        scale = (q75 - q25) / 1.349
+        std = np.nanstd(oriented, axis=1)
+    scale = np.where(scale > MIN_SCALE, scale, np.maximum(std, MIN_SCALE))
+    return loc, scale
+
+
+class FeatureScaler:
+    """Signed log, then median / IQR scaling with missing values at the median and outliers clipped.
+
+    Columns that are mostly missing or constant carry no similarity signal and are dropped."""
+
+    def __init__(self, max_missing: float = 0.5, clip: float = 4.0) -> None:
+        self.max_missing = max_missing
+        self.clip = clip
+        self.names: list[str] = []
+        self._keep = np.zeros(0, dtype=int)
+        self._median = np.zeros(0)
+        self._scale = np.ones(0)
+        self._all_names: list[str] = []
+
+    def fit(self, features: np.ndarray, names: Sequence[str]) -> FeatureScaler:
+        self._all_names = list(names)
+        x = _signed_log(features)
+        if x.shape[0] == 0:
+            self._keep = np.zeros(0, dtype=int)
+        else:
+            missing = np.mean(~np.isfinite(x), axis=0)
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", RuntimeWarning)
+                med = np.nanmedian(x, axis=0)
+                q75, q25 = np.nanpercentile(x, [75, 25], axis=0)
+                std = np.nanstd(x, axis=0)
+            scale = np.where(q75 - q25 > 1e-9, (q75 - q25) / 1.349, std)
+            keep = (missing <= self.max_missing) & np.isfinite(scale) & (scale > 1e-9)
+            self._keep = np.flatnonzero(keep)
+            self._median = med[self._keep]
+            self._scale = scale[self._keep]
+        self.names = [self._all_names[i] for i in self._keep]
+        return self
+
+    def transform(self, features: np.ndarray) -> np.ndarray:
+        x = _signed_log(features)[:, self._keep]
+        z = (x - self._median) / self._scale
+        z = np.where(np.isfinite(z), z, 0.0)
+        return np.clip(z, -self.clip, self.clip)
+
+    def transform_one(self, meta_features: Mapping[str, float]) -> np.ndarray:
+        row = np.array(
+            [[_as_float(meta_features.get(n, np.nan)) for n in self._all_names]], dtype=float
+        )
+        return self.transform(row)[0]
+
+
+def rank_values(a: np.ndarray, method: str = "average") -> np.ndarray:
+    """Ranks from 1 (smallest) with ties averaged (or given their minimum rank); a lean
+    `scipy.stats.rankdata` for the evaluation's inner loop."""
+    a = np.asarray(a)
+    sorter = np.argsort(a, kind="mergesort")
+    inv = np.empty(sorter.size, dtype=np.intp)
+    inv[sorter] = np.arange(sorter.size)
+    s = a[sorter]
+    obs = np.r_[True, s[1:] != s[:-1]]
+    dense = obs.cumsum()[inv]
+    count = np.r_[np.nonzero(obs)[0], len(obs)]
+    if method == "min":
+        return (count[dense - 1] + 1).astype(float)
+    return 0.5 * (count[dense] + count[dense - 1] + 1)
+
+
+def spearman(a: np.ndarray, b: np.ndarray) -> float:
+    ra, rb = rank_values(a), rank_values(b)
+    ra, rb = ra - ra.mean(), rb - rb.mean()
+    denom = math.sqrt(float(ra @ ra) * float(rb @ rb))
+    return float(ra @ rb / denom) if denom > 0 else math.nan
+
+
+def _as_float(value: object) -> float:
+    try:
+        return float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return float("nan")
+
+
+def _signed_log(x: np.ndarray) -> np.ndarray:
+    x = np.asarray(x, dtype=float)
+    with np.errstate(invalid="ignore"):
+        return np.sign(x) * np.log1p(np.abs(x))
