@@ -2,14 +2,17 @@
 thousand rows, stratified by class. OpenML runs Weka models on all rows; ours are approximations:
 
 - kNN1N: weka IBk k=1 distance (see landmark_models); NaiveBayes: Weka-style mixed naive Bayes.
-- DecisionStump: DecisionTreeClassifier(max_depth=1, entropy).
-- J48.001./.0001./.00001.: DecisionTreeClassifier(entropy, min_samples_leaf=2) with cost-complexity
-  pruning growing as J48's confidence shrinks (ccp_alpha 0.005, 0.01, 0.02).
-- REPTreeDepthN: DecisionTreeClassifier(entropy, min_samples_leaf=2, max_depth=N), no pruning.
-- RandomTreeDepthN: the same with log2(p)+1 random attributes per split (Weka RandomTree's K), seed 1.
-- LinearDiscriminant (ours): LDA with Ledoit-Wolf shrinkage on standardised, one-hot encoded data.
-AUC is Weka's class-frequency-weighted one-vs-rest AUC, ErrRate and Kappa over the pooled
-out-of-fold predictions, as weka.classifiers.Evaluation computes them.
+- One unpruned entropy tree (min 2 rows per leaf, as J48 and REPTree) per fold, read as:
+  DecisionStump and REPTreeDepthN (the tree cut at depth 1 or N; no reduced-error pruning), and
+  J48.001./.0001./.00001. (minimal cost-complexity pruning, alpha 0.005, 0.01, 0.02: more pruning
+  as J48's confidence shrinks).
+- RandomTreeDepthN: an entropy tree of depth N drawing log2(p)+1 attributes per split (Weka
+  RandomTree's K), seed 1.
+- LinearDiscriminant (ours): LDA with a Ledoit-Wolf-shrunk pooled covariance on standardised,
+  one-hot encoded data.
+Missing values go to trees as NaN (scikit-learn learns where they go). AUC is Weka's
+class-frequency-weighted one-vs-rest AUC; ErrRate, AUC and Kappa are over the pooled out-of-fold
+predictions, as weka.classifiers.Evaluation computes them.
 
 Regression (ours): LinearRegression (ridge, alpha 1, standardised + one-hot), RegressionTreeDepth1..3,
 kNN1NRegression; `.R2` is the mean over folds, `.RelativeRMSE` the pooled RMSE over the target's std.
@@ -17,19 +20,25 @@ kNN1NRegression; `.R2` is the mean over folds, `.RelativeRMSE` the pooled RMSE o
 
 from __future__ import annotations
 
+import math
 import time
 import warnings
 from collections.abc import Callable
 
 import numpy as np
 from scipy.stats import rankdata
-from sklearn.discriminant_analysis import LinearDiscriminantAnalysis
 from sklearn.linear_model import Ridge
 from sklearn.model_selection import KFold, StratifiedKFold
 from sklearn.tree import DecisionTreeClassifier, DecisionTreeRegressor
 
 from metadesk.data.task import Task
-from metadesk.metafeatures.landmark_models import Fold, NaiveBayesMixed, nearest_neighbour
+from metadesk.metafeatures.landmark_models import (
+    Fold,
+    NaiveBayesMixed,
+    TreeFamily,
+    lda_proba,
+    nearest_neighbour,
+)
 from metadesk.metafeatures.names import (
     CLASSIFICATION_LANDMARKERS,
     CLASSIFICATION_MEASURES,
@@ -112,36 +121,67 @@ def _full_proba(model, proba: np.ndarray, k: int) -> np.ndarray:
     return out
 
 
-def _classifier(name: str, seed: int, n_features: int) -> Callable:
-    """A function (train, y_train, test, levels, k) -> class probabilities for `test`."""
-    if name == "kNN1N":
-        return lambda tr, y, te, lv, k: np.eye(k)[y[nearest_neighbour(tr, te, lv)]]
-    if name == "NaiveBayes":
-        return lambda tr, y, te, lv, k: NaiveBayesMixed(k, lv).fit(tr, y).predict_proba(te)
-    if name == "LinearDiscriminant":
+def _tree_family(seed: int) -> Callable:
+    def fit_predict(tr, y, te, lv, k) -> dict[str, np.ndarray]:
+        family = TreeFamily(_tree_matrix(tr), y, k, seed)
+        x = _tree_matrix(te)
+        out = {"DecisionStump": family.predict_proba(x, family.truncated(1))}
+        for depth in (1, 2, 3):
+            out[f"REPTreeDepth{depth}"] = family.predict_proba(x, family.truncated(depth))
+        for name, alpha in _J48_ALPHA.items():
+            out[name] = family.predict_proba(x, family.pruned(alpha))
+        return out
 
-        def lda(tr, y, te, lv, k):
-            a, b = _dense_matrix(tr, te)
-            model = LinearDiscriminantAnalysis(solver="lsqr", shrinkage="auto").fit(a, y)
-            return _full_proba(model, model.predict_proba(b), k)
+    return fit_predict
 
-        return lda
-    if name == "DecisionStump":
-        params = {"max_depth": 1}
-    elif name.startswith("J48"):
-        params = {"min_samples_leaf": 2, "ccp_alpha": _J48_ALPHA[name]}
-    elif name.startswith("REPTreeDepth"):
-        params = {"min_samples_leaf": 2, "max_depth": int(name[-1])}
-    else:  # RandomTreeDepthN
-        k_features = min(n_features, int(np.log2(max(n_features, 1))) + 1)
-        params = {"max_depth": int(name[-1]), "max_features": k_features}
 
-    def tree(tr, y, te, lv, k):
-        model = DecisionTreeClassifier(criterion="entropy", random_state=seed, **params)
+def _random_tree(depth: int, seed: int, n_features: int) -> Callable:
+    k_features = min(n_features, int(np.log2(max(n_features, 1))) + 1)  # Weka RandomTree's K
+
+    def fit_predict(tr, y, te, lv, k) -> dict[str, np.ndarray]:
+        model = DecisionTreeClassifier(
+            criterion="entropy", max_depth=depth, max_features=k_features, random_state=seed
+        )
         model.fit(_tree_matrix(tr), y)
-        return _full_proba(model, model.predict_proba(_tree_matrix(te)), k)
+        proba = _full_proba(model, model.predict_proba(_tree_matrix(te)), k)
+        return {f"RandomTreeDepth{depth}": proba}
 
-    return tree
+    return fit_predict
+
+
+def _classifier_units(seed: int, n_features: int) -> list[tuple[tuple[str, ...], Callable]]:
+    """(models, fit_predict) in the order they run, cheap first; each unit is one budget step."""
+    tree_models = ("DecisionStump", *_J48_ALPHA, "REPTreeDepth1", "REPTreeDepth2", "REPTreeDepth3")
+    units: list[tuple[tuple[str, ...], Callable]] = [
+        (
+            ("NaiveBayes",),
+            lambda tr, y, te, lv, k: {
+                "NaiveBayes": NaiveBayesMixed(k, lv).fit(tr, y).predict_proba(te)
+            },
+        ),
+        (tree_models, _tree_family(seed)),
+    ]
+    for depth in (1, 2, 3):
+        units.append(((f"RandomTreeDepth{depth}",), _random_tree(depth, seed, n_features)))
+    units.append(
+        (
+            ("kNN1N",),
+            lambda tr, y, te, lv, k: {"kNN1N": np.eye(k)[y[nearest_neighbour(tr, te, lv)]]},
+        )
+    )
+    units.append(
+        (
+            ("LinearDiscriminant",),
+            lambda tr, y, te, lv, k: {"LinearDiscriminant": lda_proba(*_lda_inputs(tr, y, te), k)},
+        )
+    )
+    assert sorted(m for models, _ in units for m in models) == sorted(CLASSIFICATION_LANDMARKERS)
+    return units
+
+
+def _lda_inputs(tr: Fold, y: np.ndarray, te: Fold) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    a, b = _dense_matrix(tr, te)
+    return a, y, b
 
 
 def weighted_auc(y: np.ndarray, proba: np.ndarray) -> float:
@@ -208,29 +248,31 @@ def landmarking_features(
         seed,
         classification,
     )
-    for model in models:
+    if classification:
+        units = _classifier_units(seed, t.n_features)
+    else:
+        units = [((m,), m) for m in REGRESSION_LANDMARKERS]
+    for unit_models, fit_predict in units:
         if deadline is not None and time.monotonic() > deadline:
-            out.update(
-                {f"{model}{sep}{m}": _over_budget(f"{model}{sep}{m}", rows.size) for m in measures}
-            )
+            for model in unit_models:
+                names = [f"{model}{sep}{m}" for m in measures]
+                out.update({n: _over_budget(n, rows.size) for n in names})
             continue
         try:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
                 if classification:
-                    out.update(_score_classifier(model, t, data, levels, rows, splits, seed))
+                    out.update(
+                        _score_classifiers(unit_models, fit_predict, t, data, levels, rows, splits)
+                    )
                 else:
-                    out.update(_score_regressor(model, t, data, levels, rows, splits, seed))
+                    out.update(_score_regressor(fit_predict, t, data, levels, rows, splits, seed))
         except Exception as exc:  # one model failing must not take the others down
             failed = f"{type(exc).__name__}: {exc}"
-            out.update(
-                {
-                    f"{model}{sep}{m}": MetaFeatureValue(
-                        f"{model}{sep}{m}", float("nan"), "failed", "landmarking", failed
-                    )
-                    for m in measures
-                }
-            )
+            for model in unit_models:
+                for m in measures:
+                    name = f"{model}{sep}{m}"
+                    out[name] = MetaFeatureValue(name, math.nan, "failed", "landmarking", failed)
     return out
 
 
@@ -239,23 +281,23 @@ def _over_budget(name: str, n_rows: int) -> MetaFeatureValue:
     return MetaFeatureValue(name, float("nan"), "over_budget", "landmarking", reason)
 
 
-def _score_classifier(model, t, data, levels, rows, splits, seed) -> dict[str, Outcome]:
+def _score_classifiers(models, fit_predict, t, data, levels, rows, splits) -> dict[str, Outcome]:
     assert t.y_codes is not None
     y = t.y_codes[rows].astype(np.int64)
     k = t.n_classes
-    fit_predict = _classifier(model, seed, t.n_features)
-    proba = np.zeros((y.size, k))
+    proba = {m: np.zeros((y.size, k)) for m in models}
     for train_idx, test_idx in splits:
-        proba[test_idx] = fit_predict(
-            _take(data, train_idx), y[train_idx], _take(data, test_idx), levels, k
-        )
-    pred = np.argmax(proba, axis=1)
-    auc = weighted_auc(y, proba)
-    return {
-        f"{model}AUC": auc if np.isfinite(auc) else NotApplicable("only one class in the sample"),
-        f"{model}ErrRate": float(np.mean(pred != y)),
-        f"{model}Kappa": kappa(y, pred, k),
-    }
+        fold = fit_predict(_take(data, train_idx), y[train_idx], _take(data, test_idx), levels, k)
+        for m in models:
+            proba[m][test_idx] = fold[m]
+    out: dict[str, Outcome] = {}
+    for m in models:
+        pred = np.argmax(proba[m], axis=1)
+        auc = weighted_auc(y, proba[m])
+        out[f"{m}AUC"] = auc if np.isfinite(auc) else NotApplicable("one class in the sample")
+        out[f"{m}ErrRate"] = float(np.mean(pred != y))
+        out[f"{m}Kappa"] = kappa(y, pred, k)
+    return out
 
 
 def _score_regressor(model, t, data, levels, rows, splits, seed) -> dict[str, Outcome]:
