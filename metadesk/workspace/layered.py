@@ -35,9 +35,7 @@ RUN_COLUMNS = [
 
 
 def empty_meta_dataset() -> MetaDataset:
-    datasets = pd.DataFrame(columns=["name", "task_type", "group", "provenance"])
-    datasets.index.name = "dataset_id"
-    return MetaDataset(datasets=datasets, runs=pd.DataFrame(columns=RUN_COLUMNS))
+    return MetaDataset.empty()
 
 
 def own_meta_dataset(store: Store) -> MetaDataset:

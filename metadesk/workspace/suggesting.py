@@ -1,5 +1,5 @@
 """Suggestions for one dataset: the cached meta-model, this dataset's own results as `observed=`,
-and a clearly labelled default order when nothing is known yet (cold start)."""
+and a clearly labelled default order when nothing is known yet (the meta-model's cold start)."""
 
 from __future__ import annotations
 
@@ -15,84 +15,44 @@ log = logging.getLogger(__name__)
 
 # Experiments in these states keep their configuration out of the suggestions.
 TAKEN = ("queued", "running", "ok", "failed", "timeout", "interrupted")
-COLD_START_NAME = "Default order"
 
 
-def _has_knowledge(workspace: Any, task_type: str, metric: str) -> bool:
-    md = workspace.knowledge.combined()
-    runs = md.runs
-    if runs is None or not len(runs):
-        return False
-    types = md.datasets.get("task_type", None)
-    if types is None:
-        return True
-    known = set(types[_same_family(types, task_type)].index)
-    mine = runs[(runs["metric"] == metric) & runs["dataset_id"].isin(known)]
-    return len(mine) > 0
-
-
-def _same_family(types: Any, task_type: str) -> Any:
-    if task_type == "regression":
-        return types == "regression"
-    return types != "regression"
+def observed_scores(workspace: Any, dataset_id: str, metric: str) -> dict[str, float]:
+    """configuration id -> this dataset's own finished score for `metric`."""
+    out: dict[str, float] = {}
+    for e in workspace.experiments(dataset_id, ("ok",)):
+        score = e.result.mean.get(metric) if e.result is not None else None
+        if score is not None and math.isfinite(score):
+            out[e.configuration_id] = float(score)
+    return out
 
 
 def suggest(
     workspace: Any, dataset_id: str, *, metric: str | None = None, top: int | None = None
 ) -> list[Suggestion]:
-    from metadesk.portfolio import default_order, default_portfolio
+    from metadesk.portfolio import default_portfolio
 
     info = workspace.dataset(dataset_id)
     metric = metric or default_metric(info.task_type)
     taken = {e.configuration_id for e in workspace.experiments(dataset_id, TAKEN)}
     candidates = [c for c in default_portfolio(info.task_type) if c.runnable and c.id not in taken]
-    observed = {
-        e.configuration_id: float(e.result.mean[metric])
-        for e in workspace.experiments(dataset_id, ("ok",))
-        if e.result is not None and metric in e.result.mean and math.isfinite(e.result.mean[metric])
-    }
-    if _has_knowledge(workspace, info.task_type, metric):
-        features = workspace.meta_features(dataset_id).as_floats()
-        model = workspace.knowledge.model(info.task_type, metric)
-        ranked = list(model.rank(features, candidates, observed or None))
-    else:
-        order = {cid: i for i, cid in enumerate(default_order(info.task_type))}
-        ranked = [
-            Suggestion(
-                configuration=c,
-                rank=0,
-                metric=metric,
-                predicted=math.nan,
-                low=math.nan,
-                high=math.nan,
-                recommender=COLD_START_NAME,
-                cold_start=True,
-            )
-            for c in sorted(candidates, key=lambda c: order.get(c.id, len(order)))
-        ]
-    ranked = [s for s in ranked if s.configuration.id not in taken]
+    model = workspace.knowledge.model(info.task_type, metric)
+    # A cold start needs no meta-features: do not make the user wait for them.
+    features = {} if model.cold_start else workspace.meta_features(dataset_id).as_floats()
+    observed = observed_scores(workspace, dataset_id, metric)
+    ranked = [
+        s
+        for s in model.rank(features, candidates, observed or None)
+        if s.configuration.id not in taken and s.configuration.runnable
+    ]
     if top is not None:
         ranked = ranked[: max(int(top), 0)]
     return [dataclasses.replace(s, rank=i + 1) for i, s in enumerate(ranked)]
 
 
 def recommender_info(workspace: Any, task_type: str, metric: str | None = None) -> dict[str, Any]:
-    metric = metric or default_metric(task_type)
-    if not _has_knowledge(workspace, task_type, metric):
-        return {
-            "name": COLD_START_NAME,
-            "held_out": {},
-            "baseline": {},
-            "sentence": (
-                "No past experiments are known yet, so suggestions follow a default order of "
-                "strong general-purpose models. They improve as results arrive."
-            ),
-            "cold_start": True,
-        }
-    info = dict(getattr(workspace.knowledge.model(task_type, metric), "info", {}) or {})
+    info = dict(workspace.knowledge.model(task_type, metric or default_metric(task_type)).info)
+    for key, default in (("held_out", {}), ("baseline", {}), ("name", ""), ("sentence", "")):
+        info.setdefault(key, default)
     info.setdefault("cold_start", False)
-    info.setdefault("held_out", {})
-    info.setdefault("baseline", {})
-    info.setdefault("name", "")
-    info.setdefault("sentence", "")
     return info
