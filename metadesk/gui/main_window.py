@@ -278,6 +278,10 @@ class MainWindow(QMainWindow):
         if self._closing:
             ws.close()
             return
+        self.set_workspace(ws, warning)
+
+    def set_workspace(self, ws, warning: str = "") -> None:
+        """Use an already open workspace (tests, the self-test); `open_workspace` ends here too."""
         self.bridge.set_workspace(ws)
         self.workspace_label.setText(str(getattr(ws, "path", "")))
         self.workspace_label.setToolTip(f"Workspace: {getattr(ws, 'path', '')}")

@@ -248,6 +248,8 @@ class ColumnsModel(QAbstractTableModel):
                 return f"{current}: {hint}" + (f"\nLeft out: {reason}" if reason else "")
             if col == self.COL_PLOT and row.bar_labels:
                 return "\n".join(row.bar_labels)
+            if col == self.COL_SUMMARY:
+                return row.description
             if col == self.COL_NAME:
                 return f"{row.name} ({row.dtype})"
             return None
