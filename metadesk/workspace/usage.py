@@ -100,7 +100,7 @@ def fit_on_whole_dataset(
     workspace: Any, dataset_id: str, configuration_id: str
 ) -> tuple[Any, Task]:
     """The configuration fitted on every row of the dataset's snapshot, and the task it learnt."""
-    from metadesk.experiments import fit_final
+    from metadesk.experiments.runner import fit_final
 
     info = workspace.dataset(dataset_id)
     task = workspace.load_task(dataset_id)
