@@ -7,6 +7,7 @@ can be mailed or archived and opened anywhere without metadesk.
 from __future__ import annotations
 
 import base64
+import dataclasses
 import html
 import logging
 import math
@@ -86,6 +87,12 @@ def _leaderboard_table(board: pd.DataFrame, metric: str, metrics: tuple[str, ...
     return f"<table>{head}{''.join(rows)}</table>"
 
 
+def _predicted(s: Any) -> str:
+    if not math.isfinite(s.predicted):
+        return "not predicted (default order)"
+    return f"{_num(s.predicted)} ({_num(s.low)}–{_num(s.high)})"
+
+
 def _suggestions_table(suggestions: list[Any], metric_label: str) -> str:
     if not suggestions:
         return '<p class="muted">Every configuration of the portfolio has been run.</p>'
@@ -103,7 +110,7 @@ def _suggestions_table(suggestions: list[Any], metric_label: str) -> str:
         why = _e(s.reason) + (f"<ul>{evidence}</ul>" if evidence else "")
         rows.append(
             f"<tr><td class='num'>{s.rank}</td><td>{_e(s.configuration.label or s.configuration.id)}"
-            f"</td><td class='num'>{_num(s.predicted)} ({_num(s.low)}–{_num(s.high)})</td>"
+            f"</td><td class='num'>{_predicted(s)}</td>"
             f"<td>{why}</td></tr>"
         )
     return f"<table>{head}{''.join(rows)}</table>"
@@ -236,15 +243,23 @@ def held_out_predictions(
     """configuration id -> (predicted, low, high) from a meta-model that never saw this dataset's
     results: the honest comparison with what was then measured."""
     from metadesk.metamodel import MetaModel
-    from metadesk.metamodel.values import MetaDataset
 
     info = workspace.dataset(dataset_id)
     md = workspace.meta_dataset()
     runs = md.runs[md.runs["dataset_id"] != dataset_id] if len(md.runs) else md.runs
     datasets = md.datasets.drop(index=dataset_id, errors="ignore")
-    model = MetaModel(info.task_type, metric).fit(
-        MetaDataset(datasets=datasets, runs=runs, configurations=md.configurations)
-    )
-    features = workspace.meta_features(dataset_id)
-    ranked = model.rank(features.as_floats() if hasattr(features, "as_floats") else features)
-    return {s.configuration.id: (s.predicted, s.low, s.high) for s in ranked}
+    held_out = dataclasses.replace(md, datasets=datasets, runs=runs)
+    # Reuse the workspace model's held-out evaluation: choosing a recommender again is costly.
+    knowledge = getattr(workspace, "knowledge", None)
+    evaluation = None
+    if knowledge is not None:
+        evaluation = getattr(knowledge.model(info.task_type, metric), "evaluation", None)
+    model = MetaModel(info.task_type, metric).fit(held_out, evaluation=evaluation)
+    if model.cold_start:
+        return {}
+    ranked = model.rank(workspace.meta_features(dataset_id))
+    return {
+        s.configuration.id: (float(s.predicted), float(s.low), float(s.high))
+        for s in ranked
+        if math.isfinite(s.predicted) and math.isfinite(s.low) and math.isfinite(s.high)
+    }

@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from metadesk.experiments.spec import METRIC_LABELS, default_metric
+from metadesk.experiments.spec import LOWER_IS_BETTER, METRIC_LABELS, default_metric
 from metadesk.gui.plots import PlotCanvas
 from metadesk.workspace import report_plots
 from metadesk.workspace.insights import DatasetMap, ScoreHeatmap, dataset_map, score_heatmap
@@ -69,18 +69,19 @@ def _curve(figures: Any) -> list[float]:
     return []
 
 
-def held_out_curves(info: dict[str, Any]) -> tuple[dict[str, list[float]], str]:
-    """Best-so-far regret curves of the chosen recommender and AverageRank from
-    `Workspace.recommender_info`, in points (0.01 of the metric)."""
-    name = str(info.get("name") or "meta-model")
+def held_out_curves(info: dict[str, Any], metric: str) -> tuple[dict[str, list[float]], str]:
+    """Best-so-far regret curves (held out) of the chosen recommender and of AverageRank from
+    `Workspace.recommender_info`; in points (0.01) for scores, in the metric's units for losses."""
+    label = str(info.get("label") or info.get("name") or "meta-model")
+    scale = 1.0 if metric in LOWER_IS_BETTER else 100.0
     curves: dict[str, list[float]] = {}
     chosen = _curve(info.get("held_out"))
     baseline = _curve(info.get("baseline"))
     if chosen:
-        curves[name] = chosen
-    if baseline and name != "AverageRank":
-        curves["AverageRank (baseline)"] = baseline
-    return curves, name
+        curves[label] = [v * scale for v in chosen]
+    if baseline and info.get("name") != "average_rank" and info.get("name") != "AverageRank":
+        curves["a fixed ranking (AverageRank)"] = [v * scale for v in baseline]
+    return curves, label
 
 
 def build_snapshot(ws: Any, dataset_id: str | None) -> KnowledgeSnapshot:
@@ -129,7 +130,7 @@ def build_snapshot(ws: Any, dataset_id: str | None) -> KnowledgeSnapshot:
     if task_type is not None:
         try:
             about = ws.recommender_info(task_type, metric)
-            curves, recommender = held_out_curves(about)
+            curves, recommender = held_out_curves(about, metric)
             sentence = str(about.get("sentence", ""))
         except Exception:
             log.exception("recommender_info failed")
@@ -254,11 +255,16 @@ class KnowledgeView(QWidget):
                 title=f"{metric} of the best configurations on this dataset's nearest neighbours",
             )
         )  # fmt: skip
+        curve_label = (
+            f"{metric} above the best (held out)"
+            if snap.metric in LOWER_IS_BETTER
+            else f"Points of {metric} below the best (held out)"
+        )
         if snap.curves:
             self.curve_plot.plot(
                 lambda style: report_plots.loss_curve(
                     snap.curve_ks, snap.curves, style=style, highlight=snap.recommender,
-                    ylabel="Regret of the best so far (points)",
+                    ylabel=curve_label,
                 )
             )  # fmt: skip
         else:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import html
 import logging
+import math
 from typing import Any
 
 from PySide6.QtCore import (
@@ -47,6 +48,11 @@ _REFRESH_ON = {"finished", "suggestions_stale", "knowledge_changed", "meta_featu
 
 
 def interval_text(predicted: float, low: float, high: float, digits: int = 3) -> str:
+    """ "0.870 (0.840–0.900)"; a default-order suggestion has no prediction and says so."""
+    if not math.isfinite(predicted):
+        return "not predicted"
+    if not (math.isfinite(low) and math.isfinite(high)):
+        return f"{predicted:.{digits}f}"
     return f"{predicted:.{digits}f} ({low:.{digits}f}–{high:.{digits}f})"
 
 
@@ -123,12 +129,15 @@ def suggestion_html(s: Any) -> str:
         for k, v in sorted(s.configuration.params.items())
     )
     better = "lower" if s.metric in LOWER_IS_BETTER else "higher"
-    parts = [
-        f"<h3>{e(s.configuration.label or s.configuration.id)}</h3>",
-        f"<p><b>Predicted {e(label)}:</b> {s.predicted:.3f}<br>"
-        f"<span>80% interval {s.low:.3f} to {s.high:.3f} ({better} is better)</span></p>",
-    ]
-    if s.expected_improvement and not s.cold_start:
+    parts = [f"<h3>{e(s.configuration.label or s.configuration.id)}</h3>"]
+    if math.isfinite(s.predicted) and math.isfinite(s.low) and math.isfinite(s.high):
+        parts.append(
+            f"<p><b>Predicted {e(label)}:</b> {s.predicted:.3f}<br>"
+            f"<span>80% interval {s.low:.3f} to {s.high:.3f} ({better} is better)</span></p>"
+        )
+    else:
+        parts.append(f"<p>No prediction of {e(label)} yet: nothing similar is known.</p>")
+    if s.expected_improvement and math.isfinite(s.expected_improvement) and not s.cold_start:
         parts.append(
             f"<p>Expected gain over the best result so far: {s.expected_improvement:.3f}</p>"
         )
