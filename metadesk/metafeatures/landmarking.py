@@ -26,7 +26,6 @@ import warnings
 from collections.abc import Callable
 
 import numpy as np
-from scipy.stats import rankdata
 from sklearn.linear_model import Ridge
 from sklearn.model_selection import KFold, StratifiedKFold
 from sklearn.tree import DecisionTreeClassifier, DecisionTreeRegressor
@@ -185,19 +184,28 @@ def _lda_inputs(tr: Fold, y: np.ndarray, te: Fold) -> tuple[np.ndarray, np.ndarr
 
 
 def weighted_auc(y: np.ndarray, proba: np.ndarray) -> float:
-    """Weka's weightedAreaUnderROC: one-vs-rest AUC per class, weighted by the class's frequency."""
-    total, weight = 0.0, 0
+    """Weka's weightedAreaUnderROC: one-vs-rest AUC per class, weighted by the class's frequency.
+
+    Mann-Whitney form: each positive's average rank among all scores of its class's column.
+    """
     n = y.size
-    for c in np.unique(y):
-        pos = y == c
-        n_pos = int(pos.sum())
-        if n_pos == n:
-            continue
-        ranks = rankdata(proba[:, c])
-        auc = (ranks[pos].sum() - n_pos * (n_pos + 1) / 2) / (n_pos * (n - n_pos))
-        total += n_pos * auc
-        weight += n_pos
-    return total / weight if weight else float("nan")
+    counts = np.bincount(y, minlength=proba.shape[1])
+    usable = np.flatnonzero((counts > 0) & (counts < n))
+    if usable.size == 0:
+        return float("nan")
+    order = np.argsort(y, kind="stable")
+    starts = np.concatenate([[0], np.cumsum(counts)])
+    total = 0.0
+    for c in usable:
+        column = proba[:, c]
+        ranked = np.sort(column)
+        positives = column[order[starts[c] : starts[c + 1]]]
+        below = np.searchsorted(ranked, positives, "left")
+        ties = np.searchsorted(ranked, positives, "right") - below
+        n_pos = positives.size
+        rank_sum = float((below + (ties + 1) / 2).sum())
+        total += (rank_sum - n_pos * (n_pos + 1) / 2) / (n - n_pos)  # = n_pos * AUC
+    return total / counts[usable].sum()
 
 
 def kappa(y: np.ndarray, pred: np.ndarray, k: int) -> float:
