@@ -26,9 +26,23 @@ def now() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="milliseconds")
 
 
-def runner_id() -> str:
-    """Who is running an experiment: used on open to tell a crashed process from a live one."""
-    return f"{socket.gethostname()}:{os.getpid()}"
+# Dispatchers alive in this process: a second workspace object on the same file must not take
+# their running rows for leftovers of a crash.
+_LIVE_DISPATCHERS: set[str] = set()
+_live_lock = threading.Lock()
+
+
+def runner_id(token: str = "") -> str:
+    """Who is running an experiment (host:pid:token): tells a crashed process from a live one."""
+    return f"{socket.gethostname()}:{os.getpid()}:{token}"
+
+
+def register_runner(runner: str, alive: bool) -> None:
+    with _live_lock:
+        if alive:
+            _LIVE_DISPATCHERS.add(runner)
+        else:
+            _LIVE_DISPATCHERS.discard(runner)
 
 
 def _process_alive(pid: int) -> bool:
@@ -52,11 +66,14 @@ def _process_alive(pid: int) -> bool:
 def runner_alive(runner: str | None) -> bool:
     if not runner:
         return False
-    host, _, pid = runner.rpartition(":")
+    host, pid, _token = [*runner.rsplit(":", 2), "", ""][:3]
     if host != socket.gethostname():
         return True  # another machine sharing the file: we cannot tell, so leave its rows alone
-    if not pid.isdigit() or int(pid) == os.getpid():
+    if not pid.isdigit():
         return False
+    if int(pid) == os.getpid():
+        with _live_lock:
+            return runner in _LIVE_DISPATCHERS
     return _process_alive(int(pid))
 
 

@@ -12,10 +12,25 @@ import sqlite3
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from metadesk.knowledge.database import Database, default_path, now, runner_alive, runner_id
+from metadesk.knowledge.database import (
+    Database,
+    default_path,
+    now,
+    register_runner,
+    runner_alive,
+    runner_id,
+)
 from metadesk.knowledge.schema import SCHEMA_VERSION
 
-__all__ = ["SCHEMA_VERSION", "Database", "Store", "default_path", "now", "runner_id"]
+__all__ = [
+    "SCHEMA_VERSION",
+    "Database",
+    "Store",
+    "default_path",
+    "now",
+    "register_runner",
+    "runner_id",
+]
 
 log = logging.getLogger(__name__)
 

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from typing import Any
 
 from metadesk.experiments.spec import ExperimentSpec, Result
-from metadesk.knowledge.store import Store, runner_id
+from metadesk.knowledge.store import Store, register_runner, runner_id
 
 log = logging.getLogger(__name__)
 
@@ -40,7 +40,7 @@ class Dispatcher:
         self.executor = executor
         self._build_spec = build_spec
         self._emit = emit
-        self._runner = runner_id()
+        self._runner = runner_id(f"{id(self):x}")
         self._cond = threading.Condition()
         self._stopping = False
         self._paused = paused
@@ -53,6 +53,7 @@ class Dispatcher:
 
     # --- control (any thread) -------------------------------------------------------------------
     def start(self) -> None:
+        register_runner(self._runner, True)
         self._thread.start()
 
     def stop(self) -> None:
@@ -68,6 +69,7 @@ class Dispatcher:
             _quietly(handle.cancel)
         if running:
             self.store.release([eid for eid, _ in running])
+        register_runner(self._runner, False)
         _quietly(self.executor.close)
 
     @property

@@ -174,7 +174,7 @@ def test_rows_of_a_dead_runner_are_queued_again(workspace_path):
     try:
         _dataset(store)
         [(eid, _)] = store.enqueue([_item()])
-        store.claim_next(f"{socket.gethostname()}:999999999")
+        store.claim_next(f"{socket.gethostname()}:999999999:x")
         assert store.recover_interrupted() == [eid]
         row = store.experiment(eid)
         assert (row["status"], row["interruptions"]) == ("queued", 1)
@@ -187,7 +187,7 @@ def test_rows_of_a_live_runner_are_left_alone(workspace_path):
     try:
         _dataset(store)
         store.enqueue([_item()])
-        store.claim_next(f"{socket.gethostname()}:{os.getppid()}")
+        store.claim_next(f"{socket.gethostname()}:{os.getppid()}:x")
         assert store.recover_interrupted() == []
     finally:
         store.close()

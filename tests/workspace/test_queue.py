@@ -179,3 +179,17 @@ def test_unsubscribed_listeners_hear_nothing(workspace, dataset_id):
     unsubscribe()
     workspace.queue(dataset_id, [LOGREG], protocol=SMALL)
     assert heard == []
+
+
+def test_a_second_workspace_on_the_same_file_leaves_running_work_alone(
+    workspace_path, workspace, dataset_id
+):
+    executor = FakeExecutor(workers=1, delay=None)
+    workspace.queue(dataset_id, [LOGREG], protocol=SMALL)
+    workspace.start(executor)
+    wait_until(lambda: len(executor.handles) == 1)
+    with Workspace.open(workspace_path, prior_dir=False) as other:
+        assert [e.status for e in other.experiments()] == ["running"]
+    executor.handles[0].release()
+    assert workspace.wait(timeout=30)
+    assert workspace.experiments()[0].status == "ok"

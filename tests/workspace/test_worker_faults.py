@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 import faulty_algorithms
 import pytest
 
@@ -40,3 +42,37 @@ def test_an_experiment_over_its_memory_limit_fails_plainly(workspace, dataset_id
     row = _run(workspace, dataset_id, "hungry", Protocol(folds=3, memory_limit_mb=300))
     assert row.status == "failed"
     assert "memory" in row.error.lower()
+
+
+def test_cancelling_a_running_experiment_kills_its_worker_only(workspace, dataset_id):
+    executor = LocalExecutor(2, initializer=faulty_algorithms.register)
+    sleepy = faulty_algorithms.configuration("sleepy")
+    [slow] = workspace.queue(dataset_id, [sleepy], protocol=Protocol(folds=3, time_limit_s=120))
+    workspace.start(executor)
+    deadline = time.monotonic() + 60
+    while workspace.experiments(dataset_id, ["running"]) == []:
+        assert time.monotonic() < deadline
+        time.sleep(0.05)
+    workspace.cancel(slow)
+    [good] = workspace.queue(dataset_id, [DUMMY], protocol=Protocol(folds=3))
+    assert workspace.wait(timeout=120)
+    rows = {e.experiment_id: e.status for e in workspace.experiments(dataset_id)}
+    assert rows == {slow: "cancelled", good: "ok"}
+
+
+def test_closing_with_running_experiments_leaves_no_process_and_requeues(
+    workspace_path, workspace, dataset_id
+):
+    from metadesk.workspace import Workspace
+
+    executor = LocalExecutor(1, initializer=faulty_algorithms.register)
+    sleepy = faulty_algorithms.configuration("sleepy")
+    workspace.queue(dataset_id, [sleepy], protocol=Protocol(folds=3, time_limit_s=120))
+    workspace.start(executor)
+    deadline = time.monotonic() + 60
+    while workspace.experiments(dataset_id, ["running"]) == []:
+        assert time.monotonic() < deadline
+        time.sleep(0.05)
+    workspace.close()  # the autouse fixture fails the test if a worker process survives
+    with Workspace.open(workspace_path, prior_dir=False) as again:
+        assert [e.status for e in again.experiments()] == ["queued"]
