@@ -192,7 +192,7 @@ def check_runs(
     algos = _text(raw["algorithm"])
     metrics = _text(raw["metric"]).str.lower()
     task_of = datasets["task_type"].to_dict() if len(datasets) else {}
-    ds_task = ds_ids.map(task_of).fillna("")
+    ds_task = ds_ids.map(task_of).astype(object).fillna("")
     known_ds = ds_task != ""
     valid_metric = metrics.isin(list(METRIC_LABELS))
     regression = ds_task == "regression"
@@ -281,7 +281,7 @@ def _configurations(
         {
             "cid": runs["configuration_id"].to_numpy(),
             "algo": runs["algorithm"].to_numpy(),
-            "task": runs["dataset_id"].map(task_of).fillna("").to_numpy(),
+            "task": runs["dataset_id"].map(task_of).astype(object).fillna("").to_numpy(),
         }
     )
     frame = frame[frame["cid"] != ""]

@@ -259,12 +259,16 @@ def cold_start_suggestions(
             }
         except Exception:  # an unknown task type: the built-in order below still applies
             order = {}
+    # A configuration the order does not list takes the place of its algorithm's first one.
+    algo_pos: dict[str, int] = {}
+    for cid, i in order.items():
+        algo_pos.setdefault(cid.partition(":")[0], i)
     algo_rank = {a: i for i, a in enumerate(_BUILTIN_ORDER)}
     runnable = [c for c in candidates if c.runnable]
     ranked = sorted(
         enumerate(runnable),
         key=lambda ic: (
-            order.get(ic[1].id, len(order)),
+            order.get(ic[1].id, algo_pos.get(ic[1].algorithm, len(order)) + 0.5),
             algo_rank.get(ic[1].algorithm, len(algo_rank)),
             ic[0],
         ),

@@ -87,6 +87,8 @@ class Recommender:
             if c.runnable and c.id not in obs and c.id not in seen:
                 seen.add(c.id)
                 cands.append(c)
+        if not cands:
+            return []
         ids = [c.id for c in cands] + [o for o in obs if o not in seen]
         fc = self.forecast(meta_features, ids, obs, configurations={c.id: c for c in cands})
         return suggestions_from(fc, cands, obs, self.metric, self.name)
