@@ -13,6 +13,7 @@ import traceback
 from collections.abc import Callable
 from typing import Any
 
+from metadesk.errors import ExecutionProblem
 from metadesk.experiments.spec import ExperimentSpec, Result
 from metadesk.knowledge.store import Store, register_runner, runner_id
 
@@ -274,3 +275,24 @@ def _quietly(fn: Callable[[], Any]) -> None:
         fn()
     except Exception:  # shutting down: a failure here must not hide the real outcome
         log.debug("ignored during shutdown", exc_info=True)
+
+
+def make_executor(workers: int | None, scheduler: str | None) -> Any:
+    """A `DaskExecutor` when a scheduler address is given, else a `LocalExecutor`. Raises
+    `ExecutionProblem` when the scheduler cannot be reached (nothing in the queue changes)."""
+    if scheduler:
+        from metadesk.experiments import DaskExecutor
+
+        try:
+            return DaskExecutor(scheduler)
+        except ExecutionProblem:
+            raise
+        except Exception as exc:  # connection refused, timeouts, a missing optional package
+            raise ExecutionProblem(
+                f"The cluster scheduler at {scheduler} cannot be reached.",
+                "Check the address and that the scheduler is running; the queue is kept.",
+                details=str(exc),
+            ) from exc
+    from metadesk.experiments import LocalExecutor
+
+    return LocalExecutor(workers)

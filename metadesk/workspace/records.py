@@ -141,6 +141,39 @@ def configuration_from_row(row: dict[str, Any]) -> Configuration:
     )
 
 
+def queue_item(dataset: dict[str, Any], c: Configuration, protocol: Protocol) -> dict[str, Any]:
+    """What the store needs to queue one experiment, with the identity used to de-duplicate it."""
+    spec = ExperimentSpec(
+        dataset_id=dataset["id"],
+        snapshot_path=dataset["snapshot_path"],
+        target=dataset["target"],
+        task_type=dataset["task_type"],
+        roles=(),
+        configuration=c,
+        protocol=protocol,
+    )
+    return {
+        "dataset_id": dataset["id"],
+        "configuration_id": c.id,
+        "protocol": protocol.to_dict(),
+        "protocol_key": protocol.key(),
+        "spec_key": spec.key,
+    }
+
+
+def requeue_rule(protocol: Protocol, *, retry_failed: bool) -> Callable[[dict[str, Any]], bool]:
+    """Which finished, not-ok experiments a new request queues again: cancelled and interrupted
+    ones always; failed ones when asked; timed-out ones when asked or given more time."""
+
+    def requeue(old: dict[str, Any]) -> bool:
+        if old["status"] in ("cancelled", "interrupted") or retry_failed:
+            return True
+        more_time = protocol.time_limit_s > float(old["protocol"].get("time_limit_s") or 0)
+        return old["status"] == "timeout" and more_time
+
+    return requeue
+
+
 def experiment_row(row: dict[str, Any]) -> ExperimentRow:
     result = Result.from_json(row["result"]) if row.get("result") else None
     return ExperimentRow(

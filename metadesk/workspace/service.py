@@ -18,11 +18,11 @@ from typing import Any
 import pandas as pd
 
 from metadesk.data.task import Task
-from metadesk.errors import ExecutionProblem, WorkspaceProblem
-from metadesk.experiments.spec import FINISHED, ExperimentSpec, Protocol, default_metric
+from metadesk.errors import WorkspaceProblem
+from metadesk.experiments.spec import FINISHED, Protocol, default_metric
 from metadesk.knowledge.store import Store, default_path
 from metadesk.workspace import records
-from metadesk.workspace.dispatcher import Dispatcher
+from metadesk.workspace.dispatcher import Dispatcher, make_executor
 from metadesk.workspace.layered import Knowledge
 from metadesk.workspace.records import DatasetInfo, Event, ExperimentRow, Listener
 
@@ -222,33 +222,8 @@ class Workspace:
             ids = [configuration_ids] if isinstance(configuration_ids, str) else configuration_ids
             configs = [c if isinstance(c, Configuration) else get_configuration(c) for c in ids]
         self.store.put_configurations([records.configuration_row(c) for c in configs])
-        items = []
-        for c in configs:
-            spec = ExperimentSpec(
-                dataset_id=dataset_id,
-                snapshot_path=row["snapshot_path"],
-                target=row["target"],
-                task_type=row["task_type"],
-                roles=(),
-                configuration=c,
-                protocol=protocol,
-            )
-            items.append(
-                {
-                    "dataset_id": dataset_id,
-                    "configuration_id": c.id,
-                    "protocol": protocol.to_dict(),
-                    "protocol_key": protocol.key(),
-                    "spec_key": spec.key,
-                }
-            )
-
-        def requeue(old: dict[str, Any]) -> bool:
-            if old["status"] in ("cancelled", "interrupted") or retry_failed:
-                return True
-            more_time = protocol.time_limit_s > float(old["protocol"].get("time_limit_s") or 0)
-            return old["status"] == "timeout" and more_time
-
+        items = [records.queue_item(row, c, protocol) for c in configs]
+        requeue = records.requeue_rule(protocol, retry_failed=retry_failed)
         outcome = self.store.enqueue(items, priority=priority, requeue=requeue)
         ids = [eid for eid, _ in outcome]
         new = [eid for eid, fresh in outcome if fresh]
@@ -290,7 +265,7 @@ class Workspace:
             if self._dispatcher is not None:
                 return
             if executor is None:
-                executor = _make_executor(workers, scheduler)
+                executor = make_executor(workers, scheduler)
             self._dispatcher = Dispatcher(
                 self.store,
                 executor,
@@ -418,22 +393,3 @@ class Workspace:
         from metadesk.workspace import usage
 
         return usage.export_report(self, dataset_id, out_path, metric=metric)
-
-
-def _make_executor(workers: int | None, scheduler: str | None) -> Any:
-    if scheduler:
-        from metadesk.experiments import DaskExecutor
-
-        try:
-            return DaskExecutor(scheduler)
-        except ExecutionProblem:
-            raise
-        except Exception as exc:  # connection refused, timeouts, a missing optional package
-            raise ExecutionProblem(
-                f"The cluster scheduler at {scheduler} cannot be reached.",
-                "Check the address and that the scheduler is running; the queue is kept.",
-                details=str(exc),
-            ) from exc
-    from metadesk.experiments import LocalExecutor
-
-    return LocalExecutor(workers)

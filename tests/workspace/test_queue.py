@@ -193,3 +193,24 @@ def test_a_second_workspace_on_the_same_file_leaves_running_work_alone(
     executor.handles[0].release()
     assert workspace.wait(timeout=30)
     assert workspace.experiments()[0].status == "ok"
+
+
+def test_a_timed_out_experiment_runs_again_only_with_more_time(workspace, dataset_id):
+    from metadesk.experiments.spec import Result
+
+    def too_slow(spec):
+        return Result(spec.dataset_id, spec.configuration.id, "timeout", error="Took too long.")
+
+    executor = FakeExecutor(workers=1, outcome=too_slow)
+    workspace.start(executor)
+    [eid] = workspace.queue(dataset_id, [LOGREG], protocol=Protocol(folds=3, time_limit_s=5))
+    assert workspace.wait(timeout=30)
+    assert workspace.queue(dataset_id, [LOGREG], protocol=Protocol(folds=3, time_limit_s=5)) == [
+        eid
+    ]
+    assert workspace.wait(timeout=30) and len(executor.handles) == 1
+    assert workspace.queue(dataset_id, [LOGREG], protocol=Protocol(folds=3, time_limit_s=50)) == [
+        eid
+    ]
+    assert workspace.wait(timeout=30) and len(executor.handles) == 2
+    assert executor.handles[1].spec.protocol.time_limit_s == 50
