@@ -62,8 +62,8 @@ class Dispatcher:
         with self._cond:
             self._stopping = True
             self._cond.notify_all()
-        if self._thread.is_alive():
-            self._thread.join()
+        if self._thread.is_alive() and threading.current_thread() is not self._thread:
+            self._thread.join()  # (a listener closing the workspace runs on this very thread)
         running = list(self._running.items())
         self._running.clear()
         for _eid, (handle, _row) in running:
@@ -139,6 +139,8 @@ class Dispatcher:
                     if not self._to_cancel:
                         self._cond.wait(POLL_S)
         except Exception as exc:  # a bug or a lost database: say so instead of dying silently
+            if self._stopping:  # closed from a listener on this thread: the store is gone
+                return
             log.exception("the dispatcher stopped")
             self._emit("executor_error", payload={"message": f"Dispatching stopped: {exc}"})
         finally:

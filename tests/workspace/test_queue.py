@@ -214,3 +214,14 @@ def test_a_timed_out_experiment_runs_again_only_with_more_time(workspace, datase
     ]
     assert workspace.wait(timeout=30) and len(executor.handles) == 2
     assert executor.handles[1].spec.protocol.time_limit_s == 50
+
+
+def test_a_listener_may_close_the_workspace(workspace, dataset_id):
+    def close_on_finish(event):
+        if event.kind == "finished":
+            workspace.close()
+
+    workspace.subscribe(close_on_finish)
+    workspace.queue(dataset_id, [LOGREG], protocol=SMALL)
+    workspace.start(FakeExecutor())
+    wait_until(lambda: not workspace.running)
