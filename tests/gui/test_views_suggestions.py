@@ -1,0 +1,104 @@
+"""The Suggestions view: ranked configurations with intervals and reasons, live re-ranking as results
+arrive, the run actions, and an honest default-order banner on a cold start."""
+
+# ruff: noqa: F811 (pytest fixtures imported from views_support)
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from views_support import (  # noqa: F401 (fixtures)
+    FAST,
+    add_table,
+    prior_folder,
+    run_and_wait,
+    table,
+    views_bridge,
+    views_workspace,
+)
+
+from metadesk.gui.views.suggestions import SuggestionsView
+
+
+def _view(qtbot, bridge, app_settings) -> SuggestionsView:
+    view = SuggestionsView(bridge, settings=app_settings)
+    qtbot.addWidget(view)
+    view.resize(1000, 600)
+    view.show()
+    return view
+
+
+def _shown(qtbot, view, dataset_id):
+    with qtbot.waitSignal(view.suggestions_changed, timeout=60_000) as blocker:
+        view.set_dataset(dataset_id)
+    return blocker.args[0]
+
+
+def test_suggestions_show_predictions_reasons_and_the_recommender(
+    qtbot, views_bridge, views_workspace, app_settings
+):
+    _ws, dataset_id = views_workspace
+    view = _view(qtbot, views_bridge, app_settings)
+    suggestions = _shown(qtbot, view, dataset_id)
+    assert suggestions and view.model.rowCount() == len(suggestions)
+    assert not view.banner.isVisible()  # learned from the prior, not a default order
+    assert view.sentence.isVisible() and view.sentence.text().startswith("Suggestions")
+    first = suggestions[0]
+    label = view.model.index(0, 1).data()
+    assert label == first.configuration.label
+    predicted = view.model.index(0, 2).data()
+    assert f"{first.predicted:.3f}" in predicted and "–" in predicted  # "0.870 (0.840–0.900)"
+    header = view.model.headerData(2, Qt.Orientation.Horizontal, Qt.ItemDataRole.DisplayRole)
+    assert header == "Predicted Accuracy (80% interval)"
+    assert view.table.selectionModel().hasSelection()
+    detail = view.detail.toPlainText()
+    assert first.configuration.label in detail and "Why" in detail
+    assert "Run top 3" in view.run_top_button.text().replace("&", "")
+
+
+def test_ranking_changes_when_a_result_arrives(qtbot, views_bridge, views_workspace, app_settings):
+    ws, dataset_id = views_workspace
+    view = _view(qtbot, views_bridge, app_settings)
+    before = [s.configuration.id for s in _shown(qtbot, view, dataset_id)]
+    with qtbot.waitSignal(view.suggestions_changed, timeout=60_000) as blocker:
+        run_and_wait(ws, dataset_id, before[:1])  # a real experiment finishes in the background
+    after = [s.configuration.id for s in blocker.args[0]]
+    assert before[0] not in after  # what was run is no longer suggested
+    assert after != before[1:] or len(after) == len(before) - 1
+
+
+def test_run_top_n_queues_that_many_experiments(qtbot, views_bridge, views_workspace, app_settings):
+    ws, dataset_id = views_workspace
+    view = _view(qtbot, views_bridge, app_settings)
+    suggestions = _shown(qtbot, view, dataset_id)
+    view.top_n.setValue(2)
+    assert view.run_top_button.text().replace("&", "") == "Run top 2"
+    with qtbot.waitSignal(view.experiments_queued, timeout=30_000) as blocker:
+        view.run_top_button.click()
+    assert len(blocker.args[0]) == 2
+    queued = {e.configuration_id for e in ws.experiments(dataset_id)}
+    assert {s.configuration.id for s in suggestions[:2]} <= queued
+    assert "Queued 2 experiments" in view.feedback.text()
+    assert ws.wait(120)
+
+
+def test_run_selected_queues_only_the_selection(qtbot, views_bridge, views_workspace, app_settings):
+    ws, dataset_id = views_workspace
+    view = _view(qtbot, views_bridge, app_settings)
+    suggestions = _shown(qtbot, view, dataset_id)
+    view.table.selectRow(1)
+    with qtbot.waitSignal(view.experiments_queued, timeout=30_000):
+        view.run_selected_button.click()
+    assert [e.configuration_id for e in ws.experiments(dataset_id)] == [
+        suggestions[1].configuration.id
+    ]
+    assert ws.wait(120)
+
+
+def test_cold_start_shows_the_default_order_banner(qtbot, bridge, app_settings, tmp_path):
+    bridge.show_error_dialogs = False
+    dataset_id = add_table(bridge.workspace, table(40), tmp_path, "first")
+    view = _view(qtbot, bridge, app_settings)
+    suggestions = _shown(qtbot, view, dataset_id)
+    assert suggestions and all(s.cold_start for s in suggestions)
+    assert view.banner.isVisible() and "Default order" in view.banner.text()
+    assert view.model.index(0, 2).data() == "not predicted"  # no invented number
+    assert "nan" not in view.detail.toPlainText().lower()
