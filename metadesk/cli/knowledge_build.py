@@ -107,3 +107,18 @@ def run_build(args: argparse.Namespace) -> int:
     for name, why in sorted(summary.dataset_failures.items()):
         print(f"not added: {name}: {why}", file=sys.stderr)
     return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    """`python -m metadesk.cli.knowledge_build ...`: the same command without the full CLI."""
+    import logging
+
+    parser = argparse.ArgumentParser(prog="metadesk knowledge")
+    add_build_parser(parser.add_subparsers(dest="command", required=True))
+    args = parser.parse_args(["build", *(sys.argv[1:] if argv is None else argv)])
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    return run_build(args)
+
+
+if __name__ == "__main__":  # spawned worker processes import this module: keep the guard
+    sys.exit(main())

@@ -174,7 +174,10 @@ def build_prior(
                 continue
             summary.datasets_added += 1
             todo = [c for c in ids if (dataset_id, c) not in seeded.done_pairs]
-            summary.queued += len(ws.queue(dataset_id, todo, protocol=protocol)) if todo else 0
+            if todo:
+                summary.queued += len(
+                    ws.queue(dataset_id, todo, protocol=protocol, retry_failed=True)
+                )
             say(f"[{i}/{len(entries)}] {entry.name}: {len(todo)} experiments queued")
             if time.monotonic() - last_export > export_every_s:
                 _export(ws, entries, seeded, out_dir, summary, started, evaluate=False)

@@ -29,6 +29,7 @@ RUNS_FILE = "runs.parquet"
 FAILURES_FILE = "failures.csv"
 REPORT_JSON = "build_report.json"
 REPORT_MD = "build_report.md"
+EVALUATION_FILE = "evaluation.json"  # matched by metamodel.exchange's evaluation*.json
 SYNTHETIC_PREFIX = "synthetic:"  # the group label of synthetic datasets in the shipped prior
 FAILURE_COLUMNS = ["dataset_id", "name", "configuration_id", "status", "error"]
 EVALUATED = (("binary", "accuracy"), ("regression", "r2"))
@@ -45,14 +46,15 @@ class ExportedPrior:
 
     @property
     def done_pairs(self) -> set[tuple[str, str]]:
-        """(dataset id, configuration id) finished before: with a score, failed or timed out."""
+        """(dataset id, configuration id) finished before: with a score, or timed out under the
+        same time limit. Failures are not done: they usually fail fast, and one caused by the
+        machine rather than the model deserves another try."""
         pairs = set()
         if not self.runs.empty:
             pairs |= set(zip(self.runs["dataset_id"], self.runs["configuration_id"], strict=True))
         if not self.failures.empty:
-            pairs |= set(
-                zip(self.failures["dataset_id"], self.failures["configuration_id"], strict=True)
-            )
+            timeouts = self.failures[self.failures["status"] == "timeout"]
+            pairs |= set(zip(timeouts["dataset_id"], timeouts["configuration_id"], strict=True))
         return pairs
 
     @property
@@ -177,14 +179,17 @@ def _atomic(path: Path, write) -> None:
 
 
 def _write_tables(prior: ExportedPrior, out_dir: Path) -> None:
-    out_dir.mkdir(parents=True, exist_ok=True)
-    datasets = prior.datasets.reset_index().rename(columns={"index": "dataset_id"})
-    _atomic(
-        out_dir / DATASETS_FILE,
-        lambda p: datasets.to_parquet(p, index=False, compression="zstd"),
-    )
+    """The exchange format (`metamodel.write_exchange`, Parquet) plus the failures as CSV."""
+    from metadesk.metamodel.exchange import write_exchange
+    from metadesk.metamodel.values import MetaDataset
+    from metadesk.portfolio import default_portfolio
+
+    configurations = {
+        c.id: c for t in ("binary", "multiclass", "regression") for c in default_portfolio(t)
+    }
     runs = prior.runs.sort_values(["dataset_id", "configuration_id", "metric"])
-    _atomic(out_dir / RUNS_FILE, lambda p: runs.to_parquet(p, index=False, compression="zstd"))
+    md = MetaDataset(prior.datasets.sort_index(), runs, configurations)
+    write_exchange(md, out_dir, "parquet")
     _atomic(out_dir / FAILURES_FILE, lambda p: prior.failures.to_csv(p, index=False))
 
 
@@ -223,6 +228,16 @@ def write_report(
         started = time.monotonic()
         report["evaluation"] = evaluate_prior(prior)
         report["evaluation_seconds"] = round(time.monotonic() - started, 1)
+        # The app reads this next to the prior instead of re-evaluating at start-up.
+        saved = {
+            key.split("/", 1)[1]: ev
+            for key, ev in report["evaluation"].items()
+            if key.startswith("all/") and "figures" in ev
+        }
+        _atomic(
+            out_dir / EVALUATION_FILE,
+            lambda p: p.write_text(json.dumps(saved, indent=1, sort_keys=True), encoding="utf-8"),
+        )
     prior.report = report
     _atomic(
         out_dir / REPORT_JSON,
@@ -247,7 +262,8 @@ def _exported_counts(entries: Sequence[CorpusEntry], prior: ExportedPrior) -> di
 
     ds, runs = prior.datasets, prior.runs
     sizes = {t: len(default_portfolio(t)) for t in ("binary", "multiclass", "regression")}
-    finished = Counter(d for d, _ in prior.done_pairs)
+    failed = set(zip(prior.failures["dataset_id"], prior.failures["configuration_id"], strict=True))
+    finished = Counter(d for d, _ in prior.done_pairs | failed)
     complete = [
         i for i, t in (ds["task_type"].items() if not ds.empty else []) if finished[i] >= sizes[t]
     ]
