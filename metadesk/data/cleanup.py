@@ -102,14 +102,15 @@ def drop_empty(frame: pd.DataFrame, unnamed: set[str], notes: NoteBook) -> pd.Da
         frame = frame.drop(columns=empty_cols)
         notes.add(f"Dropped {len(empty_cols)} empty column(s) without a name.")
     if frame.shape[1] and len(frame):
-        # Only rows missing the first value can be wholly empty: check those alone, it is cheaper.
-        first_missing = frame.iloc[:, 0].isna().to_numpy()
-        if first_missing.any():
-            candidates = frame.loc[first_missing]
-            empty_rows = candidates.index[candidates.isna().all(axis=1)]
-            if len(empty_rows):
-                frame = frame.drop(index=empty_rows).reset_index(drop=True)
-                notes.add(f"Dropped {len(empty_rows)} empty row(s).")
+        # Narrow the candidates column by column; most tables stop after a column or two.
+        empty = frame.iloc[:, 0].isna().to_numpy().copy()
+        for i in range(1, frame.shape[1]):
+            if not empty.any():
+                break
+            empty &= frame.iloc[:, i].isna().to_numpy()
+        if empty.any():
+            frame = frame.loc[~empty].reset_index(drop=True)
+            notes.add(f"Dropped {int(empty.sum())} empty row(s).")
     return frame
 
 
@@ -144,24 +145,29 @@ def coerce_columns(
         series = frame[name]
         if not is_text_column(series):
             continue
-        present = series.dropna()
-        if present.empty:
+        sample = _sample_present(series)
+        if not sample:
             continue
-        sample = present.iloc[:_CHECK_SAMPLE].astype(str)
-        sample = sample[~sample.str.strip().isin(_MISSING)]
-        if sample.empty:
-            continue
-        share = float(sample.str.match(pattern).mean())
+        share = sum(1 for v in sample if pattern.match(v)) / len(sample)
         if share >= _NUMERIC_SHARE:
             converted = _coerce_numeric(series, name, decimal, thousands, notes)
             if converted is not None:
                 frame[name] = converted
                 continue
-        if float(sample.str.strip().str.match(_DATE_SHAPE).mean()) >= _NUMERIC_SHARE:
-            converted = _coerce_dates(series, sample, name, notes)
+        if sum(1 for v in sample if _DATE_SHAPE.match(v)) / len(sample) >= _NUMERIC_SHARE:
+            converted = _coerce_dates(series, pd.Series(sample, dtype="str"), name, notes)
             if converted is not None:
                 frame[name] = converted
     return frame
+
+
+def _sample_present(series: pd.Series) -> list[str]:
+    """Up to _CHECK_SAMPLE stripped non-missing values, from the head or, if sparse, the column."""
+    head = series.iloc[: 5 * _CHECK_SAMPLE].dropna()
+    if len(head) < _CHECK_SAMPLE and len(series) > 5 * _CHECK_SAMPLE:
+        head = series.dropna()
+    values = (str(v).strip() for v in head.iloc[: 2 * _CHECK_SAMPLE].tolist())
+    return [v for v in values if v not in _MISSING][:_CHECK_SAMPLE]
 
 
 def _coerce_numeric(

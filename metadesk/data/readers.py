@@ -209,7 +209,7 @@ def _text_number_style(frame: pd.DataFrame) -> tuple[str, str]:
     records = []
     for name in frame.columns:
         if cleanup.is_text_column(frame[name]):
-            values = frame[name].dropna().iloc[:200]
+            values = frame[name].iloc[:1000].dropna().iloc[:200].tolist()
             records.append([v for v in values if isinstance(v, str)])
     if not records:
         return ".", ""
