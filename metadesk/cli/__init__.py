@@ -27,7 +27,21 @@ SUBCOMMAND_MODULES = (
 log = logging.getLogger("metadesk")
 
 
-def build_parser() -> argparse.ArgumentParser:
+def _names_a_subcommand(argv: list[str]) -> bool:
+    """True when argv holds a positional word (a subcommand) or asks for help. Without one the
+    GUI starts, and the subcommand modules (which import pandas and scikit-learn) are not loaded."""
+    skip_next = False
+    for token in argv:
+        if skip_next:
+            skip_next = False
+        elif token == "--workspace":
+            skip_next = True
+        elif token in ("-h", "--help") or not token.startswith("-"):
+            return True
+    return False
+
+
+def build_parser(with_subcommands: bool = True) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="metadesk",
         description="Meta-learning for analysts. Without a command, opens the desktop application.",
@@ -40,7 +54,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--startup-only", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("-v", "--verbose", action="store_true", help="log more detail")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for name in SUBCOMMAND_MODULES:
+    for name in SUBCOMMAND_MODULES if with_subcommands else ():
         try:
             module = importlib.import_module(f"metadesk.cli.{name}")
         except (
@@ -54,7 +68,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = build_parser()
+    parser = build_parser(_names_a_subcommand(sys.argv[1:] if argv is None else list(argv)))
     args = parser.parse_args(argv)
     logging.basicConfig(
         level=logging.DEBUG if args.verbose else logging.WARNING,
