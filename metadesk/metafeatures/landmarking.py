@@ -9,7 +9,8 @@ thousand rows, stratified by class. OpenML runs Weka models on all rows; ours ar
 - RandomTreeDepthN: an entropy tree of depth N drawing log2(p)+1 attributes per split (Weka
   RandomTree's K), seed 1.
 - LinearDiscriminant (ours): LDA with a Ledoit-Wolf-shrunk pooled covariance on standardised,
-  one-hot encoded data.
+  one-hot encoded data (at most 300 design columns, a seeded subset beyond that).
+Rows: at most 3,000, fewer for wide tables (1.5 million cells, at least 500 rows).
 Missing values go to trees as NaN (scikit-learn learns where they go). AUC is Weka's
 class-frequency-weighted one-vs-rest AUC; ErrRate, AUC and Kappa are over the pooled out-of-fold
 predictions, as weka.classifiers.Evaluation computes them.
@@ -48,6 +49,9 @@ from metadesk.metafeatures.table import PreparedTable, nominal_codes, numeric_va
 from metadesk.metafeatures.values import MetaFeatureValue, NotApplicable
 
 LANDMARK_ROW_CAP = 3000
+LANDMARK_CELL_CAP = 1_500_000  # wide tables get fewer rows, down to LANDMARK_ROW_FLOOR
+LANDMARK_ROW_FLOOR = 500
+LDA_MAX_COLUMNS = 300  # beyond this, a seeded subset of design columns keeps the solve cheap
 FOLDS = 2
 _ONEHOT_MAX_LEVELS = 32  # rarer levels share one column in the linear models
 _J48_ALPHA = {"J48.001.": 0.005, "J48.0001.": 0.01, "J48.00001.": 0.02}
@@ -55,9 +59,16 @@ _J48_ALPHA = {"J48.001.": 0.005, "J48.0001.": 0.01, "J48.00001.": 0.02}
 Outcome = float | NotApplicable | MetaFeatureValue
 
 
-def landmark_rows(t: PreparedTable, seed: int, cap: int = LANDMARK_ROW_CAP) -> np.ndarray:
+def landmark_row_cap(n_features: int) -> int:
+    return int(
+        np.clip(LANDMARK_CELL_CAP // max(n_features, 1), LANDMARK_ROW_FLOOR, LANDMARK_ROW_CAP)
+    )
+
+
+def landmark_rows(t: PreparedTable, seed: int, cap: int | None = None) -> np.ndarray:
     """Sorted row positions: all rows, or a seeded subsample stratified by class (>= 2 per class)."""
     n = t.n_rows
+    cap = landmark_row_cap(t.n_features) if cap is None else cap
     if n <= cap:
         return np.arange(n)
     rng = np.random.default_rng(seed)
@@ -171,15 +182,20 @@ def _classifier_units(seed: int, n_features: int) -> list[tuple[tuple[str, ...],
     units.append(
         (
             ("LinearDiscriminant",),
-            lambda tr, y, te, lv, k: {"LinearDiscriminant": lda_proba(*_lda_inputs(tr, y, te), k)},
+            lambda tr, y, te, lv, k: {
+                "LinearDiscriminant": lda_proba(*_lda_inputs(tr, y, te, seed), k)
+            },
         )
     )
     assert sorted(m for models, _ in units for m in models) == sorted(CLASSIFICATION_LANDMARKERS)
     return units
 
 
-def _lda_inputs(tr: Fold, y: np.ndarray, te: Fold) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _lda_inputs(tr: Fold, y: np.ndarray, te: Fold, seed: int) -> tuple[np.ndarray, ...]:
     a, b = _dense_matrix(tr, te)
+    if a.shape[1] > LDA_MAX_COLUMNS:  # the covariance solve grows with the cube of the width
+        keep = np.sort(np.random.default_rng(seed).choice(a.shape[1], LDA_MAX_COLUMNS, False))
+        a, b = a[:, keep], b[:, keep]
     return a, y, b
 
 

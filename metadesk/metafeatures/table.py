@@ -1,7 +1,8 @@
 """A task turned into the arrays meta-features are computed from, once, with row caps.
 
-Counts (instances, missing values, classes, autocorrelation) use every row; moments and entropies
-use a seeded row sample of at most `STAT_ROW_CAP` rows so their cost stops growing with the table.
+Counts (instances, missing values, classes, autocorrelation) use every row; moments, entropies and
+distinct values use a seeded row sample of at most `STAT_ROW_CAP` rows (fewer for wide tables,
+`STAT_CELL_CAP` cells in all) so their cost and memory stop growing with the table.
 """
 
 from __future__ import annotations
@@ -16,6 +17,8 @@ from metadesk.data.roles import Role
 from metadesk.data.task import Task
 
 STAT_ROW_CAP = 100_000
+STAT_CELL_CAP = 10_000_000
+STAT_ROW_FLOOR = 10_000
 
 _NUMERIC_ROLES = frozenset({Role.NUMERIC, Role.DATETIME})
 _NOMINAL_ROLES = frozenset({Role.CATEGORICAL, Role.BOOLEAN})
@@ -133,8 +136,15 @@ def sample_rows(n_rows: int, cap: int, seed: int) -> np.ndarray | None:
     return np.sort(rng.choice(n_rows, size=cap, replace=False))
 
 
-def prepare(task: Task, *, seed: int = 1, row_cap: int = STAT_ROW_CAP) -> PreparedTable:
+def stat_row_cap(n_columns: int) -> int:
+    """Rows in the statistics sample: all up to STAT_ROW_CAP, fewer for very wide tables."""
+    return int(np.clip(STAT_CELL_CAP // max(n_columns, 1), STAT_ROW_FLOOR, STAT_ROW_CAP))
+
+
+def prepare(task: Task, *, seed: int = 1, row_cap: int | None = None) -> PreparedTable:
     frame = task.frame
+    if row_cap is None:
+        row_cap = stat_row_cap(len(task.feature_columns))
     n_rows = len(frame)
     numeric_cols, nominal_cols = column_kinds(task)
 
