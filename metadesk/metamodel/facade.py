@@ -5,6 +5,7 @@ honest sentence how far to trust it, and falls back to a labelled default order 
 
 from __future__ import annotations
 
+import dataclasses
 import importlib
 import logging
 import math
@@ -151,7 +152,15 @@ class MetaModel:
             done = set(observed or {})
             fresh = [c for c in candidates if c.id not in done]
             return cold_start_suggestions(fresh, self.task_type, self.metric)
-        return self.recommender.rank(dict(meta_features), list(candidates), observed)
+        # Configurations the knowledge never measured cannot be learned about: they follow,
+        # in the default order and labelled as such, after the ones it can speak for.
+        known = set(self._known_ids)
+        learned = [c for c in candidates if c.id in known]
+        ranked = self.recommender.rank(dict(meta_features), learned, observed)
+        done = set(observed or {})
+        rest = [c for c in candidates if c.id not in known and c.id not in done]
+        tail = cold_start_suggestions(rest, self.task_type, self.metric)
+        return ranked + [dataclasses.replace(s, rank=len(ranked) + s.rank) for s in tail]
 
     def _default_candidates(self) -> list[Configuration]:
         out = []

@@ -1,0 +1,85 @@
+"""`metadesk knowledge import DATASETS RUNS` / `knowledge export DIR`: exchange what was learned
+as two plain tables (CSV or Parquet); `knowledge build` (when present) builds the shipped prior."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from typing import Any
+
+from metadesk.errors import KnowledgeProblem
+
+
+def register(subparsers: Any) -> None:
+    p = subparsers.add_parser(
+        "knowledge",
+        help="import or export meta-knowledge (datasets and runs tables)",
+        description="Share what the workspace has learned: datasets with their meta-features "
+        "and runs with their scores, as CSV or Parquet. See docs/knowledge-format.md.",
+    )
+    sub = p.add_subparsers(dest="knowledge_command", metavar="ACTION")
+    sub.required = True
+
+    imp = sub.add_parser(
+        "import",
+        help="add a datasets table and a runs table to the workspace's knowledge",
+        description="Validate both tables completely, then import them. If any row is wrong, "
+        "nothing is imported and every problem is listed with its row.",
+    )
+    imp.add_argument("datasets", help="datasets table (CSV or Parquet)")
+    imp.add_argument("runs", help="runs table (CSV or Parquet)")
+    imp.add_argument("--json", action="store_true", help="print the counts as JSON")
+    imp.set_defaults(func=import_command)
+
+    exp = sub.add_parser(
+        "export",
+        help="write the workspace's knowledge (prior, imported and own results) to a folder",
+        description="Write datasets.<fmt> and runs.<fmt> into DIR.",
+    )
+    exp.add_argument("dir", help="folder to write into (created if needed)")
+    exp.add_argument("--format", choices=("csv", "parquet"), default="csv", help="default csv")
+    exp.set_defaults(func=export_command)
+
+    try:
+        from metadesk.cli.knowledge_build import add_build_parser
+    except ModuleNotFoundError as exc:  # the prior builder is optional in a trimmed install
+        if exc.name != "metadesk.cli.knowledge_build":
+            raise
+    else:
+        add_build_parser(sub)
+
+
+def _open(args: argparse.Namespace) -> Any:
+    from metadesk.workspace import Workspace
+
+    return Workspace.open(getattr(args, "workspace", None))
+
+
+def import_command(args: argparse.Namespace) -> int:
+    ws = _open(args)
+    try:
+        counts = ws.import_knowledge(args.datasets, args.runs)
+    except KnowledgeProblem as exc:
+        print(f"metadesk: {exc.message}", file=sys.stderr)
+        for problem in exc.problems:
+            print(f"  {problem}", file=sys.stderr)
+        return 2
+    finally:
+        ws.close()
+    if args.json:
+        print(json.dumps(counts))
+    else:
+        parts = ", ".join(f"{v} {k}" for k, v in counts.items())
+        print(f"Imported {parts}.")
+    return 0
+
+
+def export_command(args: argparse.Namespace) -> int:
+    ws = _open(args)
+    try:
+        datasets_path, runs_path = ws.export_knowledge(args.dir, fmt=args.format)
+    finally:
+        ws.close()
+    print(f"Wrote {datasets_path} and {runs_path}")
+    return 0
