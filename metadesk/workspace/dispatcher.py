@@ -49,6 +49,7 @@ class Dispatcher:
         self._running: dict[int, tuple[Any, dict[str, Any]]] = {}  # id -> (handle, row)
         self._settled: bool | None = None  # None: busy; True: queue empty; False: stuck (paused)
         self._look = True  # the queue may have changed: read it on the next turn
+        self._capacity: int | None = None
         self._last_look = 0.0
         self._thread = threading.Thread(target=self._loop, name="metadesk-dispatcher")
 
@@ -102,7 +103,7 @@ class Dispatcher:
             self._cond.notify_all()
 
     def status(self) -> dict[str, int]:
-        total = int(getattr(self.executor, "workers", 0) or 0)
+        total = self._capacity or int(getattr(self.executor, "workers", 0) or 0)
         busy = len(self._running)
         return {"busy": busy, "free": max(total - busy, 0), "total": total}
 
@@ -215,8 +216,11 @@ class Dispatcher:
             self._emit("suggestions_stale", dataset_id=row["dataset_id"])
 
     def _fill(self) -> None:
-        capacity = max(int(getattr(self.executor, "workers", 1) or 1), 1)
         elapsed = time.monotonic() - self._last_look
+        if elapsed >= RECHECK_S or self._capacity is None:
+            # A cluster's size can change; asking it is not free, so only now and then.
+            self._capacity = max(int(getattr(self.executor, "workers", 1) or 1), 1)
+        capacity = self._capacity
         # Look at the store only when something changed here, or now and then for other processes.
         if not self._look and (elapsed < RECHECK_S or len(self._running) >= capacity):
             return

@@ -70,3 +70,22 @@ def test_an_unreachable_scheduler_is_a_clear_error_and_keeps_the_queue(workspace
     assert "127.0.0.1:9" in caught.value.message and caught.value.hint
     assert not workspace.running
     assert [e.experiment_id for e in workspace.experiments(statuses=["queued"])] == ids
+
+
+@pytest.mark.slow
+def test_the_queue_runs_on_a_local_dask_cluster(workspace, dataset_id):
+    distributed = pytest.importorskip("distributed")
+    pytest.importorskip("metadesk.experiments.cluster")
+    with distributed.LocalCluster(
+        n_workers=1,
+        threads_per_worker=1,
+        processes=True,
+        host="127.0.0.1",
+        dashboard_address=None,
+    ) as cluster:
+        ids = workspace.queue(dataset_id, QUICK[:2], protocol=Protocol(folds=3))
+        workspace.start(scheduler=cluster.scheduler_address)
+        assert workspace.wait(timeout=300)
+        rows = {e.experiment_id: e for e in workspace.experiments(dataset_id)}
+        assert [rows[i].status for i in ids] == ["ok", "ok"], [rows[i].error for i in ids]
+        workspace.close()
