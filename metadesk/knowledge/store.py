@@ -231,7 +231,12 @@ class Store(Database):
                 "UPDATE experiments SET status = 'running', started_at = ?, runner = ? WHERE id = ?",
                 (now(), runner, row["id"]),
             )
-            full = con.execute("SELECT * FROM experiments WHERE id = ?", (row["id"],)).fetchone()
+            full = con.execute(
+                "SELECT e.*, c.label AS configuration_label, c.algorithm AS algorithm "
+                "FROM experiments e LEFT JOIN configurations c ON c.id = e.configuration_id "
+                "WHERE e.id = ?",
+                (row["id"],),
+            ).fetchone()
         return _experiment(full)
 
     def finish(

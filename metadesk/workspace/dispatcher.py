@@ -208,6 +208,7 @@ class Dispatcher:
             payload={
                 "status": status,
                 "configuration_id": row["configuration_id"],
+                "configuration_label": row.get("configuration_label") or "",
                 "scores": dict(result.mean) if status == "ok" else {},
                 "error": result.error,
             },
@@ -266,7 +267,10 @@ class Dispatcher:
                 "started",
                 dataset_id=row["dataset_id"],
                 experiment_id=row["id"],
-                payload={"configuration_id": row["configuration_id"]},
+                payload={
+                    "configuration_id": row["configuration_id"],
+                    "configuration_label": row.get("configuration_label") or "",
+                },
             )
         with self._cond:
             if claimed_any or self._running:

@@ -65,7 +65,12 @@ class ExperimentRow:
 @dataclass(frozen=True)
 class Event:
     """What changed. kind: 'dataset_added', 'meta_features', 'queued', 'started', 'finished',
-    'cancelled', 'paused', 'resumed', 'suggestions_stale', 'knowledge_changed', 'executor_error'."""
+    'cancelled', 'paused', 'resumed', 'suggestions_stale', 'knowledge_changed', 'executor_error'.
+
+    payload by kind: queued {experiment_ids}; started {configuration_id, configuration_label};
+    finished {status, configuration_id, configuration_label, scores (metric -> mean, ok only),
+    error}; executor_error {message}; knowledge_changed {datasets, runs, configurations} after an
+    import. suggestions_stale without a dataset_id means every dataset's suggestions."""
 
     kind: str
     dataset_id: str | None = None
