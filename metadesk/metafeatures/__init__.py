@@ -10,4 +10,13 @@ from metadesk.metafeatures.extract import extract_meta_features
 from metadesk.metafeatures.names import FEATURE_NAMES
 from metadesk.metafeatures.values import MetaFeatures, MetaFeatureValue
 
-__all__ = ["FEATURE_NAMES", "MetaFeatureValue", "MetaFeatures", "extract_meta_features"]
+# Bumped whenever a definition changes, so stored meta-features computed before can be recomputed.
+METAFEATURES_VERSION = 1
+
+__all__ = [
+    "FEATURE_NAMES",
+    "METAFEATURES_VERSION",
+    "MetaFeatureValue",
+    "MetaFeatures",
+    "extract_meta_features",
+]

@@ -75,7 +75,10 @@ def landmark_rows(t: PreparedTable, seed: int, cap: int | None = None) -> np.nda
     if t.y_codes is None:
         return np.sort(rng.choice(n, size=cap, replace=False))
     perm = rng.permutation(n)
-    grouped = perm[np.argsort(t.y_codes[perm], kind="stable")]  # by class, random within
+    y = t.y_codes[perm]
+    if t.n_classes < 2**15:
+        y = y.astype(np.int16)  # a stable sort of 16-bit keys is a radix sort
+    grouped = perm[np.argsort(y, kind="stable")]  # by class, random within
     counts = np.bincount(t.y_codes, minlength=t.n_classes)
     quota = np.maximum(np.floor(cap * counts / n).astype(np.int64), np.minimum(counts, 2))
     starts = np.concatenate([[0], np.cumsum(counts)[:-1]])
