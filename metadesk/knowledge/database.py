@@ -20,6 +20,7 @@ from metadesk.knowledge import schema
 log = logging.getLogger(__name__)
 
 BUSY_TIMEOUT_MS = 10_000
+SQLITE_HEADER = b"SQLite format 3\x00"
 
 
 def now() -> str:
@@ -75,6 +76,14 @@ def runner_alive(runner: str | None) -> bool:
         with _live_lock:
             return runner in _LIVE_DISPATCHERS
     return _process_alive(int(pid))
+
+
+def _looks_like_sqlite(path: Path) -> bool:
+    try:
+        with path.open("rb") as f:
+            return f.read(16) == SQLITE_HEADER
+    except OSError:
+        return False
 
 
 def default_path() -> Path:
@@ -193,6 +202,12 @@ class Database:
                     "Choose a folder you can write to.",
                     details=str(exc),
                 ) from exc
+        elif not _looks_like_sqlite(self.path):
+            # SQLite would happily overwrite a tiny non-database file: never touch a user's file.
+            raise WorkspaceProblem(
+                f"{self.path} is not a metadesk workspace.",
+                "Choose a workspace file created by metadesk, or a new file name.",
+            )
         elif not os.access(self.path, os.W_OK) or not os.access(self.path.parent, os.W_OK):
             raise WorkspaceProblem(
                 f"The workspace {self.path} is read-only.",

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from hypothesis import given
+from hypothesis import strategies as st
+
 from metadesk.cli import main
+from metadesk.cli.run import parse_configs
 
 
 def test_run_shows_progress_and_a_results_table_then_reuses_results(
@@ -35,3 +39,24 @@ def test_an_unknown_configuration_is_a_plain_error(tiny_csv, workspace_path, cap
 def test_experiments_on_an_empty_workspace(workspace_path, capsys):
     assert main(["--workspace", str(workspace_path), "experiments"]) == 0
     assert "No experiments." in capsys.readouterr().out
+
+
+@given(
+    st.lists(
+        st.builds(
+            lambda algo, params: f"{algo}:" + ",".join(f"{k}={v}" for k, v in params.items()),
+            st.from_regex(r"[a-z_]{1,10}", fullmatch=True),
+            st.dictionaries(
+                st.from_regex(r"[a-z_]{1,8}", fullmatch=True),
+                st.from_regex(r"[a-z0-9.]{1,6}", fullmatch=True),
+                min_size=1,
+                max_size=3,
+            ),
+        ),
+        min_size=1,
+        max_size=5,
+    ),
+    st.sampled_from([",", ", ", ";", " "]),
+)
+def test_configuration_lists_split_back_into_their_ids(ids, separator):
+    assert parse_configs(separator.join(ids)) == ids
