@@ -86,7 +86,10 @@ def build_prior(folder) -> None:
             ws.meta_features(dataset_id)
             ws.queue(dataset_id, list(FAST), protocol=TWO_FOLDS)
         assert ws.wait(300)
-        ws.export_knowledge(folder / "prior", fmt="csv")
+        for path in ws.export_knowledge(folder / "prior", fmt="csv"):
+            frame = pd.read_csv(path)
+            frame["provenance"] = "prior"  # as the shipped prior is labelled
+            frame.to_csv(path, index=False)
     finally:
         ws.close()
 
