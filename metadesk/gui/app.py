@@ -49,10 +49,9 @@ def app_icon():
     from metadesk.resources import resource_path
 
     icon = QIcon()
-    for name in ("metadesk.svg", "metadesk.png"):
-        path = resource_path("icons", name)
-        if path.is_file():
-            icon.addFile(str(path))
+    path = resource_path("icons", "metadesk.png")  # the PNG: no SVG plugin to load at start-up
+    if path.is_file():
+        icon.addFile(str(path))
     return icon
 
 
@@ -94,17 +93,22 @@ def _install_excepthook(bridge) -> None:
 
 def run_gui(workspace: str | None = None) -> int:
     """Open the main window and run the event loop; returns the exit code."""
-    log_path = setup_file_logging()
     app = make_application()
     from metadesk.gui.main_window import MainWindow
     from metadesk.gui.workers import WorkspaceBridge
 
     bridge = WorkspaceBridge()
-    window = MainWindow(bridge, log_file=str(log_path or ""))
+    window = MainWindow(bridge)
     _install_excepthook(bridge)
     window.show()
-    window.open_workspace(workspace)
-    log.info("metadesk started (workspace: %s)", workspace or "default")
+
+    def after_first_paint() -> None:
+        # The log file and the workspace (pandas, scikit-learn) can wait until the window shows.
+        window.log_file = str(setup_file_logging() or "")
+        log.info("metadesk started (workspace: %s)", workspace or "default")
+        window.open_workspace(workspace)
+
+    window.after_first_paint(after_first_paint)
     code = app.exec()
     if not bridge.closed:  # the window was not closed normally (app.quit from elsewhere)
         window.close()

@@ -67,16 +67,23 @@ class FrameModel(QAbstractTableModel):
     def frame(self):
         return self._frame
 
-    def set_frame(self, frame) -> None:
+    @staticmethod
+    def prepare_columns(frame) -> list[Any]:
+        """One numpy array per column, for `set_frame(columns=)`. Converting text columns (Arrow
+        strings) to arrays takes a while on a big table: call this on a worker thread."""
+        return [frame.iloc[:, i].to_numpy() for i in range(frame.shape[1])]
+
+    def set_frame(self, frame, columns: list[Any] | None = None) -> None:
+        """Show `frame`; pass `columns` from `prepare_columns` (worker thread) for big tables."""
         self.beginResetModel()
         self._frame = frame
         if frame is None:
             self._columns, self._names, self._numeric = [], [], []
         else:
-            # Per-column arrays: numeric ones are views, no copy of the table is made.
-            self._columns = [frame.iloc[:, i].to_numpy() for i in range(frame.shape[1])]
+            # Numeric columns are views of the frame's data: no copy of the table is made.
+            self._columns = columns if columns is not None else self.prepare_columns(frame)
             self._names = [str(c) for c in frame.columns]
-            self._numeric = [dtype.kind in "iufb" for dtype in frame.dtypes]
+            self._numeric = [getattr(dtype, "kind", "O") in "iufb" for dtype in frame.dtypes]
         self.endResetModel()
 
     def set_target(self, column: str | None) -> None:

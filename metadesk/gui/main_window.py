@@ -8,17 +8,15 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QItemSelectionModel, Qt, QTimer, QUrl, Signal
-from PySide6.QtGui import QAction, QDesktopServices, QIcon, QKeySequence
+from PySide6.QtCore import QEvent, QItemSelectionModel, QObject, Qt, QTimer, QUrl, Signal
+from PySide6.QtGui import QAction, QIcon, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
-    QFileDialog,
     QLabel,
     QListView,
     QMainWindow,
-    QMessageBox,
     QProgressBar,
     QPushButton,
     QSplitter,
@@ -30,9 +28,11 @@ from PySide6.QtWidgets import (
 
 from metadesk.gui.dialogs.welcome import WelcomePage
 from metadesk.gui.settings import AppSettings
-from metadesk.gui.views.data_view import DataView
 from metadesk.gui.views.dataset_list import DatasetListModel, LazyView
 from metadesk.gui.views.queue_dock import QueueDock
+
+if TYPE_CHECKING:
+    from metadesk.gui.views.data_view import DataView
 
 log = logging.getLogger(__name__)
 
@@ -127,14 +127,19 @@ class MainWindow(QMainWindow):
         side_layout.addWidget(self.side_open_button)
         side.setMinimumWidth(180)
 
-        self.data_view = DataView(self.bridge, self.settings)
-        self.data_view.open_requested.connect(self.open_file_dialog)
-        self.data_view.file_loaded.connect(self._file_loaded)
-        self.data_view.dataset_added.connect(self._dataset_added)
+        # The Data view (and pandas-facing modules with it) is built on first use: faster start.
+        self._data_view: DataView | None = None
+        self.data_tab = QWidget()
+        self.data_tab.setAccessibleName("Data")
+        data_layout = QVBoxLayout(self.data_tab)
+        data_layout.setContentsMargins(0, 0, 0, 0)
         self.tabs = QTabWidget()
         self.tabs.setAccessibleName("Dataset views")
         self.tabs.setDocumentMode(True)
-        self.tabs.addTab(self.data_view, "Data")
+        self.tabs.addTab(self.data_tab, "Data")
+        self.tabs.currentChanged.connect(
+            lambda i: self.data_view if self.tabs.widget(i) is self.data_tab else None
+        )
         self.other_views: dict[str, LazyView] = {}
         for title, module, cls in OTHER_VIEWS:
             view = LazyView(module, cls, self.bridge, self.settings)
@@ -158,6 +163,25 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(self.splitter)
         self.setTabOrder(self.dataset_list, self.side_open_button)
         self._update_dataset_list_visibility()
+
+    @property
+    def data_view(self) -> DataView:
+        """The Data tab's view, built the first time it is needed."""
+        if self._data_view is None:
+            from metadesk.gui.views.data_view import DataView
+
+            view = DataView(self.bridge, self.settings)
+            view.open_requested.connect(self.open_file_dialog)
+            view.file_loaded.connect(self._file_loaded)
+            view.dataset_added.connect(self._dataset_added)
+            self.data_tab.layout().addWidget(view)
+            self._data_view = view
+        return self._data_view
+
+    def after_first_paint(self, callback) -> None:
+        """Run `callback` once the window has painted (start-up work that can wait a moment)."""
+        watcher = _FirstPaint(callback, self)
+        self.installEventFilter(watcher)
 
     def _build_status_bar(self) -> None:
         bar = self.statusBar()
@@ -347,10 +371,14 @@ class MainWindow(QMainWindow):
             self.dataset_list.selectionModel().setCurrentIndex(
                 self.dataset_model.index(-1), QItemSelectionModel.SelectionFlag.Clear
             )
-        self.data_view.set_dataset(dataset_id)
+        if dataset_id is not None or self._data_view is not None:
+            self.data_view.set_dataset(dataset_id)
         for view in self.other_views.values():
             view.set_dataset(dataset_id)
-        if dataset_id is None and self.data_view.loaded is None and not self.data_view.loading:
+        draft = self._data_view is not None and (
+            self._data_view.loaded is not None or self._data_view.loading
+        )
+        if dataset_id is None and not draft:
             self.stack.setCurrentWidget(self.welcome)
         else:
             self.stack.setCurrentWidget(self.tabs)
@@ -368,6 +396,8 @@ class MainWindow(QMainWindow):
         ws, dataset_id = self.bridge.workspace, self.dataset_id
         if ws is None or dataset_id is None:
             return
+        from PySide6.QtWidgets import QMessageBox
+
         row = self.dataset_model.row_of(dataset_id)
         name = self.dataset_model.datasets[row].name if row >= 0 else "this dataset"
         box = QMessageBox(
@@ -392,6 +422,8 @@ class MainWindow(QMainWindow):
 
     # --- files ----------------------------------------------------------------------------------
     def open_file_dialog(self) -> None:
+        from PySide6.QtWidgets import QFileDialog
+
         recent = self.settings.recent_files
         start = str(Path(recent[0]).parent) if recent else str(Path.home())
         path, _filter = QFileDialog.getOpenFileName(self, "Open a table", start, FILE_FILTER)
@@ -411,8 +443,9 @@ class MainWindow(QMainWindow):
             view.set_dataset(None)
         self.remove_action.setEnabled(False)
         self.stack.setCurrentWidget(self.tabs)
-        self.tabs.setCurrentWidget(self.data_view)
-        self.data_view.open_file(path, **options)
+        view = self.data_view
+        self.tabs.setCurrentWidget(self.data_tab)
+        view.open_file(path, **options)
 
     def _file_loaded(self, path: str) -> None:
         self.settings.add_recent_file(path)
@@ -491,6 +524,8 @@ class MainWindow(QMainWindow):
         AboutDialog(self, self.log_file).exec()
 
     def _open_log_folder(self) -> None:
+        from PySide6.QtGui import QDesktopServices
+
         if self.log_file:
             QDesktopServices.openUrl(QUrl.fromLocalFile(str(Path(self.log_file).parent)))
 
@@ -503,7 +538,8 @@ class MainWindow(QMainWindow):
         self.settings.save_window_state(self.saveGeometry(), self.saveState())
         self.settings.sync()
         self._status_timer.stop()
-        self.data_view.cancel_loading(quiet=True)
+        if self._data_view is not None:
+            self._data_view.cancel_loading(quiet=True)
         self.hide()
         ws = self.bridge.workspace
         self.bridge.shutdown()
@@ -513,3 +549,19 @@ class MainWindow(QMainWindow):
             except Exception:
                 log.exception("closing the workspace failed")
         super().closeEvent(event)
+
+
+class _FirstPaint(QObject):
+    """Calls back once, on the first paint of the watched window, then removes itself."""
+
+    def __init__(self, callback, window: QWidget) -> None:
+        super().__init__(window)
+        self._callback = callback
+
+    def eventFilter(self, obj, event) -> bool:
+        if event.type() == QEvent.Type.Paint and self._callback is not None:
+            callback, self._callback = self._callback, None
+            obj.removeEventFilter(self)
+            QTimer.singleShot(0, callback)
+            self.deleteLater()
+        return False

@@ -61,6 +61,7 @@ class LoadedTable:
     summaries: list[ColumnSummary]
     dataset_id: str | None = None
     task: Any = None
+    columns: list[Any] | None = None  # FrameModel.prepare_columns(frame), made on the worker
 
 
 def suggest_target(frame) -> str:
@@ -305,7 +306,8 @@ class DataView(QWidget):
             roles = {str(k): str(getattr(v, "value", v)) for k, v in report.roles.items()}
             target = suggest_target(frame)
             summaries = summarize_frame(frame, roles)
-            return LoadedTable(path, frame, report, roles, target, summaries)
+            columns = FrameModel.prepare_columns(frame)
+            return LoadedTable(path, frame, report, roles, target, summaries, columns=columns)
 
         self._load_handle = bridge.call(
             load,
@@ -371,7 +373,7 @@ class DataView(QWidget):
         self.task = table.task
         self.stack.setCurrentIndex(1)
         frame = table.frame
-        self.frame_model.set_frame(frame)
+        self.frame_model.set_frame(frame, table.columns)
         self.frame_model.set_target(table.target)
         self.columns_model.set_summaries(table.summaries, len(frame))
         self.columns_model.editable = table.dataset_id is None
@@ -592,6 +594,7 @@ class DataView(QWidget):
                 table.summaries,
                 info.dataset_id,
                 task,
+                table.columns,
             )
         self.dataset_id = info.dataset_id
         self.add_button.setVisible(False)

@@ -1,0 +1,259 @@
+"""The application's responsiveness (TARGETS.md "The application"), as one JSON object.
+
+1. Cold start to first paint of the main window (offscreen), through the real `metadesk` entry point,
+   against a bare PySide6 window script; subprocesses, best of 3, same run.
+2. The GUI thread's longest stall and 99th percentile while a 1,000,000-row CSV loads through the
+   window, its meta-features compute and two experiments run (a 5 ms QTimer measures the gaps).
+3. Loading the shipped prior knowledge (`metadesk.metamodel.exchange.load_prior`), best of 3.
+
+Run: `nice .venv/bin/python benchmarks/bench_ui.py [--rows N]`
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+os.environ.setdefault("OMP_NUM_THREADS", "1")
+
+# The child's harness: on the first paint of a top-level window, print the time and leave at once.
+_FIRST_PAINT = r"""
+import os, sys, time
+from PySide6.QtCore import QEvent, QObject
+from PySide6.QtWidgets import QApplication
+
+class _FirstPaint(QObject):
+    def eventFilter(self, obj, event):
+        if event.type() == QEvent.Type.Paint and getattr(obj, "isWindow", lambda: False)():
+            sys.stdout.write("first-paint %.6f\n" % time.time()); sys.stdout.flush()
+            os._exit(0)
+        return False
+
+_exec = QApplication.exec
+def _watched_exec(*args):
+    app = QApplication.instance()
+    app._first_paint = _FirstPaint()
+    app.installEventFilter(app._first_paint)
+    return _exec()
+QApplication.exec = _watched_exec
+"""
+
+_BARE = (
+    _FIRST_PAINT
+    + r"""
+from PySide6.QtWidgets import QMainWindow, QLabel
+app = QApplication(sys.argv[:1])
+w = QMainWindow(); w.setCentralWidget(QLabel("hello")); w.resize(1280, 800); w.show()
+app.exec()
+"""
+)
+
+_METADESK = (
+    _FIRST_PAINT
+    + r"""
+from metadesk.cli import main
+sys.exit(main(["--workspace", sys.argv[1]]))
+"""
+)
+
+
+def _start_seconds(code: str, args: list[str], env: dict[str, str]) -> float:
+    t0 = time.time()
+    out = subprocess.run(
+        [sys.executable, "-c", code, *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=180,
+        check=False,
+    )
+    for line in out.stdout.splitlines():
+        if line.startswith("first-paint "):
+            return float(line.split()[1]) - t0
+    raise RuntimeError(f"no first paint: {out.stderr[-2000:]}")
+
+
+def cold_start(repeats: int = 3) -> dict:
+    with tempfile.TemporaryDirectory() as tmp:
+        env = dict(os.environ)
+        # Keep the user's real settings, logs and workspace out of it.
+        for var in ("XDG_CONFIG_HOME", "XDG_STATE_HOME", "XDG_DATA_HOME", "XDG_CACHE_HOME"):
+            env[var] = str(Path(tmp) / var.lower())
+        workspace = str(Path(tmp) / "workspace.sqlite")
+        bare, app = [], []
+        for _ in range(repeats):  # interleaved, so machine load hits both alike
+            bare.append(_start_seconds(_BARE, [], env))
+            app.append(_start_seconds(_METADESK, [workspace], env))
+    return {
+        "metadesk_first_paint_s": round(min(app), 3),
+        "bare_pyside6_first_paint_s": round(min(bare), 3),
+        "ratio": round(min(app) / min(bare), 2),
+        "all_metadesk_s": [round(x, 3) for x in app],
+        "all_bare_s": [round(x, 3) for x in bare],
+    }
+
+
+def _write_big_csv(path: Path, rows: int) -> None:
+    import numpy as np
+    import pandas as pd
+
+    rng = np.random.default_rng(0)
+    frame = pd.DataFrame({f"x{i}": rng.normal(size=rows).round(4) for i in range(6)})
+    frame["count"] = rng.integers(0, 1000, rows)
+    frame["city"] = rng.choice(["Paris", "Lyon", "Nice", "Lille", "Brest"], rows)
+    frame["segment"] = rng.choice(list("ABCDEFGH"), rows)
+    frame["target"] = np.where(frame["x0"] + rng.normal(size=rows) > 0, "yes", "no")
+    frame.to_csv(path, index=False)
+
+
+def gui_stall(rows: int) -> dict:
+    from PySide6.QtCore import QEventLoop, QSettings, QTimer
+
+    from metadesk.gui.app import make_application
+    from metadesk.gui.main_window import MainWindow
+    from metadesk.gui.settings import AppSettings
+    from metadesk.gui.workers import WorkspaceBridge
+
+    _app = make_application("light")  # kept alive for the whole run
+    with tempfile.TemporaryDirectory() as tmp:
+        csv_path = Path(tmp) / "big.csv"
+        _write_big_csv(csv_path, rows)
+        size_mb = csv_path.stat().st_size / 1e6
+        settings = AppSettings(QSettings(str(Path(tmp) / "s.ini"), QSettings.Format.IniFormat))
+        settings.workers = 2
+        settings.folds = 3
+        bridge = WorkspaceBridge()
+        bridge.show_error_dialogs = False
+        errors: list = []
+        bridge.unhandled_error.connect(errors.append)
+        window = MainWindow(bridge, settings)
+        window.resize(1280, 800)
+        window.show()
+
+        def wait(predicate, timeout_s: float, what: str) -> None:
+            deadline = time.monotonic() + timeout_s
+            loop = QEventLoop()
+            timer = QTimer()
+            timer.timeout.connect(
+                lambda: (predicate() or errors or time.monotonic() > deadline) and loop.quit()
+            )
+            timer.start(20)
+            loop.exec()
+            timer.stop()
+            if errors:
+                raise RuntimeError(f"{what}: {errors[0]!r}")
+            if not predicate():
+                raise RuntimeError(f"timed out {what}")
+
+        window.open_workspace(Path(tmp) / "ws.sqlite", prior_dir=None)
+        wait(lambda: bridge.workspace is not None, 120, "opening the workspace")
+        ws = bridge.workspace
+
+        gaps: list[float] = []
+        last = [time.perf_counter()]
+
+        def tick() -> None:
+            now = time.perf_counter()
+            gaps.append(now - last[0])
+            last[0] = now
+
+        ticker = QTimer()
+        ticker.setTimerType(ticker.timerType().PreciseTimer)
+        ticker.setInterval(5)
+        ticker.timeout.connect(tick)
+        last[0] = time.perf_counter()
+        ticker.start()
+        t0 = time.perf_counter()
+
+        view = window.data_view
+        window.open_file(csv_path)
+        wait(lambda: view.task is not None, 600, "loading the file")
+        t_loaded = time.perf_counter() - t0
+        added: list = []
+        view.dataset_added.connect(added.append)
+        view.add_to_workspace()
+        wait(lambda: bool(added), 600, "adding the dataset")
+        dataset_id = added[0].dataset_id
+        wait(lambda: not bridge.busy, 900, "computing meta-features")
+        t_meta = time.perf_counter() - t0
+        finished: list = []
+        bridge.event.connect(lambda e: e.kind == "finished" and finished.append(e))
+        from metadesk.experiments.spec import Protocol
+
+        def queue_two():
+            suggestions = ws.suggest(dataset_id, top=2)
+            ids = [s.configuration.id for s in suggestions[:2]]
+            return ws.queue(dataset_id, ids, protocol=Protocol(folds=3, time_limit_s=900))
+
+        queued: list = []
+        bridge.call(queue_two, queued.append)
+        wait(lambda: bool(queued), 300, "queueing two experiments")
+        wait(lambda: len(finished) >= len(queued[0]), 1800, "running two experiments")
+        t_all = time.perf_counter() - t0
+        ticker.stop()
+        window.close()
+
+    stalls_ms = sorted(max(0.0, g - 0.005) * 1000 for g in gaps)
+    p99 = stalls_ms[int(0.99 * (len(stalls_ms) - 1))] if stalls_ms else 0.0
+    return {
+        "rows": rows,
+        "file_mb": round(size_mb, 1),
+        "ticks": len(gaps),
+        "longest_stall_ms": round(stalls_ms[-1], 1) if stalls_ms else None,
+        "p99_stall_ms": round(p99, 1),
+        "seconds_to_task_shown": round(t_loaded, 1),
+        "seconds_to_meta_features": round(t_meta, 1),
+        "seconds_to_two_experiments": round(t_all, 1),
+        "experiments": len(queued[0]),
+    }
+
+
+def prior_load(repeats: int = 3) -> dict:
+    try:
+        from metadesk.metamodel.exchange import load_prior
+    except ImportError:
+        return {"available": False}
+    from metadesk.resources import prior_dir
+
+    times, prior = [], None
+    for _ in range(repeats):
+        t = time.perf_counter()
+        prior = load_prior(prior_dir())
+        times.append(time.perf_counter() - t)
+    if prior is None:
+        return {"available": False, "folder": str(prior_dir())}
+    return {
+        "available": True,
+        "seconds": round(min(times), 3),
+        "datasets": len(prior.datasets),
+        "runs": len(prior.runs),
+    }
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--rows", type=int, default=1_000_000)
+    parser.add_argument("--skip-stall", action="store_true")
+    args = parser.parse_args()
+    result = {
+        "benchmark": "bench_ui",
+        "cores": os.cpu_count(),
+        "python": sys.version.split()[0],
+        "cold_start": cold_start(),
+        "prior_knowledge": prior_load(),
+    }
+    if not args.skip_stall:
+        result["gui_stall"] = gui_stall(args.rows)
+    print(json.dumps(result, indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
