@@ -5,6 +5,7 @@ Shared by the text and spreadsheet readers; every change is written to the repor
 
 from __future__ import annotations
 
+import datetime
 import re
 
 import numpy as np
@@ -225,3 +226,26 @@ def _coerce_dates(
         )
     notes.add(f"Column '{name}' was read as dates ({best.replace('%', '')}).")
     return dates
+
+
+def settle_objects(frame: pd.DataFrame, notes: NoteBook) -> pd.DataFrame:
+    """Give every generic-object column one type: booleans, numbers, dates, or else text."""
+    for name in frame.columns:
+        column = frame[name]
+        if column.dtype != object:
+            continue
+        present = column.dropna()
+        kinds = {type(v) for v in present}
+        if not kinds:
+            frame[name] = column.astype("float64")
+        elif all(issubclass(k, bool | np.bool_) for k in kinds):
+            frame[name] = column.astype("boolean")
+        elif all(issubclass(k, int | float | np.number) and not issubclass(k, bool) for k in kinds):
+            frame[name] = pd.to_numeric(column, errors="coerce")
+        elif all(issubclass(k, datetime.datetime | datetime.date) for k in kinds):
+            frame[name] = pd.to_datetime(column, errors="coerce")
+        else:
+            if kinds != {str}:
+                notes.add(f"Column '{name}' mixes numbers and words; it was read as text.")
+            frame[name] = column.map(lambda v: v if pd.isna(v) else str(v)).astype("str")
+    return frame

@@ -183,7 +183,7 @@ def _read_excel(
     frame = cleanup.tidy(frame, notes)
     decimal, thousands = _text_number_style(frame)
     frame = cleanup.coerce_columns(frame, decimal, thousands, notes)
-    frame = _settle_objects(frame, notes)
+    frame = cleanup.settle_objects(frame, notes)
     return frame, truncated, {"sheet": chosen, "sheets": tuple(names)}
 
 
@@ -214,25 +214,6 @@ def _text_number_style(frame: pd.DataFrame) -> tuple[str, str]:
     if not records:
         return ".", ""
     return sniff.sniff_numbers(records, "\t")
-
-
-def _settle_objects(frame: pd.DataFrame, notes: NoteBook) -> pd.DataFrame:
-    """Mixed cells (numbers and words in one column) become text, so the column has one type."""
-    for name in frame.columns:
-        column = frame[name]
-        if column.dtype != object:
-            continue
-        present = column.dropna()
-        kinds = {type(v) for v in present}
-        if kinds <= {bool, np.bool_} and kinds:
-            frame[name] = column.astype("boolean")
-        elif kinds and kinds <= {pd.Timestamp}:
-            frame[name] = pd.to_datetime(column, errors="coerce")
-        else:
-            if len(kinds) > 1:
-                notes.add(f"Column '{name}' mixes numbers and words; it was read as text.")
-            frame[name] = column.map(lambda v: v if pd.isna(v) else str(v)).astype("str")
-    return frame
 
 
 # --- Parquet ----------------------------------------------------------------------------------
@@ -269,7 +250,7 @@ def _read_parquet(path: Path, nrows: int | None, notes: NoteBook) -> tuple[pd.Da
             details=str(exc),
         ) from exc
     frame = cleanup.tidy_names(frame, notes)
-    return _settle_objects(frame, notes), truncated
+    return cleanup.settle_objects(frame, notes), truncated
 
 
 # --- ARFF and KEEL ----------------------------------------------------------------------------

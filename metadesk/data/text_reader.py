@@ -151,7 +151,8 @@ def _parse(
         table = _redecode(path, source, dialect, names, notes)
     frame = table.to_pandas(date_as_object=False)
     frame = cleanup.tidy(frame, notes)
-    return cleanup.coerce_columns(frame, dialect.decimal, dialect.thousands, notes)
+    frame = cleanup.coerce_columns(frame, dialect.decimal, dialect.thousands, notes)
+    return cleanup.settle_objects(frame, notes)
 
 
 def _rewind(source: Path | io.BytesIO) -> None:

@@ -143,3 +143,10 @@ def test_utf16_with_bom(write_bytes):
     frame, report = read_table(path)
     assert report.encoding == "utf-16"
     assert frame["b"].tolist() == ["x", "y"]
+
+
+def test_true_false_column_with_gaps_is_boolean(write_bytes):
+    frame, report = read_table(write_bytes("b.csv", "k,ok\n1,true\n2,\n3,false\n4,TRUE\n"))
+    assert str(frame["ok"].dtype) == "boolean"
+    assert frame["ok"].isna().tolist() == [False, True, False, False]
+    assert report.roles["ok"] == Role.BOOLEAN
