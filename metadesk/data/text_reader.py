@@ -52,6 +52,11 @@ def read_text(
         dialect = _replace(dialect, delimiter=delimiter)
     if names is not None:
         dialect = _replace(dialect, header=False)
+    if dialect.encoding == "utf-16":
+        # Line-level slicing needs single-byte newlines; UTF-16 files are parsed whole, then cut.
+        frame = _parse(path, path, dialect, names, notes)
+        truncated = nrows is not None and len(frame) > nrows
+        return (frame.iloc[:nrows] if truncated else frame), dialect, truncated
     source, truncated = _source(path, size, dialect, nrows, sample)
     frame = _parse(path, source, dialect, names, notes)
     if not dialect.header and names is None:
