@@ -148,6 +148,7 @@ def check_datasets(
         }
     )
     features = [c for c in raw.columns if c not in ("dataset_id", *DATASET_COLUMNS)]
+    columns: dict[str, np.ndarray] = {}
     for col in features:
         if col == "":
             problems.add(f"{name}: a meta-feature column has no name")
@@ -159,7 +160,9 @@ def check_datasets(
             )
         for i in np.flatnonzero(np.isinf(values.to_numpy()))[:MAX_LISTED]:
             problems.add(f"{name} row {i + off}: {col} is not a finite number")
-        out[col] = values.to_numpy()
+        columns[col] = values.to_numpy()
+    if columns:
+        out = pd.concat([out, pd.DataFrame(columns, index=out.index)], axis=1)
     out.index = pd.Index(ids, name="dataset_id")
     return out
 
