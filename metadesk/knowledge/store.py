@@ -350,12 +350,16 @@ class Store(Database):
             ).fetchone()[0]
         )
 
-    def ok_version(self) -> int:
-        """Changes whenever a result is added or removed: the meta-model's cache key."""
+    def knowledge_version(self) -> tuple[int, str, int, int]:
+        """Changes whenever a result or a dataset's meta-features are added or removed: the
+        meta-model's cache key."""
         row = self.con.execute(
             "SELECT count(*), coalesce(max(finished_at), '') FROM experiments WHERE status = 'ok'"
         ).fetchone()
-        return hash((row[0], row[1]))
+        features = self.con.execute(
+            "SELECT count(*), count(DISTINCT dataset_id) FROM meta_features"
+        ).fetchone()
+        return (int(row[0]), str(row[1]), int(features[0]), int(features[1]))
 
 
 def _finite_or_none(value: Any) -> float | None:

@@ -164,7 +164,7 @@ class Knowledge:
         metric = metric or default_metric(task_type)
         key = (task_type, metric)
         with self._lock:
-            version = (self._generation, self.store.ok_version())
+            version = (self._generation, self.store.knowledge_version())
             cached = self._models.get(key)
             if cached is not None and cached[0] == version:
                 return cached[1]

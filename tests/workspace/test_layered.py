@@ -156,3 +156,9 @@ def test_a_bad_import_changes_nothing(informed, tmp_path):
     with pytest.raises(KnowledgeProblem):
         informed.import_knowledge(bad_ds, bad_runs)
     assert set(informed.meta_dataset().datasets.index) == before
+
+
+def test_the_model_is_refitted_when_meta_features_arrive(informed, tiny_id):
+    before = informed.knowledge.model("binary")
+    informed.meta_features(tiny_id)
+    assert informed.knowledge.model("binary") is not before
