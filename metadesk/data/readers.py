@@ -48,10 +48,17 @@ def read_table(
     if nrows is None and sample is None:
         check_size(path, size, fmt, max_bytes)
     for label, value in (("row limit", nrows), ("sample size", sample)):
-        if value is not None and (not isinstance(value, int | np.integer) or value < 1):
+        if value is not None and (
+            isinstance(value, bool) or not isinstance(value, int | np.integer) or value < 1
+        ):
             raise FileProblem(f"The {label} must be a whole number of at least 1.", "")
     if encoding is not None:
         encoding = _known_encoding(encoding)
+    if delimiter is not None and (len(delimiter) != 1 or delimiter in "\r\n\"'"):
+        raise FileProblem(
+            f"{delimiter!r} cannot separate values.",
+            "Use a single character such as ',', ';', a tab or '|', or leave it out to detect it.",
+        )
     notes = NoteBook()
     extra: dict = {}
     with os_errors_as_file_problems(path):

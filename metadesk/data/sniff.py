@@ -209,14 +209,16 @@ def sniff_header(records: list[list[str]]) -> bool:
     return not (first and all(_is_number(c) for c in first))
 
 
-def sniff_dialect(path: Path, head: bytes, complete: bool, encoding: str | None) -> Dialect:
+def sniff_dialect(
+    path: Path, head: bytes, complete: bool, encoding: str | None, delimiter: str | None = None
+) -> Dialect:
     ascii_head = False
     if encoding is None:
         encoding, ascii_head = sniff_encoding(head, path, complete)
     text = decode_head(head, encoding, complete)
     if not text.strip():
         raise FileProblem(f"{path.name} holds no data, only blank space.", "Pick another file.")
-    delimiter = sniff_delimiter(text, path.suffix.lower())
+    delimiter = delimiter or sniff_delimiter(text, path.suffix.lower())
     records = _records(text, delimiter)
     header = sniff_header(records)
     decimal, thousands = sniff_numbers(records[1:] if header else records, delimiter)

@@ -47,9 +47,7 @@ def read_text(
     """(frame, dialect, truncated). `names` forces header-less reading with these column names."""
     head = read_head(path)
     complete = size <= len(head)
-    dialect = sniff_dialect(path, head, complete, encoding)
-    if delimiter is not None:
-        dialect = _replace(dialect, delimiter=delimiter)
+    dialect = sniff_dialect(path, head, complete, encoding, delimiter)
     if names is not None:
         dialect = _replace(dialect, header=False)
     if dialect.encoding == "utf-16":

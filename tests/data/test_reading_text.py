@@ -8,6 +8,7 @@ import pandas as pd
 import pytest
 
 from metadesk.data import Role, read_table
+from metadesk.errors import FileProblem
 
 EUROPEAN = (
     "Name;Preis;Menge;Datum;Zufrieden\r\n"
@@ -150,3 +151,11 @@ def test_true_false_column_with_gaps_is_boolean(write_bytes):
     assert str(frame["ok"].dtype) == "boolean"
     assert frame["ok"].isna().tolist() == [False, True, False, False]
     assert report.roles["ok"] == Role.BOOLEAN
+
+
+def test_explicit_delimiter_and_bad_delimiter(write_bytes):
+    path = write_bytes("p.txt", "a|b\n1,5|x\n2,5|y\n")
+    frame, report = read_table(path, delimiter="|")
+    assert report.delimiter == "|" and frame["a"].tolist() == [1.5, 2.5]
+    with pytest.raises(FileProblem, match="cannot separate values"):
+        read_table(path, delimiter="||")
