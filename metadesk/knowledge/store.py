@@ -10,6 +10,7 @@ import json
 import logging
 import sqlite3
 from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import Any
 
 from metadesk.knowledge.database import (
@@ -73,11 +74,25 @@ class Store(Database):
 
     def datasets(self) -> list[dict[str, Any]]:
         rows = self.con.execute("SELECT * FROM datasets ORDER BY added_at, id").fetchall()
-        return [_dataset(r) for r in rows]
+        return [self._located(_dataset(r)) for r in rows]
 
     def dataset(self, dataset_id: str) -> dict[str, Any] | None:
         row = self.con.execute("SELECT * FROM datasets WHERE id = ?", (dataset_id,)).fetchone()
-        return _dataset(row) if row else None
+        return self._located(_dataset(row)) if row else None
+
+    def _located(self, d: dict[str, Any]) -> dict[str, Any]:
+        # A workspace folder moved or copied elsewhere keeps its snapshots beside the file.
+        recorded = Path(d["snapshot_path"])
+        beside = self.snapshot_dir / recorded.name
+        if not recorded.exists() and beside.exists():
+            d["snapshot_path"] = str(beside)
+        return d
+
+    def set_snapshot(self, dataset_id: str, snapshot_path: str) -> None:
+        with self.transaction() as con:
+            con.execute(
+                "UPDATE datasets SET snapshot_path = ? WHERE id = ?", (snapshot_path, dataset_id)
+            )
 
     def remove_dataset(self, dataset_id: str) -> None:
         with self.transaction() as con:

@@ -117,8 +117,9 @@ class Workspace:
 
         self.store.snapshot_dir.mkdir(parents=True, exist_ok=True)
         snapshot = write_snapshot(task, self.store.snapshot_dir)
-        if existing is not None:  # the snapshot was lost: record the fresh one
-            self.store.remove_dataset(task.dataset_id)
+        if existing is not None:  # the snapshot was lost: record the fresh one, keep the results
+            self.store.set_snapshot(task.dataset_id, str(snapshot))
+            return self.dataset(task.dataset_id)
         if self.store.put_dataset(records.dataset_row(task, Path(snapshot))):
             self._emit("dataset_added", dataset_id=task.dataset_id)
         return self.dataset(task.dataset_id)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from workspace_fakes import FakeExecutor, wait_until
 
@@ -225,3 +227,31 @@ def test_a_listener_may_close_the_workspace(workspace, dataset_id):
     workspace.queue(dataset_id, [LOGREG], protocol=SMALL)
     workspace.start(FakeExecutor())
     wait_until(lambda: not workspace.running)
+
+
+def test_a_lost_snapshot_is_restored_by_loading_the_table_again(workspace, dataset_id, tiny_csv):
+    workspace.queue(dataset_id, [LOGREG], protocol=SMALL)
+    workspace.start(FakeExecutor())
+    assert workspace.wait(timeout=30)
+    task = workspace.load_task(dataset_id)
+    Path(workspace.dataset(dataset_id).snapshot_path).unlink()
+    with pytest.raises(WorkspaceProblem, match="missing"):
+        workspace.load_task(dataset_id)
+    workspace.add_dataset(task)
+    assert workspace.load_task(dataset_id).n_rows == 60
+    assert [e.status for e in workspace.experiments(dataset_id)] == ["ok"]  # results kept
+
+
+def test_a_moved_workspace_folder_finds_its_snapshots(
+    workspace_path, workspace, dataset_id, tmp_path
+):
+    import shutil
+
+    workspace.close()
+    moved = tmp_path / "moved"
+    moved.mkdir()
+    shutil.copy(workspace_path, moved / workspace_path.name)
+    shutil.copytree(workspace_path.parent / "snapshots", moved / "snapshots")
+    shutil.rmtree(workspace_path.parent / "snapshots")
+    with Workspace.open(moved / workspace_path.name, prior_dir=False) as again:
+        assert again.load_task(dataset_id).n_rows == 60
