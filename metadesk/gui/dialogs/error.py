@@ -92,6 +92,7 @@ class ErrorDialog(QDialog):
         )
         buttons.addButton(self.details_button, QDialogButtonBox.ButtonRole.ActionRole)
         buttons.addButton(self.copy_button, QDialogButtonBox.ButtonRole.ActionRole)
+        self.copy_button.setVisible(False)  # addButton shows it; only with the details
         buttons.rejected.connect(self.reject)
         buttons.accepted.connect(self.accept)
 

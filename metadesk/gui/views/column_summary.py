@@ -57,11 +57,15 @@ class ColumnSummary:
 
 
 def _fmt(x: float) -> str:
+    """Numbers the way an analyst writes them: 49,470 · 3.142 · 0.0012 · 2.1e+09."""
     if x != x:  # NaN
         return "–"
-    if abs(x) >= 1e5 or (abs(x) < 1e-3 and x != 0):
-        return f"{x:.3g}"
-    return f"{x:,.4g}"
+    magnitude = abs(x)
+    if magnitude >= 1e9 or (0 < magnitude < 1e-3):
+        return f"{x:.2g}"
+    if magnitude >= 1000:
+        return f"{x:,.0f}"
+    return f"{x:.4g}"
 
 
 def summarize_column(series, role: str) -> ColumnSummary:
