@@ -46,7 +46,8 @@ class LocalHandle(OutcomeHandle):
         self.started_at = 0.0
 
     def running(self) -> bool:
-        return self.future is not None and not self.outcome.done()
+        """True once a worker process has started the experiment, until it ends."""
+        return self.future is not None and self.future.running() and not self.outcome.done()
 
     def cancel(self) -> None:
         self._executor._cancel(self)

@@ -7,10 +7,12 @@ configuration scores the same on every machine.
 from __future__ import annotations
 
 from collections.abc import Callable
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
 from sklearn.base import BaseEstimator
+from sklearn.calibration import CalibratedClassifierCV
 from sklearn.compose import TransformedTargetRegressor
 from sklearn.discriminant_analysis import LinearDiscriminantAnalysis
 from sklearn.dummy import DummyClassifier, DummyRegressor
@@ -28,7 +30,7 @@ from sklearn.naive_bayes import GaussianNB
 from sklearn.neighbors import KNeighborsClassifier, KNeighborsRegressor
 from sklearn.neural_network import MLPClassifier, MLPRegressor
 from sklearn.preprocessing import StandardScaler
-from sklearn.svm import SVC, SVR
+from sklearn.svm import SVC, SVR, LinearSVC
 from sklearn.tree import DecisionTreeClassifier, DecisionTreeRegressor
 
 from metadesk.errors import UserError
@@ -63,21 +65,58 @@ def _logreg(kind: str, p: dict[str, Any], seed: int) -> BaseEstimator:
     return LogisticRegression(C=p["C"], max_iter=1000, random_state=seed)
 
 
+def _calibrated(model: BaseEstimator) -> BaseEstimator:
+    # Probabilities (for ROC AUC and log loss) from Platt scaling on 3 internal folds; one model
+    # refitted on all rows makes the predictions (scikit-learn's replacement for probability=True).
+    return CalibratedClassifierCV(model, method="sigmoid", cv=3, ensemble=False)
+
+
 def _linear_svm(kind: str, p: dict[str, Any], seed: int) -> BaseEstimator:
-    return SVC(kernel="linear", C=p["C"], probability=True, random_state=seed, cache_size=100)
+    return _calibrated(LinearSVC(C=p["C"], dual="auto", max_iter=5000, random_state=seed))
 
 
 def _rbf_svm(kind: str, p: dict[str, Any], seed: int) -> BaseEstimator:
-    gamma = p.get("gamma", "scale")
-    return SVC(kernel="rbf", C=p["C"], gamma=gamma, probability=True, random_state=seed)
+    return _calibrated(SVC(kernel="rbf", C=p["C"], gamma=p.get("gamma", "scale")))
 
 
 def _svr(kind: str, p: dict[str, Any], seed: int) -> BaseEstimator:
     return _scaled_target(SVR(kernel="rbf", C=p["C"], epsilon=p.get("epsilon", 0.1)))
 
 
+class _AtMostAllRows:
+    """Uses at most as many neighbours as there are training rows, so k=50 still works on a small
+    table instead of failing; `n_neighbors` itself is left as configured."""
+
+    @contextmanager
+    def _capped(self):
+        requested = self.n_neighbors
+        self.n_neighbors = min(requested, getattr(self, "n_samples_fit_", requested))
+        try:
+            yield
+        finally:
+            self.n_neighbors = requested
+
+    def predict(self, X):
+        with self._capped():
+            return super().predict(X)
+
+    def kneighbors(self, X=None, n_neighbors=None, return_distance=True):
+        with self._capped():
+            return super().kneighbors(X, n_neighbors, return_distance)
+
+
+class NeighboursClassifier(_AtMostAllRows, KNeighborsClassifier):
+    def predict_proba(self, X):
+        with self._capped():
+            return super().predict_proba(X)
+
+
+class NeighboursRegressor(_AtMostAllRows, KNeighborsRegressor):
+    pass
+
+
 def _knn(kind: str, p: dict[str, Any], seed: int) -> BaseEstimator:
-    cls = KNeighborsClassifier if kind == "classification" else KNeighborsRegressor
+    cls = NeighboursClassifier if kind == "classification" else NeighboursRegressor
     return cls(n_neighbors=p["n_neighbors"], weights=p.get("weights", "uniform"), n_jobs=1)
 
 

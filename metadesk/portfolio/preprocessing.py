@@ -31,6 +31,8 @@ _EPOCH = pd.Timestamp("1970-01-01")
 TRUSTED_TYPES = (
     "metadesk.portfolio.preprocessing.FrameCaster",
     "metadesk.portfolio.preprocessing.CategoryEncoder",
+    "metadesk.portfolio.algorithms.NeighboursClassifier",
+    "metadesk.portfolio.algorithms.NeighboursRegressor",
 )
 
 
@@ -72,7 +74,7 @@ class FrameCaster(TransformerMixin, BaseEstimator):
                 out[f"{column}__year"] = when.dt.year.astype("float64")
                 out[f"{column}__month"] = when.dt.month.astype("float64")
                 out[f"{column}__day"] = when.dt.day.astype("float64")
-                out[f"{column}__weekday"] = when.dt.weekday.astype("float64")
+                out[f"{column}__weekday"] = when.dt.day_of_week.astype("float64")
                 out[f"{column}__hour"] = when.dt.hour.astype("float64")
                 out[f"{column}__days"] = ((when - _EPOCH) / pd.Timedelta(days=1)).astype("float64")
             elif role in ("categorical", "boolean"):
