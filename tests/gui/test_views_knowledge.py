@@ -58,7 +58,7 @@ def test_knowledge_updates_when_results_arrive(qtbot, views_bridge, views_worksp
         run_and_wait(ws, dataset_id, FAST[:2])
     after = blocker.args[0]
     assert after.counts["own"]["runs"] == 2
-    assert "Your own: 1 datasets, 2 runs" in view.summary.text()
+    assert "Your own: 1 dataset, 2 runs" in view.summary.text()
     # This dataset now has scores: it heads the heatmap beside its neighbours.
     assert after.heatmap.dataset_ids[0] == dataset_id
     assert after.heatmap.matrix.shape[1] >= 2

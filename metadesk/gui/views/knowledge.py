@@ -152,7 +152,8 @@ def build_snapshot(ws: Any, dataset_id: str | None) -> KnowledgeSnapshot:
 def summary_text(snapshot: KnowledgeSnapshot) -> str:
     def part(p: str, label: str) -> str:
         c = snapshot.counts.get(p, {})
-        return f"{label}: {c.get('datasets', 0):,} datasets, {c.get('runs', 0):,} runs"
+        d, r = c.get("datasets", 0), c.get("runs", 0)
+        return f"{label}: {d:,} dataset{'s' if d != 1 else ''}, {r:,} run{'s' if r != 1 else ''}"
 
     pieces = [part("own", "Your own"), part("prior", "Shipped prior")]
     if "imported" in snapshot.counts:
@@ -241,12 +242,25 @@ class KnowledgeView(QWidget):
         self.sentence.setText(snap.sentence)
         self.sentence.setVisible(bool(snap.sentence))
         m = snap.map
+        if len(m.ids) < 3:
+            self.map_plot.show_message(
+                "The map needs at least three datasets with meta-features. Import knowledge, or "
+                "run experiments on more datasets."
+            )
+        else:
+            self._plot_map(m)
+        self._plot_rest(snap)
+        self.knowledge_shown.emit(snap)
+
+    def _plot_map(self, m: DatasetMap) -> None:
         self.map_plot.plot(
             lambda style: report_plots.dataset_map(
                 m.xy, m.names, m.provenance, current=m.current, neighbours=m.neighbours,
                 explained=m.explained, style=style,
             )
         )  # fmt: skip
+
+    def _plot_rest(self, snap: KnowledgeSnapshot) -> None:
         h = snap.heatmap
         metric = METRIC_LABELS.get(snap.metric, snap.metric)
         self.heatmap_plot.plot(
@@ -271,7 +285,6 @@ class KnowledgeView(QWidget):
             self.curve_plot.show_message(
                 "No held-out evaluation yet: it needs prior knowledge for this kind of task."
             )
-        self.knowledge_shown.emit(snap)
 
     # --- import and export ----------------------------------------------------------------------
     def ask_open_path(self, caption: str) -> str | None:

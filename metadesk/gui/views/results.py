@@ -194,8 +194,11 @@ class ResultsView(QWidget):
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setAlternatingRowColors(True)
         self.table.verticalHeader().hide()
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        self.table.horizontalHeader().setStretchLastSection(True)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)  # the configuration's name
+        header.setStretchLastSection(False)
+        self.table.setMinimumHeight(150)
         self.table.selectionModel().selectionChanged.connect(self._update_buttons)
 
         self.score_plot = PlotCanvas(self, accessible_name="Score by configuration")
@@ -208,8 +211,9 @@ class ResultsView(QWidget):
         splitter = QSplitter(Qt.Orientation.Vertical, self)
         splitter.addWidget(self.table)
         splitter.addWidget(self.plots)
-        splitter.setStretchFactor(0, 2)
-        splitter.setStretchFactor(1, 3)
+        splitter.setStretchFactor(0, 1)
+        splitter.setStretchFactor(1, 1)
+        splitter.setChildrenCollapsible(False)
 
         self.predict_button = QPushButton("&Predict on a new file…")
         self.predict_button.clicked.connect(self.predict_on_new_file)
