@@ -1,0 +1,243 @@
+"""The queue's table model: rows fetched from the workspace on a worker thread, with elapsed time and
+an ETA estimated from how long finished experiments of the same algorithm took.
+"""
+
+from __future__ import annotations
+
+import statistics
+import time
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QColor
+
+_Index = QModelIndex | QPersistentModelIndex
+ACTIVE = ("queued", "running", "interrupted")
+STATE_WORDS = {
+    "queued": "Waiting",
+    "running": "Running",
+    "ok": "Done",
+    "failed": "Failed",
+    "timeout": "Timed out",
+    "cancelled": "Cancelled",
+    "interrupted": "Interrupted, will run again",
+}
+QUEUE_EVENTS = frozenset(
+    {"queued", "started", "finished", "cancelled", "paused", "resumed", "executor_error"}
+)
+RECENT_FINISHED = 200
+
+
+def _epoch(iso: str | None) -> float | None:
+    if not iso:
+        return None
+    try:
+        return datetime.fromisoformat(iso).timestamp()
+    except ValueError:
+        return None
+
+
+def format_seconds(seconds: float | None) -> str:
+    if seconds is None:
+        return ""
+    seconds = max(0, round(seconds))
+    if seconds < 60:
+        return f"{seconds} s"
+    if seconds < 3600:
+        return f"{seconds // 60} min {seconds % 60:02d} s"
+    return f"{seconds // 3600} h {seconds % 3600 // 60:02d} min"
+
+
+@dataclass(frozen=True)
+class QueueSnapshot:
+    """What one refresh found: rows to show, typical durations, worker counts, pause state."""
+
+    rows: list[Any]
+    dataset_names: dict[str, str]
+    typical_seconds: dict[str, float]  # by algorithm, with "" for all
+    workers: dict[str, int] = field(default_factory=dict)
+    paused: bool = False
+    counts: dict[str, int] = field(default_factory=dict)
+
+
+def fetch_queue(ws) -> QueueSnapshot:
+    """Read the queue from the workspace. Runs on a worker thread."""
+    rows = ws.experiments()
+    active = [r for r in rows if r.status in ACTIVE]
+    finished = [r for r in rows if r.status not in ACTIVE]
+    finished.sort(key=lambda r: r.finished_at or "", reverse=True)
+    durations: dict[str, list[float]] = {}
+    for r in finished:
+        if r.status == "ok" and r.result is not None and r.result.wall_seconds > 0:
+            durations.setdefault(getattr(r, "algorithm", "") or "", []).append(
+                r.result.wall_seconds
+            )
+            durations.setdefault("", []).append(r.result.wall_seconds)
+    typical = {k: statistics.median(v) for k, v in durations.items()}
+    counts: dict[str, int] = {}
+    for r in rows:
+        counts[r.status] = counts.get(r.status, 0) + 1
+    names = {d.dataset_id: d.name for d in ws.datasets()}
+    return QueueSnapshot(
+        rows=active + finished[:RECENT_FINISHED],
+        dataset_names=names,
+        typical_seconds=typical,
+        workers=dict(ws.workers_status()),
+        paused=bool(ws.paused),
+        counts=counts,
+    )
+
+
+class QueueModel(QAbstractTableModel):
+    HEADERS = ("Configuration", "Dataset", "State", "Elapsed", "Remaining", "Score")
+    COL_CONFIG, COL_DATASET, COL_STATE, COL_ELAPSED, COL_ETA, COL_SCORE = range(6)
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self.snapshot = QueueSnapshot([], {}, {})
+        self.show_finished = True
+        self._rows: list[Any] = []
+        self._starts: dict[int, float] = {}  # estimated start (epoch) of each waiting experiment
+        self.metric_for = lambda row: None  # the main window tells which metric to show
+
+    def set_snapshot(self, snapshot: QueueSnapshot) -> None:
+        self.beginResetModel()
+        self.snapshot = snapshot
+        rows = snapshot.rows
+        if not self.show_finished:
+            rows = [r for r in rows if r.status in ACTIVE]
+        self._rows = rows
+        self._estimate_starts()
+        self.endResetModel()
+
+    def set_show_finished(self, show: bool) -> None:
+        self.show_finished = show
+        self.set_snapshot(self.snapshot)
+
+    def row_at(self, i: int):
+        return self._rows[i]
+
+    def _typical(self, row) -> float | None:
+        t = self.snapshot.typical_seconds
+        return t.get(getattr(row, "algorithm", "") or "", t.get(""))
+
+    def _estimate_starts(self) -> None:
+        """Waiting experiments start when a worker frees up: simulate the queue with the
+        typical durations seen so far (no estimate before the first result)."""
+        self._starts = {}
+        total = max(1, self.snapshot.workers.get("total", 1))
+        now = time.time()
+        free_at = []
+        for r in self._rows:
+            if r.status == "running":
+                typical, started = self._typical(r), _epoch(r.started_at)
+                if typical is None or started is None:
+                    return
+                free_at.append(max(now, started + typical))
+        free_at += [now] * max(0, total - len(free_at))
+        free_at.sort()
+        waiting = sorted(
+            (r for r in self._rows if r.status in ("queued", "interrupted")),
+            key=lambda r: (-r.priority, r.experiment_id),
+        )
+        for r in waiting:
+            typical = self._typical(r)
+            if typical is None:
+                return
+            start = free_at.pop(0)
+            self._starts[r.experiment_id] = start
+            free_at.append(start + typical)
+            free_at.sort()
+
+    def rowCount(self, parent: _Index = QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: _Index = QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self.HEADERS)
+
+    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return self.HEADERS[section]
+        return None
+
+    def elapsed(self, row) -> float | None:
+        start = _epoch(row.started_at)
+        if start is None:
+            return None
+        end = _epoch(row.finished_at) if row.status not in ACTIVE else None
+        return (end or time.time()) - start
+
+    def remaining(self, row) -> str:
+        if row.status == "running":
+            typical, elapsed = self._typical(row), self.elapsed(row)
+            if typical is None or elapsed is None:
+                return "estimating…"
+            left = typical - elapsed
+            return f"~{format_seconds(left)}" if left > 1 else "any moment"
+        if row.status in ("queued", "interrupted"):
+            start = self._starts.get(row.experiment_id)
+            if start is None:
+                return "estimating…"
+            typical = self._typical(row) or 0.0
+            return f"~{format_seconds(start + typical - time.time())}"
+        return ""
+
+    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        row = self._rows[index.row()]
+        col = index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            if col == self.COL_CONFIG:
+                return row.configuration_label or row.configuration_id
+            if col == self.COL_DATASET:
+                return self.snapshot.dataset_names.get(row.dataset_id, row.dataset_id[:10])
+            if col == self.COL_STATE:
+                return STATE_WORDS.get(row.status, row.status)
+            if col == self.COL_ELAPSED:
+                return format_seconds(self.elapsed(row))
+            if col == self.COL_ETA:
+                return self.remaining(row)
+            if col == self.COL_SCORE:
+                return self._score_text(row)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            error = getattr(row, "error", "") or (row.result.error if row.result else "")
+            if error:
+                return error
+            return row.configuration_id
+        if role == Qt.ItemDataRole.ForegroundRole and col == self.COL_STATE:
+            if row.status in ("failed", "timeout"):
+                return QColor("#d1242f")
+            if row.status == "ok":
+                return QColor("#29a36a")
+        if role == Qt.ItemDataRole.TextAlignmentRole and col in (self.COL_ELAPSED, self.COL_ETA):
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        return None
+
+    def _score_text(self, row) -> str:
+        result = row.result
+        if result is None or not result.ok or not result.mean:
+            return ""
+        from metadesk.experiments.spec import METRIC_LABELS
+
+        metric = self.metric_for(row)
+        if metric not in result.mean:
+            metric = (
+                "accuracy"
+                if "accuracy" in result.mean
+                else ("r2" if "r2" in result.mean else next(iter(result.mean)))
+            )
+        std = result.std.get(metric)
+        text = f"{METRIC_LABELS.get(metric, metric)} {result.mean[metric]:.3f}"
+        return text + (f" ± {std:.3f}" if std is not None else "")
+
+    def tick(self) -> None:
+        """Advance the clocks of running and waiting rows (cached values only)."""
+        if self._rows:
+            self.dataChanged.emit(
+                self.index(0, self.COL_ELAPSED),
+                self.index(len(self._rows) - 1, self.COL_ETA),
+                [Qt.ItemDataRole.DisplayRole],
+            )
