@@ -51,19 +51,14 @@ class ScoreTable:
     def build(cls, meta_dataset: MetaDataset, task_type: str, metric: str) -> ScoreTable:
         ds = meta_dataset.datasets
         ds = ds[ds["task_type"].isin(task_family(task_type))] if len(ds) else ds
+        ds = ds.set_axis(ds.index.astype(str), axis=0)
         runs = meta_dataset.runs
         if len(runs):
-            runs = runs[(runs["metric"] == metric) & runs["dataset_id"].isin(ds.index)]
+            runs = runs[(runs["metric"] == metric) & runs["dataset_id"].astype(str).isin(ds.index)]
             runs = runs[np.isfinite(pd.to_numeric(runs["score"], errors="coerce"))]
         if len(runs) == 0 or len(ds) == 0:
             return cls._empty(metric, meta_dataset.feature_names)
-        matrix = (
-            runs.assign(score=runs["score"].astype(float))
-            .pivot_table(
-                index="dataset_id", columns="configuration_id", values="score", aggfunc="mean"
-            )
-            .sort_index()
-        )
+        matrix = _pivot(runs)
         matrix = matrix[matrix.notna().sum(axis=1) >= 2]  # one score cannot be normalised
         if len(matrix) == 0:
             return cls._empty(metric, meta_dataset.feature_names)
@@ -136,6 +131,20 @@ class ScoreTable:
 
     def meta_features_of(self, row: int) -> dict[str, float]:
         return dict(zip(self.feature_names, self.features[row].tolist(), strict=False))
+
+
+def _pivot(runs: pd.DataFrame) -> pd.DataFrame:
+    """dataset x configuration mean score (NaN when unknown); a lean `pivot_table`."""
+    d_codes, d_uniques = pd.factorize(runs["dataset_id"].astype(str), sort=True)
+    c_codes, c_uniques = pd.factorize(runs["configuration_id"].astype(str), sort=True)
+    total = np.zeros((len(d_uniques), len(c_uniques)))
+    count = np.zeros_like(total)
+    scores = pd.to_numeric(runs["score"], errors="coerce").to_numpy(dtype=float)
+    np.add.at(total, (d_codes, c_codes), scores)
+    np.add.at(count, (d_codes, c_codes), 1.0)
+    with np.errstate(invalid="ignore"):
+        values = np.where(count > 0, total / np.maximum(count, 1), np.nan)
+    return pd.DataFrame(values, index=pd.Index(d_uniques), columns=pd.Index(c_uniques))
 
 
 def robust_location_scale(oriented: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

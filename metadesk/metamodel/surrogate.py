@@ -75,10 +75,10 @@ class Surrogate(Recommender):
 
     def __init__(
         self,
-        n_trees: int = 32,
-        min_samples_leaf: int = 4,
+        n_trees: int = 24,
+        min_samples_leaf: int = 5,
         max_features: float = 0.6,
-        max_rows: int = 12000,
+        max_rows: int = 10000,
         tau: float = 0.6,
         seed: int = 0,
     ) -> None:
@@ -110,7 +110,10 @@ class Surrogate(Recommender):
         if d_idx.size > self.max_rows:  # bounded refit time; rows are a random sample of runs
             keep = rng.choice(d_idx.size, self.max_rows, replace=False)
             d_idx, c_idx = d_idx[keep], c_idx[keep]
-        x = np.hstack([x_d[d_idx], desc[c_idx], self._cfg_mean[c_idx, None]])
+        # float32 once: the trees' own dtype, so no per-tree conversion or validation copy.
+        x = np.ascontiguousarray(
+            np.hstack([x_d[d_idx], desc[c_idx], self._cfg_mean[c_idx, None]]), dtype=np.float32
+        )
         y = t.z[d_idx, c_idx] - self._cfg_mean[c_idx]
         groups, g_of = np.unique(t.groups, return_inverse=True)
         row_group = g_of[d_idx]
@@ -130,7 +133,7 @@ class Surrogate(Recommender):
             self.trees.append(tree)
             out = ~inbag
             if out.any():
-                p = tree.predict(x[out])
+                p = tree.tree_.predict(x[out]).reshape(int(out.sum()), -1)[:, 0]
                 oob_sum[out] += p
                 oob_sq[out] += p**2
                 oob_n[out] += 1
