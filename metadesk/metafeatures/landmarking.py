@@ -15,7 +15,8 @@ Missing values go to trees as NaN (scikit-learn learns where they go). AUC is We
 class-frequency-weighted one-vs-rest AUC; ErrRate, AUC and Kappa are over the pooled out-of-fold
 predictions, as weka.classifiers.Evaluation computes them.
 
-Regression (ours): LinearRegression (ridge, alpha 1, standardised + one-hot), RegressionTreeDepth1..3,
+Regression (ours): LinearRegression (ridge, alpha 1, standardised + one-hot, predictions kept within
+the training targets' range widened by its span), RegressionTreeDepth1..3,
 kNN1NRegression; `.R2` is the mean over folds, `.RelativeRMSE` the pooled RMSE over the target's std.
 """
 
@@ -114,10 +115,9 @@ def _dense_matrix(train: Fold, test: Fold) -> tuple[np.ndarray, np.ndarray]:
     tr = np.where(np.isnan(train.numeric), mean, train.numeric)
     sd = tr.std(axis=0)
     sd = np.where(sd > 0, sd, 1.0)
-    parts_tr, parts_te = (
-        [(tr - mean) / sd],
-        [(np.where(np.isnan(test.numeric), mean, test.numeric) - mean) / sd],
-    )
+    te = (np.where(np.isnan(test.numeric), mean, test.numeric) - mean) / sd
+    # A test value far outside a nearly constant training column would overflow the linear models.
+    parts_tr, parts_te = [(tr - mean) / sd], [np.clip(te, -1e6, 1e6)]
     for j in range(train.nominal.shape[1]):
         codes_tr, codes_te = train.nominal[:, j], test.nominal[:, j]
         counts = np.bincount(codes_tr[codes_tr >= 0])
@@ -125,7 +125,10 @@ def _dense_matrix(train: Fold, test: Fold) -> tuple[np.ndarray, np.ndarray]:
         top = top[counts[top] > 0]
         parts_tr.append((codes_tr[:, None] == top[None, :]).astype(np.float64))
         parts_te.append((codes_te[:, None] == top[None, :]).astype(np.float64))
-    return np.hstack(parts_tr), np.hstack(parts_te)
+    a, b = np.hstack(parts_tr), np.hstack(parts_te)
+    if a.shape[1] == 0:  # nothing observed in this fold: one empty column, so models give the prior
+        a, b = np.zeros((a.shape[0], 1)), np.zeros((b.shape[0], 1))
+    return a, b
 
 
 def _full_proba(model, proba: np.ndarray, k: int) -> np.ndarray:
@@ -239,7 +242,9 @@ def _splits(y: np.ndarray, seed: int, classification: bool) -> list[tuple[np.nda
     idx = np.zeros(y.size)
     if classification and np.bincount(y).max() >= FOLDS:
         cv = StratifiedKFold(FOLDS, shuffle=True, random_state=seed)
-        return list(cv.split(idx, y))
+        with warnings.catch_warnings():  # a class with one row is fine: Weka stratifies the same
+            warnings.simplefilter("ignore")
+            return list(cv.split(idx, y))
     return list(KFold(FOLDS, shuffle=True, random_state=seed).split(idx))
 
 
@@ -336,7 +341,12 @@ def _score_regressor(model, t, data, levels, rows, splits, seed) -> dict[str, Ou
         tr, te = _take(data, train_idx), _take(data, test_idx)
         if model == "LinearRegression":
             a, b = _dense_matrix(tr, te)
-            p = Ridge(alpha=1.0).fit(a, y[train_idx]).predict(b)
+            seen = y[train_idx]
+            span = float(seen.max() - seen.min())
+            # Extrapolation beyond the seen targets by more than their span is not a prediction.
+            p = np.clip(
+                Ridge(alpha=1.0).fit(a, seen).predict(b), seen.min() - span, seen.max() + span
+            )
         elif model == "kNN1NRegression":
             p = y[train_idx][nearest_neighbour(tr, te, levels)]
         else:
