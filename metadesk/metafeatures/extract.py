@@ -25,10 +25,12 @@ log = logging.getLogger(__name__)
 DEFAULT_BUDGETS = {"statistical": 10.0, "info_theory": 10.0, "landmarking": 30.0, "regression": 5.0}
 _SHARES = {"statistical": 0.2, "info_theory": 0.2, "landmarking": 0.5, "regression": 0.1}
 
-GroupFn = Callable[[PreparedTable, Task, int, float | None], "Mapping[str, object] | None"]
+# (table, task, seed, deadline) -> name -> value, or None when the deadline passed.
+GroupFn = Callable[[PreparedTable, Task, int, "float | None"], "Mapping[str, object] | None"]
 
 
 def _groups(task_type: str) -> list[tuple[str, GroupFn]]:
+    # Imported here: scikit-learn loads only when features are extracted, not when names are read.
     from metadesk.metafeatures.landmarking import landmarking_features
     from metadesk.metafeatures.target import target_features
 
