@@ -10,10 +10,9 @@ import logging
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QEvent, QItemSelectionModel, QObject, Qt, QTimer, QUrl, Signal
-from PySide6.QtGui import QAction, QIcon, QKeySequence
+from PySide6.QtCore import QEvent, QItemSelectionModel, QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import (
-    QApplication,
     QLabel,
     QListView,
     QMainWindow,
@@ -27,6 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from metadesk.gui.dialogs.welcome import WelcomePage
+from metadesk.gui.main_menus import MainWindowMenus
 from metadesk.gui.settings import AppSettings
 from metadesk.gui.views.dataset_list import DatasetListModel, LazyView
 from metadesk.gui.views.queue_dock import QueueDock
@@ -49,7 +49,7 @@ OTHER_VIEWS = (
 DATASET_EVENTS = frozenset({"dataset_added", "knowledge_changed"})
 
 
-class MainWindow(QMainWindow):
+class MainWindow(MainWindowMenus, QMainWindow):
     """`open_workspace()` opens the workspace in the background; `open_file(path)` loads a table."""
 
     workspace_ready = Signal(object)
@@ -201,71 +201,6 @@ class MainWindow(QMainWindow):
         bar.addPermanentWidget(self.workspace_label)
         bar.addPermanentWidget(self.workers_label)
         self._busy_changed(False)
-
-    def _action(self, text: str, slot, shortcut=None, tip: str = "") -> QAction:
-        action = QAction(text, self)
-        if shortcut is not None:
-            action.setShortcut(QKeySequence(shortcut))
-        if tip:
-            action.setStatusTip(tip)
-        action.triggered.connect(slot)
-        return action
-
-    def _build_menus(self) -> None:
-        menu = self.menuBar()
-        file_menu = menu.addMenu("&File")
-        self.open_action = self._action(
-            "&Open…", self.open_file_dialog, QKeySequence.StandardKey.Open, "Open a table"
-        )
-        file_menu.addAction(self.open_action)
-        self.recent_menu = file_menu.addMenu("Open &Recent")
-        self.recent_menu.aboutToShow.connect(self._fill_recent_menu)
-        self.home_action = self._action("&Welcome Screen", self._show_home, "Ctrl+Shift+H")
-        file_menu.addAction(self.home_action)
-        file_menu.addSeparator()
-        self.remove_action = self._action(
-            "Remove &Dataset from Workspace…", self.remove_dataset, None, "Forget this dataset"
-        )
-        self.remove_action.setEnabled(False)
-        file_menu.addAction(self.remove_action)
-        file_menu.addSeparator()
-        self.quit_action = self._action("&Quit", self.close, QKeySequence.StandardKey.Quit)
-        self.quit_action.setMenuRole(QAction.MenuRole.QuitRole)
-        file_menu.addAction(self.quit_action)
-
-        edit_menu = menu.addMenu("&Edit")
-        preferences = QKeySequence(QKeySequence.StandardKey.Preferences)
-        self.settings_action = self._action(
-            "&Settings…",
-            self.show_settings,
-            preferences if not preferences.isEmpty() else QKeySequence("Ctrl+,"),
-        )
-        self.settings_action.setMenuRole(QAction.MenuRole.PreferencesRole)
-        edit_menu.addAction(self.settings_action)
-
-        view_menu = menu.addMenu("&View")
-        for i, title in enumerate(("Data", *self.other_views)):
-            action = self._action(
-                f"&{title}", lambda _c=False, i=i: self._show_tab(i), f"Ctrl+{i + 1}"
-            )
-            view_menu.addAction(action)
-        view_menu.addSeparator()
-        dock_action = self.queue_dock.toggleViewAction()
-        dock_action.setText("&Experiment Queue")
-        dock_action.setShortcut(QKeySequence("Ctrl+Shift+E"))
-        view_menu.addAction(dock_action)
-
-        run_menu = menu.addMenu("E&xperiments")
-        self.pause_action = self._action("&Pause or Resume All", self.queue_dock.toggle_pause)
-        self.cancel_all_action = self._action("&Cancel All", self.queue_dock.cancel_all)
-        run_menu.addAction(self.pause_action)
-        run_menu.addAction(self.cancel_all_action)
-
-        help_menu = menu.addMenu("&Help")
-        self.about_action = self._action("&About metadesk", self.show_about)
-        self.about_action.setMenuRole(QAction.MenuRole.AboutRole)
-        help_menu.addAction(self.about_action)
-        help_menu.addAction(self._action("Open &Log Folder", self._open_log_folder))
 
     # --- the workspace --------------------------------------------------------------------------
     def open_workspace(
@@ -452,25 +387,6 @@ class MainWindow(QMainWindow):
         self.welcome.set_recent_files(self.settings.recent_files)
         self.setWindowTitle(f"{Path(path).name} — metadesk")
 
-    def _fill_recent_menu(self) -> None:
-        self.recent_menu.clear()
-        files = self.settings.recent_files
-        for i, path in enumerate(files):
-            action = self.recent_menu.addAction(f"&{i + 1} {Path(path).name}")
-            action.setToolTip(path)
-            action.setStatusTip(path)
-            action.triggered.connect(lambda _c=False, p=path: self.open_file(p))
-        if files:
-            self.recent_menu.addSeparator()
-            clear = self.recent_menu.addAction("Clear Recent Files")
-            clear.triggered.connect(self._clear_recent)
-        else:
-            self.recent_menu.addAction("No recent files").setEnabled(False)
-
-    def _clear_recent(self) -> None:
-        self.settings.clear_recent_files()
-        self.welcome.set_recent_files([])
-
     def dragEnterEvent(self, event) -> None:
         if any(url.isLocalFile() for url in event.mimeData().urls()):
             event.acceptProposedAction()
@@ -509,25 +425,6 @@ class MainWindow(QMainWindow):
         busy, free = workers.get("busy", 0), workers.get("free", 0)
         self.workers_label.setText(f"Workers: {busy} busy · {free} free")
         self.workers_label.setToolTip(f"{workers.get('total', busy + free)} workers in total")
-
-    def show_settings(self) -> None:
-        from metadesk.gui.dialogs.settings_dialog import SettingsDialog
-        from metadesk.gui.palette import apply_theme
-
-        dialog = SettingsDialog(self.settings, self.bridge, self)
-        if dialog.exec():
-            apply_theme(QApplication.instance(), self.settings.theme)
-
-    def show_about(self) -> None:
-        from metadesk.gui.dialogs.about import AboutDialog
-
-        AboutDialog(self, self.log_file).exec()
-
-    def _open_log_folder(self) -> None:
-        from PySide6.QtGui import QDesktopServices
-
-        if self.log_file:
-            QDesktopServices.openUrl(QUrl.fromLocalFile(str(Path(self.log_file).parent)))
 
     def set_app_icon(self, icon: QIcon) -> None:
         self.setWindowIcon(icon)

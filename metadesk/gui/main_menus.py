@@ -1,0 +1,118 @@
+"""The main window's menus and the dialogs they open: File (open, recent), Edit (settings), View,
+Experiments and Help (about, log folder). Mixed into `MainWindow`.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QUrl
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QApplication
+
+
+class MainWindowMenus:
+    """Expects the attributes and slots of `MainWindow`."""
+
+    def _action(self, text: str, slot, shortcut=None, tip: str = "") -> QAction:
+        action = QAction(text, self)
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+        if tip:
+            action.setStatusTip(tip)
+        action.triggered.connect(slot)
+        return action
+
+    def _build_menus(self) -> None:
+        menu = self.menuBar()
+        file_menu = menu.addMenu("&File")
+        self.open_action = self._action(
+            "&Open…", self.open_file_dialog, QKeySequence.StandardKey.Open, "Open a table"
+        )
+        file_menu.addAction(self.open_action)
+        self.recent_menu = file_menu.addMenu("Open &Recent")
+        self.recent_menu.aboutToShow.connect(self._fill_recent_menu)
+        self.home_action = self._action("&Welcome Screen", self._show_home, "Ctrl+Shift+H")
+        file_menu.addAction(self.home_action)
+        file_menu.addSeparator()
+        self.remove_action = self._action(
+            "Remove &Dataset from Workspace…", self.remove_dataset, None, "Forget this dataset"
+        )
+        self.remove_action.setEnabled(False)
+        file_menu.addAction(self.remove_action)
+        file_menu.addSeparator()
+        self.quit_action = self._action("&Quit", self.close, QKeySequence.StandardKey.Quit)
+        self.quit_action.setMenuRole(QAction.MenuRole.QuitRole)
+        file_menu.addAction(self.quit_action)
+
+        edit_menu = menu.addMenu("&Edit")
+        preferences = QKeySequence(QKeySequence.StandardKey.Preferences)
+        self.settings_action = self._action(
+            "&Settings…",
+            self.show_settings,
+            preferences if not preferences.isEmpty() else QKeySequence("Ctrl+,"),
+        )
+        self.settings_action.setMenuRole(QAction.MenuRole.PreferencesRole)
+        edit_menu.addAction(self.settings_action)
+
+        view_menu = menu.addMenu("&View")
+        for i, title in enumerate(("Data", *self.other_views)):
+            action = self._action(
+                f"&{title}", lambda _c=False, i=i: self._show_tab(i), f"Ctrl+{i + 1}"
+            )
+            view_menu.addAction(action)
+        view_menu.addSeparator()
+        dock_action = self.queue_dock.toggleViewAction()
+        dock_action.setText("&Experiment Queue")
+        dock_action.setShortcut(QKeySequence("Ctrl+Shift+E"))
+        view_menu.addAction(dock_action)
+
+        run_menu = menu.addMenu("E&xperiments")
+        self.pause_action = self._action("&Pause or Resume All", self.queue_dock.toggle_pause)
+        self.cancel_all_action = self._action("&Cancel All", self.queue_dock.cancel_all)
+        run_menu.addAction(self.pause_action)
+        run_menu.addAction(self.cancel_all_action)
+
+        help_menu = menu.addMenu("&Help")
+        self.about_action = self._action("&About metadesk", self.show_about)
+        self.about_action.setMenuRole(QAction.MenuRole.AboutRole)
+        help_menu.addAction(self.about_action)
+        help_menu.addAction(self._action("Open &Log Folder", self._open_log_folder))
+
+    def _fill_recent_menu(self) -> None:
+        self.recent_menu.clear()
+        files = self.settings.recent_files
+        for i, path in enumerate(files):
+            action = self.recent_menu.addAction(f"&{i + 1} {Path(path).name}")
+            action.setToolTip(path)
+            action.setStatusTip(path)
+            action.triggered.connect(lambda _c=False, p=path: self.open_file(p))
+        if files:
+            self.recent_menu.addSeparator()
+            clear = self.recent_menu.addAction("Clear Recent Files")
+            clear.triggered.connect(self._clear_recent)
+        else:
+            self.recent_menu.addAction("No recent files").setEnabled(False)
+
+    def _clear_recent(self) -> None:
+        self.settings.clear_recent_files()
+        self.welcome.set_recent_files([])
+
+    def show_settings(self) -> None:
+        from metadesk.gui.dialogs.settings_dialog import SettingsDialog
+        from metadesk.gui.palette import apply_theme
+
+        dialog = SettingsDialog(self.settings, self.bridge, self)
+        if dialog.exec():
+            apply_theme(QApplication.instance(), self.settings.theme)
+
+    def show_about(self) -> None:
+        from metadesk.gui.dialogs.about import AboutDialog
+
+        AboutDialog(self, self.log_file).exec()
+
+    def _open_log_folder(self) -> None:
+        from PySide6.QtGui import QDesktopServices
+
+        if self.log_file:
+            QDesktopServices.openUrl(QUrl.fromLocalFile(str(Path(self.log_file).parent)))
