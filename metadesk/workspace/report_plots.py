@@ -224,7 +224,7 @@ def best_so_far(
     ax.set_xlabel("Experiments finished")
     ax.set_ylabel(metric_label)
     ax.set_xticks(x if len(x) <= 12 else np.linspace(1, len(x), 8).round().astype(int))
-    _legend(ax, style, loc="lower right" if not lower_is_better else "upper right")
+    _legend(ax, style, loc="best")
     return fig
 
 
