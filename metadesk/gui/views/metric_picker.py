@@ -60,3 +60,11 @@ def queue_protocol(settings: Any = None) -> Any:
 
         settings = AppSettings()
     return settings.protocol()
+
+
+def preferred_metric(settings: Any = None) -> str | None:
+    """The user's default metric from the settings, or None for the task type's own default."""
+    try:
+        return (settings.default_metric if settings is not None else "") or None
+    except Exception:  # a settings store that cannot be read must not stop the views
+        return None

@@ -38,7 +38,7 @@ from PySide6.QtWidgets import (
 from metadesk.experiments.spec import LOWER_IS_BETTER, METRIC_LABELS, default_metric, metrics_for
 from metadesk.gui.dialogs.use_result import UseResultActions
 from metadesk.gui.plots import PlotCanvas
-from metadesk.gui.views.metric_picker import MetricPicker
+from metadesk.gui.views.metric_picker import MetricPicker, preferred_metric
 from metadesk.workspace import report_plots
 from metadesk.workspace.insights import finished_scores
 
@@ -153,9 +153,10 @@ class ResultsView(QWidget):
 
     results_changed = Signal()  # after each refresh reached the screen
 
-    def __init__(self, bridge: Any, parent: QWidget | None = None) -> None:
+    def __init__(self, bridge: Any, parent: QWidget | None = None, *, settings: Any = None) -> None:
         super().__init__(parent)
         self.bridge = bridge
+        self.settings = settings
         self.dataset_id: str | None = None
         self.info: Any = None
         self.experiments: list[Any] = []
@@ -274,11 +275,13 @@ class ResultsView(QWidget):
     def refresh(self) -> None:
         if self.dataset_id is None or self.bridge.workspace is None:
             return
-        ws, dataset_id, metric = self.bridge.workspace, self.dataset_id, self.metric
+        ws, dataset_id = self.bridge.workspace, self.dataset_id
+        metric = self.metric or preferred_metric(self.settings)
 
         def fetch() -> tuple[Any, str, pd.DataFrame, list[Any]]:
             info = ws.dataset(dataset_id)
-            chosen = metric or default_metric(info.task_type)
+            chosen = metric if metric in metrics_for(info.task_type) else None
+            chosen = chosen or default_metric(info.task_type)
             return info, chosen, ws.leaderboard(dataset_id, chosen), ws.experiments(dataset_id)
 
         self.bridge.call(

@@ -37,7 +37,7 @@ from PySide6.QtWidgets import (
 )
 
 from metadesk.experiments.spec import LOWER_IS_BETTER, METRIC_LABELS
-from metadesk.gui.views.metric_picker import MetricPicker, queue_protocol
+from metadesk.gui.views.metric_picker import MetricPicker, preferred_metric, queue_protocol
 
 log = logging.getLogger(__name__)
 
@@ -298,13 +298,15 @@ class SuggestionsView(QWidget):
     def refresh(self) -> None:
         if self.dataset_id is None or self.bridge.workspace is None:
             return
-        ws, dataset_id, metric = self.bridge.workspace, self.dataset_id, self.metric
+        ws, dataset_id = self.bridge.workspace, self.dataset_id
+        metric = self.metric or preferred_metric(self.settings)
 
         def fetch() -> tuple[Any, str, list[Any], dict[str, Any]]:
-            from metadesk.experiments.spec import default_metric
+            from metadesk.experiments.spec import default_metric, metrics_for
 
             info = ws.dataset(dataset_id)
-            chosen = metric or default_metric(info.task_type)
+            chosen = metric if metric in metrics_for(info.task_type) else None
+            chosen = chosen or default_metric(info.task_type)
             suggestions = ws.suggest(dataset_id, metric=chosen)
             try:
                 about = ws.recommender_info(info.task_type, chosen)
