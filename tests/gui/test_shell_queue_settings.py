@@ -213,3 +213,31 @@ def test_frame_model_over_a_million_rows_formats_only_what_is_asked():
 
     assert model.headerData(3, Qt.Orientation.Horizontal) == "label (target)"
     assert model.headerData(0, Qt.Orientation.Vertical) == "1"
+
+
+def test_test_connection_reports_the_cluster_or_the_problem(
+    qtbot, app_settings, bare_bridge, monkeypatch
+):
+    import metadesk.experiments.cluster as cluster
+    from metadesk.errors import ExecutionProblem
+    from metadesk.gui.dialogs.settings_dialog import SettingsDialog
+
+    dialog = SettingsDialog(app_settings, bare_bridge)
+    qtbot.addWidget(dialog)
+    monkeypatch.setattr(
+        cluster, "check_scheduler", lambda address: f"Connected to {address}: 3 workers."
+    )
+    dialog.scheduler_edit.setText("tcp://cluster:8786")
+    dialog.test_button.click()
+    qtbot.waitUntil(lambda: dialog.test_label.text().startswith("✓"))
+    assert "3 workers" in dialog.test_label.text()
+
+    def unreachable(address):
+        raise ExecutionProblem(
+            "No Dask scheduler answers at tcp://cluster:8786.", "Check the address."
+        )
+
+    monkeypatch.setattr(cluster, "check_scheduler", unreachable)
+    dialog.test_button.click()
+    qtbot.waitUntil(lambda: dialog.test_label.text().startswith("✗"))
+    assert "No Dask scheduler answers" in dialog.test_label.text()

@@ -158,7 +158,7 @@ class SettingsDialog(QDialog):
                 text += f", {threads} threads"
             self.test_label.setText(f"✓ {text}.")
         else:
-            self.test_label.setText(f"✓ Connected. {info}" if info else "✓ Connected.")
+            self.test_label.setText(f"✓ {info}" if info else "✓ Connected.")
 
     def _test_failed(self, exc: BaseException) -> None:
         from metadesk.errors import UserError
