@@ -324,7 +324,8 @@ def evaluate_prior(prior: ExportedPrior) -> dict[str, Any]:
                 log.exception("evaluation failed")
                 out[f"{label}/{task_type}/{metric}"] = {"error": f"{type(exc).__name__}: {exc}"}
                 continue
-            out[f"{label}/{task_type}/{metric}"] = report.to_dict()
+            if report.n_datasets:
+                out[f"{label}/{task_type}/{metric}"] = report.to_dict()
     return out
 
 
