@@ -109,6 +109,7 @@ def render_screenshots(
                 written.append(path)
                 report(f"wrote {path}")
 
+            _settle(app, bridge)  # the dataset list fills (and selects) first
             window._show_home()
             shot("welcome")
             window.select_dataset(dataset_id)

@@ -220,7 +220,8 @@ class SuggestionsView(QWidget):
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Interactive)
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
         header.setStretchLastSection(True)
-        self.table.setColumnWidth(1, 260)
+        self.table.setColumnWidth(1, 280)
+        self.table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.table.selectionModel().selectionChanged.connect(self._show_detail)
         self.table.doubleClicked.connect(lambda _i: self.run_selected())
 
@@ -232,7 +233,9 @@ class SuggestionsView(QWidget):
         splitter.addWidget(self.table)
         splitter.addWidget(self.detail)
         splitter.setStretchFactor(0, 3)
-        splitter.setStretchFactor(1, 2)
+        splitter.setStretchFactor(1, 1)
+        self.detail.setMinimumWidth(240)
+        splitter.setSizes([720, 300])
 
         self.run_selected_button = QPushButton("&Run selected")
         self.run_selected_button.setToolTip("Queue the selected configurations (Ctrl+Enter)")
@@ -349,7 +352,8 @@ class SuggestionsView(QWidget):
             )
         self.banner.setVisible(cold)
         self.sentence.setText(about.get("sentence", ""))
-        self.sentence.setVisible(bool(about.get("sentence")))
+        # On a default order the banner says it all; a sentence about a ranking would contradict it.
+        self.sentence.setVisible(bool(about.get("sentence")) and not cold)
         self.status.setText(f"{len(suggestions)} to try" if suggestions else "")
         if not suggestions:
             self.detail.setHtml(
