@@ -194,8 +194,11 @@ class NearestDatasets(Recommender):
     name = "nearest_datasets"
     label = "similar datasets (nearest datasets)"
 
-    def __init__(self, k: int = 12, sharpness: float = 2.0, tau: float = 0.6) -> None:
+    def __init__(
+        self, k: int = 12, sharpness: float = 2.0, tau: float = 0.6, learn_weights: bool = True
+    ) -> None:
         super().__init__()
+        self.learn_weights = learn_weights
         self.k = k
         self.sharpness = sharpness
         self.tau = tau
@@ -213,10 +216,14 @@ class NearestDatasets(Recommender):
         self._z_ext = _extend(t.z, np.nan)
         self._mean_ext = _extend(self._cfg_mean, 0.0)
         self._sd_ext = _extend(self._cfg_sd, sd_fill)
+        self._w = self._feature_weights(t)
+        self._xw = self._x * self._w
         self._h = 1.0
         self._q = Z80
         # Each known dataset's level (loc, scale, loc_sd) as predicted from the other groups.
         self.heldout_level = np.column_stack([t.loc, t.scale, np.abs(t.loc) * 0.1 + 1e-3])
+        # ...and its normalised scores predicted the same way (a feature for the surrogate).
+        self.heldout_z = np.tile(self._cfg_mean, (t.n_datasets, 1))
         if t.n_datasets < 2:
             return
         dist = self._pairwise()
@@ -234,6 +241,7 @@ class NearestDatasets(Recommender):
                 continue
             fc = self._forecast_cols(other[i], cols, np.zeros(0, int), np.zeros(0), exclude=same[i])
             self.heldout_level[i] = (fc.loc, fc.scale, fc.loc_sd)
+            self.heldout_z[i] = fc.mean_z
             pred = fc.loc + fc.scale * fc.mean_z
             sd = np.sqrt((fc.scale * fc.sd_z) ** 2 + fc.loc_sd**2)
             k = known[i]
@@ -241,12 +249,41 @@ class NearestDatasets(Recommender):
         self._q = _calibrate(ratios)
 
     def _pairwise(self) -> np.ndarray:
-        n_f = max(self._x.shape[1], 1)
-        return cdist(self._x, self._x, "cityblock") / n_f
+        return cdist(self._xw, self._xw, "cityblock")
 
     def _distances(self, meta_features: Mapping[str, float]) -> np.ndarray:
-        x = self.scaler.transform_one(meta_features)
-        return np.abs(self._x - x).sum(axis=1) / max(self._x.shape[1], 1)
+        x = self.scaler.transform_one(meta_features) * self._w
+        return np.abs(self._xw - x).sum(axis=1)
+
+    def _feature_weights(self, t: ScoreTable) -> np.ndarray:
+        """Weight of each meta-feature in the distance: how well differences in it go along with
+        differences in which configurations do well (across groups only, so it generalises).
+        Uniform when that cannot be told (few datasets) or `learn_weights` is off."""
+        n, f = self._x.shape
+        uniform = np.full(f, 1.0 / max(f, 1))
+        if not self.learn_weights or f == 0 or n < 8:
+            return uniform
+        filled = np.where(np.isfinite(t.z), t.z, self._cfg_mean[None, :])
+        profile = cdist(filled, filled, "cityblock") / max(filled.shape[1], 1)
+        iu = np.triu_indices(n, 1)
+        cross = t.groups[iu[0]] != t.groups[iu[1]]
+        if cross.sum() < 20:
+            return uniform
+        i, j = iu[0][cross], iu[1][cross]
+        if i.size > 20000:  # a sample of pairs is plenty to weigh features
+            pick = np.random.default_rng(0).choice(i.size, 20000, replace=False)
+            i, j = i[pick], j[pick]
+        target = rank_values(profile[i, j])
+        target = target - target.mean()
+        weights = np.zeros(f)
+        for k in range(f):
+            diff = rank_values(np.abs(self._x[i, k] - self._x[j, k]))
+            diff = diff - diff.mean()
+            denom = math.sqrt(float(diff @ diff) * float(target @ target))
+            weights[k] = max(float(diff @ target) / denom, 0.0) if denom > 0 else 0.0
+        if weights.sum() <= 0:
+            return uniform
+        return weights / weights.sum()
 
     def forecast(self, meta_features, config_ids, observed=None, configurations=None) -> Forecast:
         t = self.table

@@ -94,7 +94,9 @@ class Surrogate(Recommender):
     def _fit(self, t: ScoreTable) -> None:
         self.knn = NearestDatasets().fit_table(t, self.configurations)
         self.scaler = self.knn.scaler
-        x_d = self.knn._x
+        # Only meta-features that carry similarity signal (kNN's learned weights) feed the trees.
+        self._feat = np.flatnonzero(self.knn._w > 0.1 / max(self.knn._w.size, 1))
+        x_d = self.knn._x[:, self._feat]
         n_c = len(t.config_ids)
         self._cfg_mean = self.knn._cfg_mean
         self._cfg_sd = self.knn._cfg_sd
@@ -112,9 +114,18 @@ class Surrogate(Recommender):
             d_idx, c_idx = d_idx[keep], c_idx[keep]
         # float32 once: the trees' own dtype, so no per-tree conversion or validation copy.
         x = np.ascontiguousarray(
-            np.hstack([x_d[d_idx], desc[c_idx], self._cfg_mean[c_idx, None]]), dtype=np.float32
+            np.hstack(
+                [
+                    x_d[d_idx],
+                    desc[c_idx],
+                    self._cfg_mean[c_idx, None],
+                    self.knn.heldout_z[d_idx, c_idx][:, None],
+                ]
+            ),
+            dtype=np.float32,
         )
-        y = t.z[d_idx, c_idx] - self._cfg_mean[c_idx]
+        base = self.knn.heldout_z[d_idx, c_idx]
+        y = t.z[d_idx, c_idx] - base
         groups, g_of = np.unique(t.groups, return_inverse=True)
         row_group = g_of[d_idx]
         oob_sum = np.zeros(d_idx.size)
@@ -144,7 +155,7 @@ class Surrogate(Recommender):
             sd = np.sqrt(np.maximum(oob_sq[ok] / oob_n[ok] - mean**2, 0.0))
             sd = np.sqrt(sd**2 + self._cfg_sd[c_idx[ok]] ** 2 * 0.25)
             level = self.knn.heldout_level[d_idx[ok]]
-            z_hat = self._cfg_mean[c_idx[ok]] + mean
+            z_hat = base[ok] + mean
             pred = level[:, 0] + level[:, 1] * z_hat
             psd = np.sqrt((level[:, 1] * sd) ** 2 + level[:, 2] ** 2)
             oriented = sign(t.metric) * t.raw[d_idx[ok], c_idx[ok]]
@@ -178,13 +189,21 @@ class Surrogate(Recommender):
             desc[~known] = self._descriptors(unknown, configurations or {})
         cfg_mean = np.where(known, self._cfg_mean[np.maximum(cols, 0)], 0.0)
         cfg_sd = np.where(known, self._cfg_sd[np.maximum(cols, 0)], float(np.median(self._cfg_sd)))
-        x_d = self.scaler.transform_one(meta_features)
-        x = np.hstack([np.repeat(x_d[None, :], len(config_ids), 0), desc, cfg_mean[:, None]])
+        x_d = self.scaler.transform_one(meta_features)[self._feat]
+        # The nearest datasets' prediction is a feature: trees correct it where they know better.
+        x = np.hstack(
+            [
+                np.repeat(x_d[None, :], len(config_ids), 0),
+                desc,
+                cfg_mean[:, None],
+                level.mean_z[:, None],
+            ]
+        )
         x32 = np.ascontiguousarray(x, dtype=np.float32)
         # The trees' own predict skips sklearn's per-call validation (~1 ms each): ranking is hot.
         scen = (
             np.vstack([t.tree_.predict(x32).reshape(len(x32), -1)[:, 0] for t in self.trees])
-            + cfg_mean[None, :]
+            + level.mean_z[None, :]
         )
         w = np.ones(scen.shape[0])
         pos, vals = self._observed_arrays(config_ids, observed or {})

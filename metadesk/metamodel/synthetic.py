@@ -36,6 +36,7 @@ def synthetic_meta_dataset(
     metric: str = "accuracy",
     noise: float = 0.25,
     missing: float = 0.05,
+    extra_noise_features: int = 0,
 ) -> MetaDataset:
     rng = np.random.default_rng(seed)
     centres = rng.normal(size=(n_groups, 3))
@@ -68,6 +69,8 @@ def synthetic_meta_dataset(
     scores = np.clip(scores, 0.0, 1.0) if metric != "rmse" else scores
 
     feats = _meta_features(latent, rng, missing)
+    for k in range(extra_noise_features):  # uninformative columns, as many real meta-features are
+        feats[f"NoiseFeature{k:02d}"] = rng.lognormal(size=n_datasets)
     ids = [f"syn{seed}-{i:03d}" for i in range(n_datasets)]
     datasets = pd.DataFrame(
         {
