@@ -17,7 +17,8 @@ def noisy():
     x = rng.standard_normal((600, 6))
     x[rng.random(x.shape) < 0.05] = np.nan
     y = (np.nan_to_num(x[:, 0]) > 0).astype(int) + (np.nan_to_num(x[:, 1]) > 1)
-    y[rng.random(600) < 0.15] = rng.integers(0, 3, 600)[rng.random(600) < 0.15][:1]
+    flip = rng.random(600) < 0.15  # label noise, so the full tree has something to prune
+    y[flip] = rng.integers(0, 3, int(flip.sum()))
     test = rng.standard_normal((300, 6))
     test[rng.random(test.shape) < 0.05] = np.nan
     return x, y, test
