@@ -180,3 +180,49 @@ def test_closing_the_window_releases_everything(qtbot, window):
     window.close()
     assert window.bridge.closed
     assert QApplication.instance() is not None
+
+
+def test_a_huge_file_offers_part_of_it(qtbot, window, workspace, make_csv, monkeypatch):
+    from metadesk.errors import FileTooLarge
+
+    path = make_csv("huge.csv")
+    calls = []
+    real_read = workspace.read_table
+
+    def read_table(p, **options):
+        calls.append(options)
+        if not options:
+            raise FileTooLarge("huge.csv is 40 GB, too large to load whole.", "Load part of it.")
+        return real_read(p)
+
+    monkeypatch.setattr(workspace, "read_table", read_table)
+    window.open_file(path)
+    view = window.data_view
+    qtbot.waitUntil(lambda: view.message_bar.kind == "warning", timeout=20000)
+    labels = [b.text() for b in view.message_bar.action_buttons]
+    assert labels == ["Load the first 100,000 rows", "Load a random sample of 100,000 rows"]
+    view.message_bar.action_buttons[1].click()
+    _wait_task(qtbot, window)
+    assert calls[-1] == {"sample": 100_000}
+
+
+def test_loading_can_be_cancelled(qtbot, window, workspace, make_csv, monkeypatch):
+    import threading
+
+    release = threading.Event()
+    real_read = workspace.read_table
+
+    def slow_read(p, **options):
+        release.wait(10)
+        return real_read(p, **options)
+
+    monkeypatch.setattr(workspace, "read_table", slow_read)
+    window.open_file(make_csv())
+    view = window.data_view
+    assert view.loading and view.cancel_button.isVisibleTo(view)
+    view.cancel_button.click()
+    assert not view.loading
+    assert "cancelled" in view.message_bar.text()
+    release.set()
+    qtbot.waitUntil(lambda: not window.bridge.busy, timeout=20000)
+    assert view.loaded is None  # the late result was dropped

@@ -37,7 +37,9 @@ class DataViewLayout:
         empty = QWidget()
         empty_layout = QVBoxLayout(empty)
         empty_layout.addStretch(1)
-        hint = QLabel("Open a table to see its rows, columns and the task it makes.")
+        self.empty_hint = hint = QLabel(
+            "Open a table to see its rows, columns and the task it makes."
+        )
         hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.empty_open_button = QPushButton("Open a file…")
         self.empty_open_button.setAccessibleName("Open a file")
@@ -63,7 +65,8 @@ class DataViewLayout:
 
         self.progress = QProgressBar()
         self.progress.setAccessibleName("Loading progress")
-        self.progress.setMaximumWidth(220)
+        self.progress.setMinimumWidth(160)
+        self.progress.setMaximumWidth(260)
         self.progress.setTextVisible(False)
         self.progress_label = QLabel()
         self.cancel_button = QPushButton("Cancel")
@@ -75,9 +78,6 @@ class DataViewLayout:
         titles.addWidget(self.title_label)
         titles.addWidget(self.info_label)
         top.addLayout(titles, 1)
-        top.addWidget(self.progress_label)
-        top.addWidget(self.progress)
-        top.addWidget(self.cancel_button)
 
         self.target_combo = QComboBox()
         self.target_combo.setAccessibleName("Target column")
@@ -179,8 +179,18 @@ class DataViewLayout:
         layout.addWidget(self.splitter, 1)
         self.stack.addWidget(content)
 
+        # Progress sits above both pages: the first load starts from the empty page.
+        self.progress_row = QWidget()
+        progress_layout = QHBoxLayout(self.progress_row)
+        progress_layout.setContentsMargins(9, 6, 9, 0)
+        progress_layout.addWidget(self.progress_label)
+        progress_layout.addWidget(self.progress)
+        progress_layout.addWidget(self.cancel_button)
+        progress_layout.addStretch(1)
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
+        outer.setSpacing(0)
+        outer.addWidget(self.progress_row)
         outer.addWidget(self.stack)
         self.setTabOrder(self.target_combo, self.task_type_combo)
         self.setTabOrder(self.task_type_combo, self.add_button)
@@ -194,8 +204,9 @@ class DataViewLayout:
 
     def _set_progress(self, text: str | None, fraction: float | None = None) -> None:
         busy = text is not None
-        self.progress.setVisible(busy)
-        self.progress_label.setVisible(busy)
+        self.progress_row.setVisible(busy)
+        self.empty_hint.setVisible(not busy)  # "open a table" reads wrong while one loads
+        self.empty_open_button.setVisible(not busy)
         self.cancel_button.setVisible(busy and self._load_handle is not None)
         if busy:
             self.progress_label.setText(text)
