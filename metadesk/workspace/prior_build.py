@@ -127,12 +127,14 @@ def build_prior(
     configurations: Sequence[str] | None = None,
     export_every_s: float = 600.0,
     evaluate: bool = True,
+    evaluate_every_s: float = 1800.0,
 ) -> BuildSummary:
     """Run the portfolio on every manifest dataset and export the prior to `out_dir`.
 
     `work_dir` holds the build workspace (default `build/prior/`); `names`/`limit` pick a subset of
     the manifest; `configurations` restricts the portfolio (tests); the export is refreshed every
-    `export_every_s` seconds and at the end, where the held-out evaluation is added to the report.
+    `export_every_s` seconds and at the end; the held-out evaluation in the report is refreshed
+    every `evaluate_every_s` seconds and at the end.
     """
     from metadesk.workspace.service import Workspace
 
@@ -182,10 +184,14 @@ def build_prior(
             if time.monotonic() - last_export > export_every_s:
                 _export(ws, entries, seeded, out_dir, summary, started, evaluate=False)
                 last_export = time.monotonic()
+        last_evaluation = time.monotonic()
         while not ws.wait(timeout=export_every_s):
             if not ws.running or ws.paused:
                 break
-            exported = _export(ws, entries, seeded, out_dir, summary, started, evaluate=False)
+            # The held-out evaluation costs more than an export: refresh it less often.
+            again = evaluate and time.monotonic() - last_evaluation > evaluate_every_s
+            exported = _export(ws, entries, seeded, out_dir, summary, started, evaluate=again)
+            last_evaluation = time.monotonic() if again else last_evaluation
             say(f"exported {exported.describe()}")
         summary.exported = _export(ws, entries, seeded, out_dir, summary, started, evaluate)
         say(f"done: {summary.exported.describe()}")

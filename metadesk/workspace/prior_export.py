@@ -84,12 +84,15 @@ def read_exported(out_dir: Path | str) -> ExportedPrior:
         prior.runs = pd.read_parquet(out_dir / RUNS_FILE)
     if (out_dir / FAILURES_FILE).exists():
         prior.failures = pd.read_csv(out_dir / FAILURES_FILE, dtype=str, keep_default_na=False)
-    if (out_dir / REPORT_JSON).exists():
-        try:
-            prior.report = json.loads((out_dir / REPORT_JSON).read_text(encoding="utf-8"))
-        except ValueError:
-            log.warning("unreadable %s: starting a new report", REPORT_JSON)
+    prior.report = read_exported_report(out_dir)
     return prior
+
+
+def read_exported_report(out_dir: Path | str) -> dict[str, Any]:
+    try:
+        return json.loads((Path(out_dir) / REPORT_JSON).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
 
 
 def export_prior(
@@ -205,7 +208,8 @@ def write_report(
     workspace: dict[str, int] | None = None,
 ) -> ExportedPrior:
     """Rewrite build_report.json and build_report.md from the exported tables."""
-    old = prior.report or {}
+    # The report on disk may be newer than the one read at start (an `--export-only` meanwhile).
+    old = read_exported_report(out_dir) or prior.report or {}
     report: dict[str, Any] = {
         "updated_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "corpus": _corpus_counts(entries),
