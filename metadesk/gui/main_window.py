@@ -87,7 +87,7 @@ class MainWindow(MainWindowMenus, QMainWindow):
         self.resizeDocks([self.queue_dock], [190], Qt.Orientation.Vertical)
 
         bridge.event.connect(self._on_event)
-        bridge.busy_changed.connect(self._busy_changed)
+        bridge.activity_changed.connect(self._show_activity)
         self._status_timer = QTimer(self)  # workers can change without an event (a Dask cluster)
         self._status_timer.setInterval(5000)
         self._status_timer.timeout.connect(self.queue_dock.refresh)
@@ -200,7 +200,7 @@ class MainWindow(MainWindowMenus, QMainWindow):
         bar.addWidget(self.busy_label)
         bar.addPermanentWidget(self.workspace_label)
         bar.addPermanentWidget(self.workers_label)
-        self._busy_changed(False)
+        self._show_activity()
 
     # --- the workspace --------------------------------------------------------------------------
     def open_workspace(
@@ -413,8 +413,8 @@ class MainWindow(MainWindowMenus, QMainWindow):
         if self.stack.currentWidget() is self.tabs:
             self.tabs.setCurrentIndex(index)
 
-    def _busy_changed(self, busy: bool) -> None:
-        descriptions = self.bridge.running_descriptions() if busy else []
+    def _show_activity(self) -> None:
+        descriptions = self.bridge.running_descriptions()
         self.busy_progress.setVisible(bool(descriptions))
         self.busy_label.setText(f"{descriptions[0]}…" if descriptions else "")
 

@@ -137,9 +137,9 @@ class WorkspaceBridge(QObject):
 
     event = Signal(object)  # every workspace Event, re-emitted on the GUI thread
     busy_changed = Signal(bool)  # any background call running
-    unhandled_error = Signal(
-        object
-    )  # an error that had no on_error: (exception) after it was shown
+    # An error that had no on_error, after the default route showed it.
+    unhandled_error = Signal(object)
+    activity_changed = Signal()  # a call started or finished (running_descriptions() changed)
 
     # Private relays: emitted from worker threads, connected queued to GUI-thread slots.
     _done_relay = Signal(object, object)
@@ -228,6 +228,7 @@ class WorkspaceBridge(QObject):
         self._pool.start(_Runnable(handle, self._done_relay))
         if not was_busy:
             self.busy_changed.emit(True)
+        self.activity_changed.emit()
         return handle
 
     @Slot(object, object)
@@ -249,8 +250,10 @@ class WorkspaceBridge(QObject):
                 self.report_error(value, handle.description)
         finally:
             handle.fn = None  # type: ignore[assignment]  # let closures (and frames) go
-            if not self._pending and not self._closed:
-                self.busy_changed.emit(False)
+            if not self._closed:
+                if not self._pending:
+                    self.busy_changed.emit(False)
+                self.activity_changed.emit()
 
     @Slot(object, object, str)
     def _deliver_progress(self, handle: CallHandle[Any], fraction: Any, message: str) -> None:
