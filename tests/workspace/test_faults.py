@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import dataclasses
 import os
 import signal
 import subprocess
@@ -17,13 +19,18 @@ from metadesk.workspace import Workspace
 
 HERE = Path(__file__).parent
 QUICK = ["logreg:C=1", "logreg:C=10", "dummy:strategy=prior"]
-SLOW = ["tree:max_depth=3,min_samples_leaf=1", "knn:n_neighbors=5", "lda:shrinkage=false"]
 
 
 @pytest.mark.skipif(os.name != "posix", reason="kill -9 is POSIX")
 def test_kill_9_while_two_experiments_run(workspace_path, workspace, dataset_id):
+    import faulty_algorithms
+
+    slow = [
+        dataclasses.replace(faulty_algorithms.configuration("sleepy"), id=f"test_sleepy:n={i}")
+        for i in range(3)
+    ]
     workspace.queue(dataset_id, QUICK, protocol=Protocol(folds=3), priority=1)
-    workspace.queue(dataset_id, SLOW, protocol=Protocol(folds=3))
+    workspace.queue(dataset_id, slow, protocol=Protocol(folds=3, time_limit_s=300))
     workspace.close()
     env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(HERE), *sys.path]))
     proc = subprocess.Popen(
@@ -31,20 +38,25 @@ def test_kill_9_while_two_experiments_run(workspace_path, workspace, dataset_id)
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
-        start_new_session=True,
+        start_new_session=True,  # its worker processes can be cleaned up with it
     )
     watcher = Store(workspace_path)
     try:
-        deadline = time.monotonic() + 60
+        deadline = time.monotonic() + 240
         while not (watcher.count(["ok"]) == 3 and watcher.count(["running"]) == 2):
             assert proc.poll() is None, proc.stderr.read().decode()
             assert time.monotonic() < deadline, "the queue never had two experiments running"
             time.sleep(0.05)
         finished = {e["id"]: e["result"] for e in watcher.experiments(statuses=["ok"])}
+        os.kill(proc.pid, signal.SIGKILL)  # the process running the queue, mid-flight
+        proc.wait(timeout=30)
     finally:
         watcher.close()
-        os.killpg(proc.pid, signal.SIGKILL)
-        proc.wait(timeout=30)
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(proc.pid, signal.SIGKILL)  # its orphaned workers
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait(timeout=30)
         proc.stderr.close()
 
     with Workspace.open(workspace_path, prior_dir=False) as again:
@@ -52,12 +64,14 @@ def test_kill_9_while_two_experiments_run(workspace_path, workspace, dataset_id)
         rows = {e.experiment_id: e for e in again.experiments()}
         ok = {i: e for i, e in rows.items() if e.status == "ok"}
         assert set(ok) == set(finished)
+        assert {e.configuration_id for e in ok.values()} == set(QUICK)
         assert all(e.result is not None and e.result.mean["accuracy"] > 0 for e in ok.values())
         interrupted = [e for e in rows.values() if e.interruptions]
         assert len(interrupted) == 2
         assert all(e.status == "queued" for e in interrupted)
-        assert sum(e.status == "queued" for e in rows.values()) == 3
-        assert {e.configuration_id for e in rows.values() if e.status == "queued"} == set(SLOW)
+        assert {e.configuration_id for e in rows.values() if e.status == "queued"} == {
+            c.id for c in slow
+        }
 
 
 def test_an_unreachable_scheduler_is_a_clear_error_and_keeps_the_queue(workspace, dataset_id):
