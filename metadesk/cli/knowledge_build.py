@@ -117,7 +117,11 @@ def main(argv: list[str] | None = None) -> int:
     add_build_parser(parser.add_subparsers(dest="command", required=True))
     args = parser.parse_args(["build", *(sys.argv[1:] if argv is None else argv)])
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
-    return run_build(args)
+    try:
+        return run_build(args)
+    except KeyboardInterrupt:
+        print("metadesk: interrupted; run the same command to continue", file=sys.stderr)
+        return 130
 
 
 if __name__ == "__main__":  # spawned worker processes import this module: keep the guard

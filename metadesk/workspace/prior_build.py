@@ -195,6 +195,12 @@ def build_prior(
             say(f"exported {exported.describe()}")
         summary.exported = _export(ws, entries, seeded, out_dir, summary, started, evaluate)
         say(f"done: {summary.exported.describe()}")
+    except KeyboardInterrupt:
+        # Stopped by hand: keep what has finished (running experiments are queued again).
+        ws.pause()
+        exported = _export(ws, entries, seeded, out_dir, summary, started, evaluate=False)
+        say(f"interrupted; exported {exported.describe()}")
+        raise
     finally:
         ws.close()
         pid_file.unlink(missing_ok=True)
