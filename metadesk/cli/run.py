@@ -201,8 +201,8 @@ def run_command(args: argparse.Namespace) -> int:
                 return 130
         progress.finish()
         _print_results(ws, info.dataset_id, metric, args.top, set(ids))
-        failed = [e for e in ws.experiments(info.dataset_id) if e.experiment_id in mine]
-        return 0 if any(e.status == "ok" for e in failed) or not ids else 1
+        outcome = [e for e in ws.experiments(info.dataset_id) if e.experiment_id in mine]
+        return 0 if any(e.status == "ok" for e in outcome) or not ids else 1
     finally:
         ws.close()
 

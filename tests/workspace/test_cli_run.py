@@ -60,3 +60,12 @@ def test_experiments_on_an_empty_workspace(workspace_path, capsys):
 )
 def test_configuration_lists_split_back_into_their_ids(ids, separator):
     assert parse_configs(separator.join(ids)) == ids
+
+
+def test_an_unreachable_scheduler_is_reported_and_the_queue_kept(tiny_csv, workspace_path, capsys):
+    argv = ["--workspace", str(workspace_path), "run", str(tiny_csv), "--target", "y"]
+    code = main([*argv, "--configs", "logreg:C=1", "--scheduler", "tcp://127.0.0.1:9"])
+    assert code == 2
+    assert "cannot be reached" in capsys.readouterr().err
+    assert main(["--workspace", str(workspace_path), "experiments", "--status", "queued"]) == 0
+    assert "Logistic regression, C 1" in capsys.readouterr().out
