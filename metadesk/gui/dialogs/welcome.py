@@ -35,11 +35,30 @@ class SampleInfo:
     description: str
 
 
+def _readme_descriptions(folder: Path) -> dict[str, str]:
+    """file name -> "Predicts species (setosa, …) · multiclass" from the samples' README table."""
+    readme = folder / "README.md"
+    if not readme.is_file():
+        return {}
+    out = {}
+    for line in readme.read_text(encoding="utf-8", errors="replace").splitlines():
+        cells = [c.strip() for c in line.strip().strip("|").split("|")]
+        if len(cells) >= 4 and cells[0].startswith("`"):
+            name = cells[0].strip("`")
+            target, task = cells[2].replace("`", ""), cells[3].replace("`", "")
+            task = {"binary": "yes/no classification", "multiclass": "classification"}.get(
+                task, task
+            )
+            out[name] = f"Predicts {target} · {task}"
+    return out
+
+
 def list_samples(folder: Path) -> list[SampleInfo]:
     """The bundled sample tables with their size. Runs on a worker thread (reads small files)."""
     out = []
     if not folder.is_dir():
         return out
+    described = _readme_descriptions(folder)
     for path in sorted(folder.iterdir()):
         if path.suffix.lower() not in TABLE_SUFFIXES or path.name.startswith("."):
             continue
@@ -59,9 +78,9 @@ def list_samples(folder: Path) -> list[SampleInfo]:
                     rows = sum(1 for row in reader if row)
             except OSError:
                 continue
-        description = ""
+        description = described.get(path.name, "")
         for sidecar in (path.with_suffix(".txt"), path.with_suffix(".md")):
-            if sidecar != path and sidecar.is_file():
+            if not description and sidecar != path and sidecar.is_file():
                 description = sidecar.read_text(encoding="utf-8", errors="replace").strip()
                 description = description.splitlines()[0] if description else ""
                 break
@@ -192,12 +211,13 @@ class WelcomePage(QWidget):
             item = self.samples_grid.takeAt(0)
             if item.widget():
                 item.widget().deleteLater()
+        per_row = 4 if len(samples) % 4 == 0 else 3  # four samples: one even row
         for i, sample in enumerate(samples):
             subtitle = f"{sample.rows:,} rows · {sample.columns} columns" if sample.rows else ""
             card = Card(sample.title, subtitle, sample.description)
             card.setToolTip(sample.path)
             card.clicked.connect(lambda _c=False, p=sample.path: self.file_chosen.emit(p))
-            self.samples_grid.addWidget(card, i // 3, i % 3)
+            self.samples_grid.addWidget(card, i // per_row, i % per_row)
         self.samples_title.setVisible(bool(samples))
 
     def set_recent_files(self, files: list[str]) -> None:
