@@ -66,11 +66,15 @@ def make_application(theme: str | None = None):
     app.setOrganizationName("metadesk")
     app.setApplicationDisplayName("metadesk")
     app.setStyle("Fusion")
-    if theme is None:
-        from metadesk.gui.settings import AppSettings
+    from metadesk.gui.settings import AppSettings
 
+    if theme is None:
         theme = AppSettings().theme
     apply_theme(app, theme)
+    hints = app.styleHints()
+    if theme == "system" and hasattr(hints, "colorSchemeChanged"):
+        # Follow the desktop switching between light and dark while the app runs.
+        hints.colorSchemeChanged.connect(lambda _scheme: apply_theme(app, AppSettings().theme))
     app.setWindowIcon(app_icon())
     return app
 
