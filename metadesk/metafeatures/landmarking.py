@@ -54,7 +54,7 @@ LANDMARK_CELL_CAP = 1_500_000  # wide tables get fewer rows, down to LANDMARK_RO
 LANDMARK_ROW_FLOOR = 500
 LDA_MAX_COLUMNS = 300  # beyond this, a seeded subset of design columns keeps the solve cheap
 FOLDS = 2
-_ONEHOT_MAX_LEVELS = 32  # rarer levels share one column in the linear models
+_ONEHOT_MAX_LEVELS = 32  # in the linear models, rarer levels all encode as zeros
 _J48_ALPHA = {"J48.001.": 0.005, "J48.0001.": 0.01, "J48.00001.": 0.02}
 
 Outcome = float | NotApplicable | MetaFeatureValue
