@@ -276,6 +276,14 @@ class Workspace:
             )
             self._dispatcher.start()
 
+    def stop(self) -> None:
+        """Stop dispatching and shut the workers down (running experiments go back to the queue);
+        the workspace stays open, so `start()` may follow, e.g. with a cluster instead."""
+        with self._lock:
+            dispatcher, self._dispatcher = self._dispatcher, None
+        if dispatcher is not None:
+            dispatcher.stop()
+
     @property
     def running(self) -> bool:
         """True while a dispatcher is started (paused or not)."""

@@ -255,3 +255,17 @@ def test_a_moved_workspace_folder_finds_its_snapshots(
     shutil.rmtree(workspace_path.parent / "snapshots")
     with Workspace.open(moved / workspace_path.name, prior_dir=False) as again:
         assert again.load_task(dataset_id).n_rows == 60
+
+
+def test_stopping_the_workers_keeps_the_queue_for_another_executor(workspace, dataset_id):
+    first = FakeExecutor(workers=1, delay=None)
+    workspace.queue(dataset_id, [LOGREG, DUMMY], protocol=SMALL)
+    workspace.start(first)
+    wait_until(lambda: len(first.handles) == 1)
+    workspace.stop()
+    assert first.closed and not workspace.running
+    assert {e.status for e in workspace.experiments()} == {"queued"}
+    second = FakeExecutor(workers=2)
+    workspace.start(second)
+    assert workspace.wait(timeout=30)
+    assert {e.status for e in workspace.experiments()} == {"ok"} and len(second.handles) == 2
