@@ -228,3 +228,17 @@ def test_removing_a_dataset_removes_its_experiments(workspace_path):
         assert store.experiments() == [] and store.meta_features("d1") == []
     finally:
         store.close()
+
+
+def test_the_default_workspace_lives_in_the_user_data_folder(tmp_path, monkeypatch):
+    import platformdirs
+
+    from metadesk.knowledge.store import default_path
+
+    monkeypatch.setattr(platformdirs, "user_data_dir", lambda app: str(tmp_path / app))
+    assert default_path() == tmp_path / "metadesk" / "workspace.sqlite"
+    store = Store(default_path())
+    try:
+        assert store.path.exists() and store.snapshot_dir == tmp_path / "metadesk" / "snapshots"
+    finally:
+        store.close()
