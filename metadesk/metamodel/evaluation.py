@@ -131,11 +131,17 @@ def evaluate(
     folds: int | None = None,
     random_seeds: int = 10,
     max_k: int = MAX_K,
+    max_datasets: int | None = None,
+    until_close: bool = True,
 ) -> EvaluationReport:
     """Leave-one-group-out (or `folds` folds of whole groups) evaluation of each recommender.
 
     AverageRank is always included, plus a random order (averaged over `random_seeds` seeds) and
-    the oracle. Unrunnable configurations count here: the meta-dataset is judged as it is."""
+    the oracle. Unrunnable configurations count here: the meta-dataset is judged as it is.
+
+    Quick mode (for choosing a recommender on the spot): `max_datasets` held-out datasets at
+    most (a fixed sample), `random_seeds=0` skips the random baseline, `until_close=False` stops
+    the simulated runs at `max_k` instead of running on until within 0.5 point of the best."""
     table = ScoreTable.build(meta_dataset, task_type, metric)
     templates = list(recommenders) if recommenders is not None else default_recommenders()
     if not any(isinstance(r, AverageRank) for r in templates):
@@ -146,11 +152,19 @@ def evaluate(
     if n_groups < 2:
         return report
     per: dict[str, list[dict[str, Any]]] = {r.name: [] for r in templates}
-    per.update({b: [] for b in BASELINES})
+    per.update({b: [] for b in BASELINES if b != "random" or random_seeds > 0})
+    chosen = np.ones(table.n_datasets, dtype=bool)
+    if max_datasets is not None and max_datasets < table.n_datasets:
+        chosen[:] = False
+        chosen[np.random.default_rng(0).choice(table.n_datasets, max_datasets, replace=False)] = (
+            True
+        )
     for test in held_out_splits(table.groups, folds):
+        if not (test & chosen).any():
+            continue
         train = table.subset(np.flatnonzero(~test))
         fitted = [copy.deepcopy(r).fit_table(train, meta_dataset.configurations) for r in templates]
-        for d in np.flatnonzero(test):
+        for d in np.flatnonzero(test & chosen):
             known = np.flatnonzero(np.isfinite(table.raw[d]))
             if known.size < 2:
                 continue
@@ -158,8 +172,11 @@ def evaluate(
             truth = sign(metric) * table.raw[d, known]
             mf = table.meta_features_of(d)
             for rec in fitted:
-                per[rec.name].append(_one(rec, mf, ids, truth, table.raw[d, known], max_k))
-            per["random"].append(_random(truth, max_k, random_seeds))
+                per[rec.name].append(
+                    _one(rec, mf, ids, truth, table.raw[d, known], max_k, until_close)
+                )
+            if random_seeds > 0:
+                per["random"].append(_random(truth, max_k, random_seeds))
             per["oracle"].append(_figures(list(np.argsort(-truth, kind="stable")), truth, max_k))
     for name, rows in per.items():
         report.figures[name] = _average(rows, max_k)
@@ -167,7 +184,13 @@ def evaluate(
 
 
 def _one(
-    rec: Recommender, mf: dict, ids: list[str], truth: np.ndarray, raw: np.ndarray, max_k: int
+    rec: Recommender,
+    mf: dict,
+    ids: list[str],
+    truth: np.ndarray,
+    raw: np.ndarray,
+    max_k: int,
+    until_close: bool = True,
 ) -> dict[str, Any]:
     fc = rec.forecast(mf, ids, {})
     order, _ = fc.order(range(len(ids)), [])
@@ -182,7 +205,7 @@ def _one(
     sign_ = sign(rec.metric)
     remaining = list(range(len(ids)))
     while remaining:
-        if len(seq) >= max_k and best - truth[seq].max() <= 0.5 * POINT:
+        if len(seq) >= max_k and (not until_close or best - truth[seq].max() <= 0.5 * POINT):
             break
         if observed:
             fc = rec.forecast(mf, ids, observed)

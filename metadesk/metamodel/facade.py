@@ -30,6 +30,8 @@ RECOMMENDERS: dict[str, type[Recommender]] = {
 COLD_START = "default_order"
 # Without a saved evaluation, the surrogate is evaluated on the spot only below this many runs.
 QUICK_SURROGATE_RUNS = 4000
+# ...and on at most this many held-out datasets (a fixed sample): a refit must stay cheap.
+QUICK_DATASETS = 60
 # Algorithms in the order to try when nothing is known (used if the portfolio offers no order).
 _BUILTIN_ORDER = (
     "hist_gb",
@@ -132,7 +134,15 @@ class MetaModel:
         if int(table.z.size) <= QUICK_SURROGATE_RUNS:
             recs.append(Surrogate(n_trees=16))
         return evaluate(
-            meta_dataset, self.task_type, self.metric, recs, folds=min(5, groups), random_seeds=3
+            meta_dataset,
+            self.task_type,
+            self.metric,
+            recs,
+            folds=min(5, groups),
+            random_seeds=0,
+            max_k=5,
+            max_datasets=QUICK_DATASETS,
+            until_close=False,
         )
 
     # --- using it ------------------------------------------------------------------------------

@@ -17,6 +17,8 @@ from metadesk.metamodel.values import MetaDataset
 
 # Below this spread (metric units) a dataset's scores are treated as ties, not amplified into noise.
 MIN_SCALE = 1e-3
+# Normalised scores are floored here (a diverged model on R² can be hundreds of spreads below).
+Z_FLOOR = -8.0
 
 
 def task_family(task_type: str) -> tuple[str, ...]:
@@ -87,7 +89,8 @@ class ScoreTable:
             provenance=provenance,
             config_ids=[str(c) for c in matrix.columns],
             raw=raw,
-            z=(oriented - loc[:, None]) / scale[:, None],
+            # How far below the pack a configuration that failed badly fell says nothing useful.
+            z=np.maximum((oriented - loc[:, None]) / scale[:, None], Z_FLOOR),
             loc=loc,
             scale=scale,
             features=features,
