@@ -11,7 +11,7 @@ from metadesk.metafeatures.names import FEATURE_NAMES
 from metadesk.metafeatures.values import MetaFeatures, MetaFeatureValue
 
 # Bumped whenever a definition changes, so stored meta-features computed before can be recomputed.
-METAFEATURES_VERSION = 1
+METAFEATURES_VERSION = 2
 
 __all__ = [
     "FEATURE_NAMES",

@@ -49,6 +49,11 @@ INFO_THEORY = (
     *(f"{s}MutualInformation" for s in SUMMARIES),
     "EquivalentNumberOfAtts",
     "MeanNoiseToSignalRatio",
+    # Ours: the same over every attribute, numeric ones cut into equal-width bins.
+    *(f"{s}AttributeEntropyBinned" for s in SUMMARIES),
+    *(f"{s}MutualInformationBinned" for s in SUMMARIES),
+    "EquivalentNumberOfAttsBinned",
+    "MeanNoiseToSignalRatioBinned",
 )
 
 # OpenML GenericLandmarker prefixes (weka models, 2-fold CV, seed 1), then ours.

@@ -63,6 +63,7 @@ def test_iris_has_no_attribute_entropy_because_openml_uses_nominal_attributes_on
     for name in ("MeanAttributeEntropy", "MeanMutualInformation", "EquivalentNumberOfAtts"):
         assert iris_mf[name].status == "not_applicable"
         assert "nominal" in iris_mf[name].reason
+        assert iris_mf[f"{name}Binned"].status == "computed"  # ours bins the numeric ones
 
 
 def test_information_theory_on_a_hand_computed_table(make_task):
@@ -126,3 +127,19 @@ def test_every_name_is_present_in_order_with_a_status(iris_mf):
             assert math.isfinite(value.value)
         else:
             assert value.reason
+
+
+def test_binned_information_covers_numeric_attributes(make_task):
+    # Ten values spread over ten equal-width bins: log2(10) bits; the class is x < 5: one bit of it.
+    frame = pd.DataFrame(
+        {"x": np.arange(10.0) * 3 + 1, "y": ["lo"] * 5 + ["hi"] * 5, "c": ["k"] * 10}
+    )
+    mf = extract_meta_features(make_task(frame, "y"))
+    v = mf.computed()
+    assert v["MaxAttributeEntropyBinned"] == pytest.approx(math.log2(10))
+    assert v["MaxMutualInformationBinned"] == pytest.approx(1.0)
+    assert v["MinAttributeEntropyBinned"] == 0  # the constant nominal attribute counts too
+    assert v["EquivalentNumberOfAttsBinned"] == pytest.approx(1.0 / 0.5)
+    # OpenML's own qualities still see only the (uninformative) nominal attribute.
+    assert v["MaxMutualInformation"] == 0
+    assert mf["EquivalentNumberOfAtts"].status == "not_applicable"
