@@ -56,7 +56,10 @@ def read_text(
         truncated = nrows is not None and len(frame) > nrows
         return (frame.iloc[:nrows] if truncated else frame), dialect, truncated
     source, truncated = _source(path, size, dialect, nrows, sample)
-    frame = _parse(path, source, dialect, names, notes)
+    types = None
+    if source is path and not dialect.multiline and not complete:
+        types = _head_types(head[: head.rfind(b"\n") + 1], dialect, names)
+    frame = _parse(path, source, dialect, names, notes, types)
     if not dialect.header and names is None:
         notes.add("The first row holds only numbers, so it was read as data; columns were named.")
     return frame, dialect, truncated
@@ -138,9 +141,15 @@ def _parse(
     dialect: Dialect,
     names: list[str] | None,
     notes: NoteBook,
+    types: dict[str, pa.DataType] | None = None,
 ) -> pd.DataFrame:
     try:
-        table = _arrow_read(source, dialect, names)
+        try:
+            table = _arrow_read(source, dialect, names, types)
+        except _TypesMismatch:
+            # The rest of the file does not keep to the head's types: let pyarrow infer them.
+            _rewind(source)
+            table = _arrow_read(source, dialect, names)
     except _Ragged as exc:
         # A quoted value spanning lines further down looks ragged to the fast path: retry once.
         if dialect.multiline:
@@ -176,7 +185,29 @@ def _redecode(path, source, dialect: Dialect, names, notes: NoteBook) -> pa.Tabl
     return table
 
 
-def _arrow_read(source, dialect: Dialect, names: list[str] | None) -> pa.Table:
+_TYPED = (pa.int64(), pa.float64(), pa.string(), pa.bool_())
+
+
+class _TypesMismatch(Exception):
+    pass
+
+
+def _head_types(head: bytes, dialect: Dialect, names: list[str] | None) -> dict | None:
+    """Column types pyarrow infers on the head: given for the whole file, they spare it inference."""
+    if not head:
+        return None
+    try:
+        table = _arrow_read(io.BytesIO(head), dialect, names)
+    except (_Ragged, FileProblem):
+        return None
+    if len(set(table.column_names)) != table.num_columns:
+        return None
+    return {f.name: f.type for f in table.schema if f.type in _TYPED} or None
+
+
+def _arrow_read(
+    source, dialect: Dialect, names: list[str] | None, types: dict | None = None
+) -> pa.Table:
     ragged: list[_Ragged] = []
 
     def on_invalid(row) -> str:
@@ -203,6 +234,7 @@ def _arrow_read(source, dialect: Dialect, names: list[str] | None) -> pa.Table:
         quoted_strings_can_be_null=True,
         true_values=["true", "True", "TRUE"],
         false_values=["false", "False", "FALSE"],
+        column_types=types,
     )
     try:
         table = pacsv.read_csv(
@@ -211,6 +243,8 @@ def _arrow_read(source, dialect: Dialect, names: list[str] | None) -> pa.Table:
     except (pa.ArrowInvalid, UnicodeError, LookupError) as exc:
         if ragged:
             raise ragged[0] from None
+        if types and "conversion error" in str(exc):
+            raise _TypesMismatch(str(exc)) from None
         raise _arrow_problem(source, exc) from exc
     if not dialect.header and names is None:
         table = table.rename_columns([f"column_{i + 1}" for i in range(table.num_columns)])

@@ -159,3 +159,13 @@ def test_explicit_delimiter_and_bad_delimiter(write_bytes):
     assert report.delimiter == "|" and frame["a"].tolist() == [1.5, 2.5]
     with pytest.raises(FileProblem, match="cannot separate values"):
         read_table(path, delimiter="||")
+
+
+def test_values_far_below_the_head_that_change_a_column_type(write_bytes):
+    rows = "".join(f"{i},{i % 7},w{i % 3}\n" for i in range(60_000))  # well past the sniffed head
+    path = write_bytes("drift.csv", "n,k,s\n" + rows + "60000,2.5,w1\n60001,x,w2\n")
+    frame, report = read_table(path)
+    assert len(frame) == 60_002
+    assert pd.api.types.is_float_dtype(frame["k"])
+    assert frame["k"].iloc[-2] == 2.5 and pd.isna(frame["k"].iloc[-1])
+    assert any("'x'" in note for note in report.notes)
