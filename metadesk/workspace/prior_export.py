@@ -137,6 +137,9 @@ def export_prior(
         failures=_merge_rows(seeded.failures, failures, ["dataset_id", "configuration_id"]),
         report=seeded.report,
     )
+    # A dataset without any score yet tells the meta-model nothing: it ships once it has one.
+    with_runs = set(merged.runs["dataset_id"]) if not merged.runs.empty else set()
+    merged.datasets = merged.datasets[merged.datasets.index.isin(with_runs)]
     if not merged.runs.empty and not merged.failures.empty:
         scored = set(zip(merged.runs["dataset_id"], merged.runs["configuration_id"], strict=True))
         keep = [
@@ -284,7 +287,7 @@ def _exported_counts(entries: Sequence[CorpusEntry], prior: ExportedPrior) -> di
         "experiments_in_full_build": sum(sizes[e.task_type] for e in entries),
         "meta_features": 0 if ds.empty else len(ds.columns) - 4,
         "not_exported": {
-            e.name: e.note or "not added yet"
+            e.name: e.note if "built once" in e.note else "no results yet"
             for e in entries
             if ds.empty or e.name not in set(ds["name"])
         },
@@ -362,7 +365,7 @@ def report_markdown(report: dict[str, Any]) -> str:
         "",
         f"- Corpus: {corpus['datasets']} datasets in {corpus['groups']} groups "
         f"({_pairs(corpus['by_task_type'])}); {corpus['synthetic']} labelled synthetic.",
-        f"- Exported: {exported['datasets']} datasets with meta-features, "
+        f"- Exported: {exported['datasets']} datasets with meta-features and scores, "
         f"{exported['datasets_complete']} with the whole portfolio finished, "
         f"{exported['groups']} groups ({_pairs(exported['by_task_type'])}).",
         f"- Experiments: {exported['experiments_ok']} with scores, "
@@ -372,9 +375,12 @@ def report_markdown(report: dict[str, Any]) -> str:
         "",
     ]
     missing = exported.get("not_exported") or {}
+    noted = {n: why for n, why in missing.items() if why != "no results yet"}
     if missing:
-        lines += ["## Manifest entries without a dataset of their own in the export", ""]
-        lines += [f"- {n}: {why}" for n, why in sorted(missing.items())[:40]]
+        lines += ["## Manifest entries without results of their own in the export", ""]
+        lines += [f"- {n}: {why}" for n, why in sorted(noted.items())]
+        if len(missing) > len(noted):
+            lines.append(f"- {len(missing) - len(noted)} more have no results yet.")
         lines.append("")
     if report["dataset_failures"]:
         lines += ["## Datasets that could not be added", ""]
@@ -402,6 +408,9 @@ def report_markdown(report: dict[str, Any]) -> str:
             lines += [f"Could not evaluate: {ev['error']}", ""]
             continue
         lines.append(f"{ev['n_datasets']} datasets in {ev['n_groups']} groups, {ev['scheme']}.")
+        if ev["n_groups"] < 2:
+            lines += ["", "Too few groups with results yet for a held-out evaluation.", ""]
+            continue
         lines += [
             "",
             "| recommender | "
