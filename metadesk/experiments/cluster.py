@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import multiprocessing
+import multiprocessing.util
 import threading
 import time
 import uuid
@@ -52,7 +53,8 @@ def _connect(address: str, timeout: float):
     address = address.strip()
     if not address:
         raise ExecutionProblem(
-            "No scheduler address was given.", "Enter it as tcp://HOST:PORT, e.g. tcp://10.0.0.5:8786."
+            "No scheduler address was given.",
+            "Enter it as tcp://HOST:PORT, e.g. tcp://10.0.0.5:8786.",
         )
     try:
         return distributed.Client(address, timeout=timeout, set_as_default=False)
@@ -110,8 +112,20 @@ def _worker_pool(initializer: Callable[..., Any] | None, initargs: Sequence[Any]
                 initargs=(initializer, tuple(initargs)),
                 context=multiprocessing.get_context("spawn"),
             )
+            if not _pools:
+                # Stop our children before multiprocessing waits for them at worker exit.
+                multiprocessing.util.Finalize(None, _stop_pools, exitpriority=10)
             _pools[key] = pool
         return pool
+
+
+def _stop_pools() -> None:
+    with _pools_lock:
+        pools = list(_pools.values())
+        _pools.clear()
+    for pool in pools:
+        pool.stop()
+        pool.join(timeout=5)
 
 
 def _wanted(worker, key) -> bool:
@@ -235,7 +249,8 @@ class DaskExecutor(Executor):
     def submit(self, spec: ExperimentSpec) -> DaskHandle:
         if self._closed:
             raise ExecutionProblem(
-                "The connection to the cluster has been closed.", "Connect again to run experiments."
+                "The connection to the cluster has been closed.",
+                "Connect again to run experiments.",
             )
         data = self._dataset(spec)
         limit = effective_memory_limit(spec.protocol.memory_limit_mb, self.memory_limit_mb)

@@ -132,9 +132,13 @@ def _tree(kind: str, p: dict[str, Any], seed: int) -> BaseEstimator:
 def _forest(classifier: type, regressor: type) -> Factory:
     def make(kind: str, p: dict[str, Any], seed: int) -> BaseEstimator:
         cls = classifier if kind == "classification" else regressor
+        max_features = p.get("max_features", "sqrt")
+        if isinstance(max_features, (int, float)) and max_features <= 1:
+            # A share of the features; 1 may come back from JSON as an int, which means "one feature".
+            max_features = float(max_features)
         return cls(
             n_estimators=p.get("n_estimators", 100),
-            max_features=p.get("max_features", "sqrt"),
+            max_features=max_features,
             min_samples_leaf=p.get("min_samples_leaf", 1),
             random_state=seed,
             n_jobs=1,
