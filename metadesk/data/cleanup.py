@@ -159,7 +159,18 @@ def coerce_columns(
             converted = _coerce_dates(series, pd.Series(sample, dtype="str"), name, notes)
             if converted is not None:
                 frame[name] = converted
+                continue
+        if _padded(series):
+            # "a, b" style files (KEEL writes ", ") leave a space on every value: drop it.
+            stripped = series.astype("str").str.strip()
+            frame[name] = stripped.where(~stripped.isin(_MISSING) & series.notna())
+            notes.add(f"Spaces around the values of '{name}' were removed.")
     return frame
+
+
+def _padded(series: pd.Series) -> bool:
+    head = series.iloc[: 2 * _CHECK_SAMPLE].dropna().tolist()
+    return any(isinstance(v, str) and v != v.strip() for v in head)
 
 
 def _sample_present(series: pd.Series) -> list[str]:
