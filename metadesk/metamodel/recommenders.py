@@ -80,6 +80,8 @@ class Recommender:
         `observed`: configuration id -> score already measured on this dataset (metric units)."""
         if self.table is None:
             raise RuntimeError(f"{type(self).__name__}.rank called before fit")
+        if hasattr(meta_features, "as_floats"):  # a `metafeatures.MetaFeatures` value
+            meta_features = meta_features.as_floats()
         obs = _clean_observed(observed)
         seen: set[str] = set()
         cands = []

@@ -220,3 +220,21 @@ def test_metric_facts_agree_with_the_experiments_layer():
     assert metrics.CLASSIFICATION_METRICS == spec.CLASSIFICATION_METRICS
     assert metrics.REGRESSION_METRICS == spec.REGRESSION_METRICS
     assert set(metrics.METRIC_LABELS) == set(spec.METRIC_LABELS)
+
+
+def test_meta_features_can_be_given_as_the_extractor_returns_them(meta_dataset, features_of):
+    from metadesk.metafeatures.values import MetaFeatures, MetaFeatureValue
+
+    did = meta_dataset.datasets.index[3]
+    plain = features_of(meta_dataset, did)
+    values = MetaFeatures(
+        [
+            MetaFeatureValue(k, v, "computed" if v == v else "not_applicable", "general")
+            for k, v in plain.items()
+        ]
+    )
+    rec = NearestDatasets().fit(meta_dataset, "binary", "accuracy")
+    candidates = list(meta_dataset.configurations.values())
+    a = [s.configuration.id for s in rec.rank(plain, candidates)]
+    b = [s.configuration.id for s in rec.rank(values, candidates)]
+    assert a == b
