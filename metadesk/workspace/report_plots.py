@@ -14,6 +14,7 @@ from typing import Any
 
 import numpy as np
 from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
 
 # Colour-blind-safe series colours (Okabe-Ito), readable on light and dark backgrounds.
 SERIES = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442")
@@ -257,25 +258,46 @@ def dataset_map(
             mask[current] = False
         if mask.any():
             ax.scatter(xy[mask, 0], xy[mask, 1], s=16, color=colour, alpha=0.8, label=kind)
+    handles = []
     if current is not None:
         cx, cy = xy[current]
-        for j in neighbours:
+        for rank, j in enumerate(neighbours, start=1):
             ax.plot([cx, xy[j, 0]], [cy, xy[j, 1]], color=style.highlight, linewidth=1, alpha=0.7)
+            # Numbers fan out around their point, so neighbours at one place stay readable.
+            angle = math.radians(40 + 70 * (rank - 1))
             ax.annotate(
-                _shorten(names[j], 22),
+                str(rank),
                 xy[j],
-                fontsize=style.font_size - 1,
-                color=style.foreground,
-                xytext=(3, 3),
+                xytext=(9 * math.cos(angle), 9 * math.sin(angle)),
                 textcoords="offset points",
+                ha="center",
+                va="center",
+                fontsize=style.font_size - 0.5,
+                fontweight="bold",
+                color=style.highlight,
             )
+            handles.append(
+                Line2D(
+                    [], [], linestyle="none", marker=f"${rank}$", markersize=7,
+                    color=style.highlight, label=_shorten(names[j], 24),
+                )
+            )  # fmt: skip
         ax.scatter(
-            [cx], [cy], s=90, marker="*", color=style.highlight, zorder=4, label="this dataset"
+            [cx], [cy], s=110, marker="*", color=style.highlight, zorder=4, label="this dataset"
         )
     pcs = [*explained, math.nan, math.nan]
     ax.set_xlabel("Component 1" + (f" ({pcs[0]:.0%} of variation)" if pcs[0] == pcs[0] else ""))
     ax.set_ylabel("Component 2" + (f" ({pcs[1]:.0%})" if pcs[1] == pcs[1] else ""))
-    _legend(ax, style, loc="best")
+    kinds, labels = ax.get_legend_handles_labels()
+    if handles:
+        title = Line2D([], [], linestyle="none", label="Nearest datasets:")
+        kinds, labels = [*kinds, title, *handles], [*labels, title.get_label()]
+        labels += [h.get_label() for h in handles]
+    legend = fig.legend(
+        kinds, labels, loc="outside right upper", frameon=False, fontsize=style.font_size - 0.5
+    )
+    for text in legend.get_texts():
+        text.set_color(style.foreground)
     return fig
 
 
