@@ -132,9 +132,11 @@ def _closest(target: str, names: list[str]) -> str:
 
 def _merge_roles(
     frame: pd.DataFrame, target: str, roles: Mapping[str, Role | str] | None
-) -> dict[str, Role]:
+) -> tuple[dict[str, Role], set[str]]:
+    """(inferred roles with the user's choices applied, columns whose role the user changed)."""
     features = frame.drop(columns=[target])
-    merged = infer_roles(features)
+    inferred = infer_roles(features)
+    merged = dict(inferred)
     for column, role in (roles or {}).items():
         if column == target:
             continue
@@ -149,7 +151,27 @@ def _merge_roles(
             raise TaskProblem(
                 f"'{role}' is not a column role.", f"Use one of: {allowed}."
             ) from None
-    return merged
+    changed = {c for c in merged if merged[c] != inferred[c]}
+    for column in changed:
+        _check_role_fits(frame[column], column, merged[column])
+    return merged, changed
+
+
+def _check_role_fits(series: pd.Series, column: str, role: Role) -> None:
+    """A role the user picks must suit the values, or models would fail much later."""
+    dtype = series.dtype
+    if role == Role.NUMERIC and not (
+        pd.api.types.is_numeric_dtype(dtype) or pd.api.types.is_bool_dtype(dtype)
+    ):
+        raise TaskProblem(
+            f"'{column}' holds words, not numbers, so it cannot be numeric.",
+            "Choose categorical for it, or fix the values in the file.",
+        )
+    if role == Role.DATETIME and not pd.api.types.is_datetime64_any_dtype(dtype):
+        raise TaskProblem(
+            f"'{column}' was not read as dates, so it cannot be a date column.",
+            "Choose categorical or numeric for it, or write the dates as YYYY-MM-DD in the file.",
+        )
 
 
 def make_task(
@@ -171,7 +193,7 @@ def make_task(
         raise TaskProblem(
             f"'{task_type}' is not a task type.", f"Use one of: {', '.join(TASK_TYPES)}."
         )
-    merged = _merge_roles(frame, target, roles)
+    merged, overridden = _merge_roles(frame, target, roles)
     notes: list[str] = []
     y = frame[target]
     missing = y.isna().to_numpy()
@@ -216,6 +238,8 @@ def make_task(
         role = merged[column]
         if role in USABLE_ROLES:
             features.append(column)
+        elif column in overridden:
+            excluded[column] = f"was set to {role.value}, a role that is not used for learning"
         elif role == Role.CONSTANT and frame[column].isna().all():
             excluded[column] = "is empty"
         else:

@@ -191,8 +191,6 @@ def test_headerless_keel_rows_name_columns_x1_to_class(write_bytes):
 
 
 def test_headerless_keel_with_spaces_after_commas(write_bytes):
-    frame, _ = read_table(
-        write_bytes("sp.dat", "5.1, 3.5, Iris-setosa\n4.9, ?, Iris-virginica\n")
-    )
+    frame, _ = read_table(write_bytes("sp.dat", "5.1, 3.5, Iris-setosa\n4.9, ?, Iris-virginica\n"))
     assert frame["x2"].tolist()[:1] == [3.5] and pd.isna(frame["x2"][1])
     assert frame["class"].tolist() == ["Iris-setosa", "Iris-virginica"]

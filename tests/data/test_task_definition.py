@@ -140,3 +140,17 @@ def test_suggest_target_skips_a_trailing_identifier():
     frame = pd.DataFrame({"x": np.tile([1.5, 2.5], 15), "kind": np.tile(["a", "b", "c"], 10)})
     frame["row_id"] = np.arange(30)
     assert suggest_target(frame) == "kind"
+
+
+def test_exclusion_reason_says_when_the_user_chose_the_role(mixed_frame):
+    inferred = {"customer_id": "identifier", "source": "constant", "city": "text"}
+    task = make_task(mixed_frame, "churn", roles=inferred)
+    assert "identifier" in task.excluded["customer_id"]
+    assert task.excluded["city"].startswith("was set to text")
+
+
+def test_a_chosen_role_must_suit_the_values(mixed_frame):
+    with pytest.raises(TaskProblem, match="'city' holds words"):
+        make_task(mixed_frame, "churn", roles={"city": "numeric"})
+    with pytest.raises(TaskProblem, match="'age' was not read as dates"):
+        make_task(mixed_frame, "churn", roles={"age": "datetime"})
