@@ -6,6 +6,7 @@ Cells are formatted only when the view asks for them, so a million rows scroll a
 from __future__ import annotations
 
 import math
+from datetime import datetime
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
@@ -44,7 +45,50 @@ def format_value(value: Any) -> str:
     text = str(value)
     if text in ("NaT", "nan", "<NA>"):
         return ""
+    if isinstance(value, datetime) and text.endswith(" 00:00:00"):
+        return text[:-9]  # a date without a time of day
     return text if len(text) <= 200 else text[:197] + "…"
+
+
+class _BlockColumn:
+    """A pandas extension array (Arrow strings, categories, nullable ints) read by blocks of rows:
+    the visible block is converted to a plain object array once, so each cell is a list lookup."""
+
+    BLOCK = 256
+    KEEP = 64  # blocks kept per column: many screens up and down
+
+    def __init__(self, array) -> None:
+        self._array = array
+        self._blocks: dict[int, Any] = {}
+
+    def __len__(self) -> int:
+        return len(self._array)
+
+    def __getitem__(self, row: int) -> Any:
+        number, offset = divmod(row, self.BLOCK)
+        block = self._blocks.get(number)
+        if block is None:
+            start = number * self.BLOCK
+            block = self._convert(self._array[start : start + self.BLOCK])
+            if len(self._blocks) >= self.KEEP:
+                self._blocks.pop(next(iter(self._blocks)))
+            self._blocks[number] = block
+        return block[offset]
+
+    def _convert(self, part) -> Any:
+        import numpy as np
+
+        return np.asarray(part, dtype=object)
+
+
+class _DateColumn(_BlockColumn):
+    """Dates and times, formatted a block at a time ("2024-01-31", "2024-01-31 08:15:00")."""
+
+    def _convert(self, part) -> Any:
+        texts = part.strftime("%Y-%m-%d %H:%M:%S")
+        return [
+            "" if t is None or t != t else (t[:-9] if t.endswith(" 00:00:00") else t) for t in texts
+        ]
 
 
 class FrameModel(QAbstractTableModel):
@@ -69,9 +113,20 @@ class FrameModel(QAbstractTableModel):
 
     @staticmethod
     def prepare_columns(frame) -> list[Any]:
-        """One numpy array per column, for `set_frame(columns=)`. Converting text columns (Arrow
-        strings) to arrays takes a while on a big table: call this on a worker thread."""
-        return [frame.iloc[:, i].to_numpy() for i in range(frame.shape[1])]
+        """One indexable column each, for `set_frame(columns=)`: numpy views (no copy) or
+        extension arrays read block by block. Converting a million Arrow strings at once would
+        hold the interpreter lock for most of a second; this is cheap on any thread."""
+        out = []
+        for i in range(frame.shape[1]):
+            column = frame.iloc[:, i]
+            dtype = column.dtype
+            if getattr(dtype, "kind", "") == "M":
+                out.append(_DateColumn(column.array))
+            elif type(dtype).__module__.startswith("numpy"):
+                out.append(column.to_numpy())  # numbers and objects: a view, no copy
+            else:
+                out.append(_BlockColumn(column.array))
+        return out
 
     def set_frame(self, frame, columns: list[Any] | None = None) -> None:
         """Show `frame`; pass `columns` from `prepare_columns` (worker thread) for big tables."""
