@@ -68,7 +68,9 @@ class FrameCaster(TransformerMixin, BaseEstimator):
             if role == "numeric":
                 if col.dtype == bool or str(col.dtype) == "boolean":
                     col = col.astype("float64")
-                out[column] = pd.to_numeric(col, errors="coerce").astype("float64")
+                values = pd.to_numeric(col, errors="coerce").astype("float64")
+                # Infinity (from "inf" in a CSV, or a division) is treated as missing.
+                out[column] = values.where(np.isfinite(values))
             elif role == "datetime":
                 when = _datetimes(col)
                 out[f"{column}__year"] = when.dt.year.astype("float64")
