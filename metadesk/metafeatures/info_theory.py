@@ -21,6 +21,7 @@ from metadesk.metafeatures.values import NotApplicable
 
 Outcome = float | NotApplicable
 NUMERIC_BINS = 10  # fixed, so entropies compare across tables of any size
+_BLOCK = 16  # columns per counting pass: bounds the temporaries at a few times a block
 
 
 def entropy_bits(counts: np.ndarray, axis: int = -1) -> np.ndarray:
@@ -45,25 +46,43 @@ def _from_joint(joint: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 def binned_codes(x: np.ndarray, bins: int = NUMERIC_BINS) -> np.ndarray:
     """Equal-width bin of each value within its column's range; -1 for missing, 0 if constant."""
-    present = ~np.isnan(x)
-    lo = np.min(x, axis=0, initial=np.inf, where=present)
-    hi = np.max(x, axis=0, initial=-np.inf, where=present)
-    span = np.where(hi > lo, hi - lo, 1.0)
     with np.errstate(invalid="ignore"):
-        codes = np.floor((x - np.where(np.isfinite(lo), lo, 0.0)) / span * bins)
-    codes = np.clip(np.nan_to_num(codes, nan=-1.0), -1, bins - 1).astype(np.int64)
-    return np.where(present, codes, -1)
+        lo = np.fmin.reduce(x, axis=0)  # fmin/fmax skip NaN; an all-missing column stays NaN
+        hi = np.fmax.reduce(x, axis=0)
+        scale = np.where(hi > lo, bins / np.where(hi > lo, hi - lo, 1.0), 0.0)
+        z = (x - np.nan_to_num(lo)) * scale
+    np.floor(z, out=z)
+    np.clip(z, 0, bins - 1, out=z)
+    z[np.isnan(z)] = -1
+    return z.astype(np.int8 if bins < 127 else np.int32)
 
 
-def _entropy_and_information(
-    codes: np.ndarray, levels: int, y: np.ndarray, k: int
-) -> tuple[float, float] | None:
-    present = (codes >= 0) & (y >= 0)
-    if not present.any():
-        return None  # an attribute with no value carries no information either way
-    joint = np.bincount(codes[present].astype(np.int64) * k + y[present], minlength=levels * k)
-    h, mi = _from_joint(joint.reshape(1, levels, k))
-    return float(h[0]), float(mi[0])
+def _column_information(
+    codes: np.ndarray, levels: np.ndarray, y: np.ndarray, k: int, deadline: float | None
+) -> tuple[list[float], list[float]] | None:
+    """Entropy and mutual information per column of `codes`, skipping columns with no value.
+
+    One bincount per block of columns: each (column, value, class) cell gets its own slot.
+    """
+    entropy: list[float] = []
+    information: list[float] = []
+    for start in range(0, codes.shape[1], _BLOCK):
+        block = codes[:, start : start + _BLOCK].astype(np.int64)
+        block_levels = np.maximum(np.asarray(levels[start : start + _BLOCK], dtype=np.int64), 1)
+        offsets = np.concatenate([[0], np.cumsum(block_levels)[:-1]]) * k
+        present = (block >= 0) & (y[:, None] >= 0)
+        slots = (offsets[None, :] + block * k + y[:, None])[present]
+        counts = np.bincount(slots, minlength=int(block_levels.sum()) * k)
+        for j, level_count in enumerate(block_levels):
+            joint = counts[offsets[j] : offsets[j] + level_count * k].reshape(1, level_count, k)
+            if joint.sum() == 0:
+                continue  # an attribute with no value carries no information either way
+            h, mi = _from_joint(joint)
+            entropy.append(float(h[0]))
+            information.append(float(mi[0]))
+        if deadline is not None and time.monotonic() > deadline:
+            return None
+    return entropy, information
 
 
 def _summaries(
@@ -93,26 +112,17 @@ def info_theory_features(
     class_entropy = float(entropy_bits(np.bincount(t.y_codes[t.y_codes >= 0], minlength=k)))
     out: dict[str, Outcome] = {"ClassEntropy": class_entropy}
 
-    y = t.y_sample_codes
-    entropy, information = [], []
-    for j in range(t.nominal.shape[1]):
-        found = _entropy_and_information(t.nominal[:, j], int(t.nominal_levels[j]), y, k)
-        if found is not None:
-            entropy.append(found[0])
-            information.append(found[1])
-        if deadline is not None and time.monotonic() > deadline:
-            return None
-    why = "no nominal attribute besides the target"
-    _summaries(out, entropy, information, class_entropy, "", why)
+    y = t.y_sample_codes.astype(np.int64)
+    nominal = _column_information(t.nominal, t.nominal_levels, y, k, deadline)
+    if nominal is None:
+        return None
+    _summaries(out, *nominal, class_entropy, "", "no nominal attribute besides the target")
 
     # Ours: the same over every attribute, numeric ones cut into equal-width bins.
-    binned = binned_codes(t.numeric)
-    for j in range(binned.shape[1]):
-        found = _entropy_and_information(binned[:, j], NUMERIC_BINS, y, k)
-        if found is not None:
-            entropy.append(found[0])
-            information.append(found[1])
-        if deadline is not None and time.monotonic() > deadline:
-            return None
+    levels = np.full(t.numeric.shape[1], NUMERIC_BINS)
+    numeric = _column_information(binned_codes(t.numeric), levels, y, k, deadline)
+    if numeric is None:
+        return None
+    entropy, information = nominal[0] + numeric[0], nominal[1] + numeric[1]
     _summaries(out, entropy, information, class_entropy, "Binned", "no attribute has a value")
     return out
