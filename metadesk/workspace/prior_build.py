@@ -9,6 +9,7 @@ so a fresh clone continues from the committed partial prior.
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import time
@@ -156,7 +157,9 @@ def build_prior(
     pid_file.write_text(str(os.getpid()))
     ws = Workspace.open(work_dir / "workspace.sqlite", prior_dir=False)
     try:
+        _check_settings(work_dir, max_rows)
         ws.start(workers=workers)
+        in_workspace = {d.name: d.dataset_id for d in ws.datasets()}
         last_export = time.monotonic()
         for i, entry in enumerate(entries, start=1):
             ids = portfolio_ids(entry.task_type, configurations)
@@ -165,7 +168,9 @@ def build_prior(
                 summary.datasets_complete_before += 1
                 continue
             try:
-                dataset_id = _add(ws, entry, cache_dir, max_rows, protocol.folds)
+                dataset_id = in_workspace.get(entry.name) or _add(
+                    ws, entry, cache_dir, max_rows, protocol.folds
+                )
             except UserError as exc:
                 summary.dataset_failures[entry.name] = exc.message
                 say(f"[{i}/{len(entries)}] {entry.name}: skipped ({exc.message})")
@@ -250,6 +255,21 @@ def export_only(
         exported = write_report(entries, seeded, out_dir, None, None, evaluate=evaluate)
     say(f"exported {exported.describe()}")
     return exported
+
+
+def _check_settings(work_dir: Path, max_rows: int | None) -> None:
+    """A build workspace holds datasets capped at one `max_rows`: refuse to mix two caps."""
+    path = work_dir / "build_settings.json"
+    settings = {"max_rows": max_rows or 0}
+    if path.exists():
+        old = json.loads(path.read_text(encoding="utf-8"))
+        if old.get("max_rows") != settings["max_rows"]:
+            raise UserError(
+                f"The build workspace in {work_dir} was made with --max-rows {old.get('max_rows')}.",
+                "Use the same --max-rows, or another --work folder for another row cap.",
+            )
+    else:
+        path.write_text(json.dumps(settings), encoding="utf-8")
 
 
 def _add(ws, entry: CorpusEntry, cache_dir, max_rows: int | None, folds: int) -> str:

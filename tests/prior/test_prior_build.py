@@ -141,3 +141,13 @@ def test_build_order_covers_every_group_before_second_members():
         entry("big", "big", 5000),
     ]
     assert [e.name for e in build_order(entries, 2000)] == ["yeast1", "big", "yeast3"]
+
+
+def test_build_workspace_refuses_a_second_row_cap(tmp_path):
+    from metadesk.errors import UserError
+    from metadesk.workspace.prior_build import _check_settings
+
+    _check_settings(tmp_path, 2000)
+    _check_settings(tmp_path, 2000)
+    with pytest.raises(UserError, match="max-rows 2000"):
+        _check_settings(tmp_path, 500)
