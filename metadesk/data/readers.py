@@ -127,6 +127,17 @@ def _report(
 ) -> ReadReport:
     roles = infer_roles(frame)
     missing = frame.isna().sum()
+    total = int(missing.sum())
+    if total:
+        share = total / max(1, frame.size)
+        how = (
+            "empty cells and the markers ?, NA, N/A and - count as missing"
+            if fmt in ("csv", "excel", "keel", "arff")
+            else "as stored in the file"
+        )
+        notes.add(
+            f"{total:,} cells ({share:.1%}) in {int((missing > 0).sum())} column(s) are missing; {how}."
+        )
     columns = tuple(
         ColumnReport(str(c), str(frame[c].dtype), roles[str(c)], int(missing[c]))
         for c in frame.columns
