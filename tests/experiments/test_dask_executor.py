@@ -7,7 +7,7 @@ import time
 
 import pytest
 import trial_algorithms
-from conftest import ROLES
+from experiment_tables import ROLES
 
 from metadesk.errors import ExecutionProblem
 from metadesk.experiments import DaskExecutor, LocalExecutor, check_scheduler

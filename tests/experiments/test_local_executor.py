@@ -10,7 +10,7 @@ import time
 
 import pytest
 import trial_algorithms
-from conftest import ROLES
+from experiment_tables import ROLES
 
 from metadesk.errors import ExecutionProblem
 from metadesk.experiments import LocalExecutor, run

@@ -7,7 +7,7 @@ import json
 import numpy as np
 import pytest
 import trial_algorithms
-from conftest import ROLES, small_table
+from experiment_tables import ROLES, small_table
 from sklearn.metrics import get_scorer
 from sklearn.model_selection import RepeatedKFold, RepeatedStratifiedKFold, cross_validate
 

@@ -1,11 +1,10 @@
-"""A tiny mixed table: numbers with gaps, a few-level and a many-level categorical, a boolean
+"""Tiny mixed tables for the portfolio tests: numbers with gaps, a few-level and a many-level categorical, a boolean
 with a gap, and a datetime with a gap."""
 
 from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-import pytest
 
 ROLES = (
     ("x1", "numeric"),
@@ -41,8 +40,3 @@ def make_table(task_type: str, n: int = 80, seed: int = 0) -> pd.DataFrame:
     return pd.DataFrame(
         {"x1": x1, "x2": x2, "color": color, "city": city, "flag": flag, "when": when, "y": y}
     )
-
-
-@pytest.fixture
-def roles():
-    return ROLES

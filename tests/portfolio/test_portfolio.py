@@ -6,7 +6,7 @@ import re
 
 import numpy as np
 import pytest
-from conftest import ROLES, make_table
+from portfolio_tables import ROLES, make_table
 
 from metadesk.errors import UserError
 from metadesk.experiments.runner import run
