@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
 import time
 from pathlib import Path
@@ -109,6 +110,10 @@ def run_build(args: argparse.Namespace) -> int:
     return 0
 
 
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
+
+
 def main(argv: list[str] | None = None) -> int:
     """`python -m metadesk.cli.knowledge_build ...`: the same command without the full CLI."""
     import logging
@@ -117,6 +122,10 @@ def main(argv: list[str] | None = None) -> int:
     add_build_parser(parser.add_subparsers(dest="command", required=True))
     args = parser.parse_args(["build", *(sys.argv[1:] if argv is None else argv)])
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    # `nohup ... &` starts it with SIGINT ignored: let `kill -INT` and `kill -TERM` stop it
+    # cleanly (finished results exported, running experiments queued again).
+    signal.signal(signal.SIGINT, _interrupt)
+    signal.signal(signal.SIGTERM, _interrupt)
     try:
         return run_build(args)
     except KeyboardInterrupt:
