@@ -53,10 +53,10 @@ class ColumnSummary:
     role: str
     missing: int
     distinct: int
-    sampled: bool = False  # distinct counted on a sample of the rows
     description: str  # "mean 3.2 · sd 1.1 · 0 to 10" or "'red' 40% · 'blue' 35% · …"
     bars: tuple[float, ...]  # heights in [0, 1] of the tiny histogram (top categories for labels)
     bar_labels: tuple[str, ...] = ()  # what each bar is, for the tooltip
+    sampled: bool = False  # distinct counted on a sample of the rows
 
 
 def _fmt(x: float) -> str:
