@@ -88,6 +88,10 @@ def run_build(args: argparse.Namespace) -> int:
             progress=say,
         )
         return 0
+    # `nohup ... &` starts it with SIGINT ignored: let `kill -INT` and `kill -TERM` stop it
+    # cleanly (finished results exported, running experiments queued again).
+    signal.signal(signal.SIGINT, _interrupt)
+    signal.signal(signal.SIGTERM, _interrupt)
     protocol = PRIOR_PROTOCOL.__class__(
         **{**PRIOR_PROTOCOL.to_dict(), "folds": args.folds, "time_limit_s": args.time_limit}
     )
@@ -122,10 +126,6 @@ def main(argv: list[str] | None = None) -> int:
     add_build_parser(parser.add_subparsers(dest="command", required=True))
     args = parser.parse_args(["build", *(sys.argv[1:] if argv is None else argv)])
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
-    # `nohup ... &` starts it with SIGINT ignored: let `kill -INT` and `kill -TERM` stop it
-    # cleanly (finished results exported, running experiments queued again).
-    signal.signal(signal.SIGINT, _interrupt)
-    signal.signal(signal.SIGTERM, _interrupt)
     try:
         return run_build(args)
     except KeyboardInterrupt:
