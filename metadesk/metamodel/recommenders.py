@@ -188,6 +188,10 @@ class AverageRank(Recommender):
         )
 
 
+# Numbers of neighbours tried at fit time.
+K_GRID = (5, 10, 20, 40)
+
+
 class NearestDatasets(Recommender):
     """kNN over robust-scaled meta-features: the configurations that did well on the most similar
     known datasets. Observed results re-weight the neighbours (active testing): datasets where the
@@ -197,11 +201,16 @@ class NearestDatasets(Recommender):
     label = "similar datasets (nearest datasets)"
 
     def __init__(
-        self, k: int = 12, sharpness: float = 2.0, tau: float = 0.6, learn_weights: bool = True
+        self,
+        k: int | None = 12,
+        sharpness: float = 2.0,
+        tau: float = 0.6,
+        learn_weights: bool = True,
     ) -> None:
         super().__init__()
         self.learn_weights = learn_weights
-        self.k = k
+        self.k = k  # None: chosen at fit time by held-out regret
+        self.k_ = k or 12
         self.sharpness = sharpness
         self.tau = tau
 
@@ -234,20 +243,39 @@ class NearestDatasets(Recommender):
         nearest = other.min(axis=1)
         nearest = nearest[np.isfinite(nearest)]
         self._h = float(np.median(nearest)) if nearest.size and np.median(nearest) > 0 else 1.0
-        # Held-out calibration of the interval: each dataset predicted from the other groups.
-        ratios = []
+        # Each dataset predicted from the other groups: picks the number of neighbours (when
+        # `k` is None) by held-out regret, then calibrates the interval on the same forecasts.
         cols = np.arange(n_c)
         oriented = sign(t.metric) * t.raw
-        for i in range(t.n_datasets):
-            if not np.isfinite(other[i]).any():
-                continue
-            fc = self._forecast_cols(other[i], cols, np.zeros(0, int), np.zeros(0), exclude=same[i])
+        rows = [i for i in range(t.n_datasets) if np.isfinite(other[i]).any()]
+        grid = [self.k] if self.k is not None else [k for k in K_GRID if k < len(rows)] or [3]
+        best: tuple[float, int, list] | None = None
+        for k in grid:
+            self.k_ = k
+            fcs, regret = [], []
+            for i in rows:
+                fc = self._forecast_cols(other[i], cols, np.zeros(0, int), np.zeros(0), same[i])
+                fcs.append(fc)
+                ok = known[i]
+                score = np.where(ok, fc.mean_z, -np.inf)
+                top = np.argsort(-score, kind="stable")[:3]
+                top = top[ok[top]]
+                regret.append(
+                    oriented[i, ok].max() - 0.5 * (oriented[i, top[0]] + oriented[i, top].max())
+                )
+            mean_regret = float(np.mean(regret)) if regret else 0.0
+            if best is None or mean_regret < best[0] - 1e-12:
+                best = (mean_regret, k, fcs)
+        assert best is not None
+        self.k_ = best[1]
+        ratios = []
+        for i, fc in zip(rows, best[2], strict=True):
             self.heldout_level[i] = (fc.loc, fc.scale, fc.loc_sd)
             self.heldout_z[i] = fc.mean_z
             pred = fc.loc + fc.scale * fc.mean_z
             sd = np.sqrt((fc.scale * fc.sd_z) ** 2 + fc.loc_sd**2)
-            k = known[i]
-            ratios.append(np.abs(oriented[i, k] - pred[k]) / sd[k])
+            ok = known[i]
+            ratios.append(np.abs(oriented[i, ok] - pred[ok]) / sd[ok])
         self._q = _calibrate(ratios)
 
     def _pairwise(self) -> np.ndarray:
@@ -312,7 +340,7 @@ class NearestDatasets(Recommender):
             w = np.where(exclude, 0.0, w)
         if obs_pos.size:
             w = w * self._agreement(w, cols[obs_pos], obs_vals)
-        k = min(self.k, int((w > 0).sum()))
+        k = min(self.k_, int((w > 0).sum()))
         idx = np.argsort(-w, kind="stable")[:k]
         wk = w[idx] / w[idx].sum()
         zk = self._z_ext[idx][:, cols]
@@ -339,7 +367,7 @@ class NearestDatasets(Recommender):
     def _agreement(self, w: np.ndarray, obs_cols: np.ndarray, obs_vals: np.ndarray) -> np.ndarray:
         """Likelihood-like weight of each known dataset given what was measured here."""
         t = self.table
-        k = min(self.k, int((w > 0).sum()))
+        k = min(self.k_, int((w > 0).sum()))
         idx = np.argsort(-w, kind="stable")[:k]
         wk = w[idx] / w[idx].sum()
         loc, scale = float(wk @ t.loc[idx]), float(wk @ t.scale[idx])
