@@ -125,7 +125,11 @@ class MetaModel:
         if saved is None:
             for t in task_family(self.task_type):
                 saved = saved or meta_dataset.evaluations.get(f"{t}/{self.metric}")
-        if saved:
+        # A saved evaluation speaks for the knowledge it was made on; once imported knowledge
+        # has made the meta-dataset much larger, measure again (quickly) instead.
+        if saved and table.n_datasets <= max(
+            1.5 * saved.get("n_datasets", 0), 20 + saved.get("n_datasets", 0)
+        ):
             return EvaluationReport.from_dict(saved)
         groups = len(set(table.groups.tolist()))
         if groups < 3:
