@@ -27,6 +27,7 @@ class DatasetMap:
     current: int | None  # index of the current dataset in `ids`
     neighbours: tuple[int, ...]  # indices of its nearest datasets, nearest first
     explained: tuple[float, ...] = ()  # share of variation along each component
+    by_distance: tuple[int, ...] = ()  # every dataset of the same task family, nearest first
 
     @property
     def neighbour_ids(self) -> list[str]:
@@ -114,7 +115,9 @@ def dataset_map(
             dist[other] = np.inf
         order = [int(i) for i in np.argsort(dist, kind="stable") if np.isfinite(dist[i])]
         neighbours = tuple(order[:k])
-    return DatasetMap(ids, names, provenance, xy, current, neighbours, explained)
+    else:
+        order = []
+    return DatasetMap(ids, names, provenance, xy, current, neighbours, explained, tuple(order))
 
 
 @dataclass(frozen=True)
@@ -153,7 +156,9 @@ def score_heatmap(
     norm = (table - low) / span
     for col in span.index[span.isna()]:  # one configuration (or a tie) on that dataset: all best
         norm[col] = table[col].notna().astype(float).where(table[col].notna())
-    order = norm.mean(axis=1, skipna=True).sort_values(ascending=False).index[:top]
+    # Configurations measured on most of these datasets first, then the best of them.
+    rank = pd.DataFrame({"n": norm.notna().sum(axis=1), "mean": norm.mean(axis=1, skipna=True)})
+    order = rank.sort_values(["n", "mean"], ascending=False, kind="stable").index[:top]
     cols = [d for d in dataset_ids if d in norm.columns]
     norm = norm.loc[order, cols]
     names = dataset_names or {}

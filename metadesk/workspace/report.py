@@ -257,7 +257,9 @@ def held_out_predictions(
     model = MetaModel(info.task_type, metric).fit(held_out, evaluation=evaluation)
     if model.cold_start:
         return {}
-    ranked = model.rank(workspace.meta_features(dataset_id))
+    from metadesk.portfolio import default_portfolio
+
+    ranked = model.rank(workspace.meta_features(dataset_id), default_portfolio(info.task_type))
     return {
         s.configuration.id: (float(s.predicted), float(s.low), float(s.high))
         for s in ranked

@@ -186,11 +186,24 @@ def predicted_vs_measured(
     xerr = np.vstack([np.clip(p - lo, 0, None), np.clip(hi - p, 0, None)])
     inside = (y >= lo) & (y <= hi)
     ax.errorbar(p, y, xerr=xerr, fmt="none", ecolor=style.muted, elinewidth=1, capsize=2)
-    ax.scatter(p[inside], y[inside], color=style.accent, zorder=3, label="inside the 80% interval")
+    if inside.any():
+        ax.scatter(
+            p[inside], y[inside], color=style.accent, zorder=3, label="inside the 80% interval"
+        )
     if (~inside).any():
         ax.scatter(
             p[~inside], y[~inside], color=style.highlight, zorder=3, label="outside the interval"
         )
+    if len(p) <= 8:  # few points: name them
+        for x0, y0, text in zip(p, y, labels, strict=True):
+            ax.annotate(
+                _shorten(str(text), 28),
+                (x0, y0),
+                xytext=(4, 4),
+                textcoords="offset points",
+                fontsize=style.font_size - 1.5,
+                color=style.foreground,
+            )
     both = np.concatenate([lo, hi, y])
     a, b = float(np.nanmin(both)), float(np.nanmax(both))
     pad = max((b - a) * 0.08, 1e-3)
@@ -319,7 +332,7 @@ def score_heatmap(
     ax = fig.add_subplot(1, 1, 1)
     ax.set_facecolor(style.grid)  # missing runs show as the grid colour
     image = ax.imshow(np.ma.masked_invalid(m), cmap=style.colormap, vmin=0, vmax=1, aspect="auto")
-    ax.set_yticks(range(rows), [_shorten(t, 34) for t in configuration_labels])
+    ax.set_yticks(range(rows), [_shorten(t, 46) for t in configuration_labels])
     ax.set_xticks(range(cols), [_shorten(t, 16) for t in dataset_labels], rotation=40, ha="right")
     ax.tick_params(colors=style.foreground, labelsize=style.font_size - 0.5, length=0)
     for spine in ax.spines.values():

@@ -120,7 +120,10 @@ def build_snapshot(ws: Any, dataset_id: str | None) -> KnowledgeSnapshot:
         k=6,
     )
     names = dict(zip(dmap.ids, dmap.names, strict=True))
-    columns = ([dataset_id] if dataset_id in dmap.ids else []) + dmap.neighbour_ids
+    # The nearest datasets that have scores for this metric (many known datasets have none yet).
+    scored = set(runs.loc[runs["metric"] == metric, "dataset_id"]) if len(runs) else set()
+    near = [dmap.ids[i] for i in dmap.by_distance if dmap.ids[i] in scored][:8]
+    columns = ([dataset_id] if dataset_id in scored else []) + near
     labels = {cid: (c.label or cid) for cid, c in md.configurations.items()}
     heat = score_heatmap(
         runs, metric, columns, dataset_names=names, configuration_labels=labels, top=12
@@ -266,7 +269,7 @@ class KnowledgeView(QWidget):
         self.heatmap_plot.plot(
             lambda style: report_plots.score_heatmap(
                 h.matrix, h.configuration_labels, h.dataset_labels, style=style,
-                title=f"{metric} of the best configurations on this dataset's nearest neighbours",
+                title=f"{metric} on this dataset and the nearest ones with results",
             )
         )  # fmt: skip
         curve_label = (
@@ -283,7 +286,8 @@ class KnowledgeView(QWidget):
             )  # fmt: skip
         else:
             self.curve_plot.show_message(
-                "No held-out evaluation yet: it needs prior knowledge for this kind of task."
+                "No held-out evaluation yet: too few past datasets with results to measure how "
+                "well suggestions carry over to a new one."
             )
 
     # --- import and export ----------------------------------------------------------------------
