@@ -214,7 +214,7 @@ def make_task(
             + ", so there is nothing to predict.",
             "Pick a column whose values differ between rows.",
         )
-    _check_rows(frame)
+    _check_rows(frame, dropped)
     kind = task_type or detect_task_type(y)
     if kind == "regression":
         if not pd.api.types.is_numeric_dtype(y.dtype) or pd.api.types.is_bool_dtype(y.dtype):
@@ -229,7 +229,7 @@ def make_task(
             notes.append(
                 f"{removed[0]} row(s) of the dropped class(es) {removed[1]} were left out."
             )
-    _check_rows(frame)
+    _check_rows(frame, dropped)
     excluded: dict[str, str] = {}
     features: list[str] = []
     for column in names:
@@ -266,12 +266,14 @@ def make_task(
     )
 
 
-def _check_rows(frame: pd.DataFrame) -> None:
+def _check_rows(frame: pd.DataFrame, dropped: int) -> None:
     if len(frame) < MIN_ROWS:
+        hint = "Load a larger table"
+        hint += f", or fill in the {dropped} missing target value(s)." if dropped else "."
         raise TaskProblem(
             f"Only {len(frame)} usable row(s); at least {MIN_ROWS} are needed to estimate a model's "
             "quality.",
-            "Load a larger table, or fill in the missing target values.",
+            hint,
         )
 
 

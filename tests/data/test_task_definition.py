@@ -99,7 +99,7 @@ def test_too_few_rows():
     y = [1.0] * 10 + [np.nan] * 20 + list(range(10))
     with pytest.raises(TaskProblem, match="Only 19 usable row") as info:
         make_task(_frame(y[:39]), "y")
-    assert "missing target" in info.value.hint
+    assert "20 missing target value(s)" in info.value.hint
 
 
 def test_no_usable_feature():
