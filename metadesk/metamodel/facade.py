@@ -28,6 +28,8 @@ RECOMMENDERS: dict[str, type[Recommender]] = {
     Surrogate.name: Surrogate,
 }
 COLD_START = "default_order"
+# Fewer held-out datasets than this are too little evidence to leave the fixed ranking.
+MIN_DATASETS_TO_SWITCH = 10
 # Without a saved evaluation, the surrogate is evaluated on the spot only below this many runs.
 QUICK_SURROGATE_RUNS = 4000
 # ...and on at most this many held-out datasets (a fixed sample): a refit must stay cheap.
@@ -100,7 +102,7 @@ class MetaModel:
         report = self._report(meta_dataset, table, evaluation)
         self.evaluation = report
         chosen = AverageRank.name
-        if report is not None:
+        if report is not None and report.n_datasets >= MIN_DATASETS_TO_SWITCH:
             best = report.selection_score(AverageRank.name)
             for name in RECOMMENDERS:
                 score = report.selection_score(name)
@@ -211,7 +213,8 @@ class MetaModel:
         label = self.recommender.label
         if self.evaluation is None or self.name not in self.evaluation.figures:
             return (
-                f"Suggestions come from {label}, learned from {self.n_datasets} known datasets; "
+                f"Suggestions come from {label}, learned from {self.n_datasets} known "
+                f"dataset{'s' if self.n_datasets != 1 else ''}; "
                 "too few yet to measure how well they carry over to a new one."
             )
         mine = self.evaluation.figures[self.name]

@@ -179,7 +179,7 @@ class FeatureScaler:
     def fit(self, features: np.ndarray, names: Sequence[str]) -> FeatureScaler:
         self._all_names = list(names)
         x = _signed_log(features)
-        if x.shape[0] == 0:
+        if x.shape[0] == 0 or x.shape[1] == 0:
             self._keep = np.zeros(0, dtype=int)
         else:
             missing = np.mean(~np.isfinite(x), axis=0)
