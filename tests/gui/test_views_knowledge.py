@@ -90,7 +90,9 @@ def test_import_problems_reach_the_error_dialog_with_row_details(
     assert view.feedback.text() == "Nothing was imported."
 
 
-def test_export_knowledge_writes_the_two_exchange_tables(qtbot, views_bridge, views_workspace, tmp_path):
+def test_export_knowledge_writes_the_two_exchange_tables(
+    qtbot, views_bridge, views_workspace, tmp_path
+):
     ws, dataset_id = views_workspace
     run_and_wait(ws, dataset_id, FAST[:2])
     view = _view(qtbot, views_bridge)

@@ -12,9 +12,6 @@ from typing import Any
 
 import pandas as pd
 from PySide6.QtCore import (
-    QAbstractTableModel,
-    QModelIndex,
-    QPersistentModelIndex,
     Qt,
     QTimer,
     Signal,
@@ -38,114 +35,14 @@ from PySide6.QtWidgets import (
 from metadesk.experiments.spec import LOWER_IS_BETTER, METRIC_LABELS, default_metric, metrics_for
 from metadesk.gui.dialogs.use_result import UseResultActions
 from metadesk.gui.plots import PlotCanvas
+from metadesk.gui.views.leaderboard_model import LeaderboardModel
 from metadesk.gui.views.metric_picker import MetricPicker, preferred_metric
 from metadesk.workspace import report_plots
 from metadesk.workspace.insights import finished_scores
 
 log = logging.getLogger(__name__)
 
-_Index = QModelIndex | QPersistentModelIndex
-_RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
 _REFRESH_ON = {"finished", "knowledge_changed"}
-
-
-def _fmt(value: Any, digits: int = 3) -> str:
-    try:
-        v = float(value)
-    except (TypeError, ValueError):
-        return ""
-    return f"{v:.{digits}f}" if math.isfinite(v) else ""
-
-
-def _seconds(value: Any) -> str:
-    try:
-        v = float(value)
-    except (TypeError, ValueError):
-        return ""
-    if not math.isfinite(v):
-        return ""
-    return f"{v * 1000:.0f} ms" if v < 1 else (f"{v:.1f} s" if v < 120 else f"{v / 60:.1f} min")
-
-
-class LeaderboardModel(QAbstractTableModel):
-    """One row per configuration, best first: rank, label, the metric as mean ± std, the other
-    metrics, fit time, and where the score comes from (own run or prior knowledge)."""
-
-    def __init__(self, parent: Any = None) -> None:
-        super().__init__(parent)
-        self.frame = pd.DataFrame()
-        self.metric = "accuracy"
-        self.others: list[str] = []
-
-    @property
-    def columns(self) -> list[str]:
-        return ["#", "Configuration", self.metric, *self.others, "fit_seconds", "provenance"]
-
-    def set_frame(self, frame: pd.DataFrame, metric: str, task_type: str) -> None:
-        self.beginResetModel()
-        self.frame = frame.reset_index(drop=True)
-        self.metric = metric
-        self.others = [m for m in metrics_for(task_type) if m != metric]
-        self.endResetModel()
-
-    def other_column(self, metric: str) -> int:
-        return 3 + self.others.index(metric)
-
-    def row(self, row: int) -> dict[str, Any]:
-        return self.frame.iloc[row].to_dict()
-
-    def rowCount(self, parent: _Index = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self.frame)
-
-    def columnCount(self, parent: _Index = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self.columns)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = 0) -> Any:
-        if orientation != Qt.Orientation.Horizontal:
-            return None
-        name = self.columns[section]
-        if role == Qt.ItemDataRole.DisplayRole:
-            if name == self.metric:
-                return f"{METRIC_LABELS.get(name, name)} (mean ± std)"
-            return {"fit_seconds": "Fit time", "provenance": "Source"}.get(
-                name, METRIC_LABELS.get(name, name)
-            )
-        if role == Qt.ItemDataRole.TextAlignmentRole and name not in (
-            "Configuration",
-            "provenance",
-        ):
-            return _RIGHT
-        return None
-
-    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid():
-            return None
-        r = self.frame.iloc[index.row()]
-        name = self.columns[index.column()]
-        if role == Qt.ItemDataRole.DisplayRole:
-            if name == "#":
-                return str(index.row() + 1)
-            if name == "Configuration":
-                return str(r.get("label") or r.get("configuration_id"))
-            if name == self.metric:
-                folds = int(r.get("folds") or 0) if pd.notna(r.get("folds")) else 0
-                text = f"{_fmt(r.get(name))} ± {_fmt(r.get(f'{name}_std'))}"
-                return text + (f" ({folds}-fold)" if folds else "")
-            if name == "fit_seconds":
-                return _seconds(r.get(name))
-            if name == "provenance":
-                return "own run" if r.get(name) == "own" else str(r.get(name))
-            return _fmt(r.get(name))
-        if role == Qt.ItemDataRole.TextAlignmentRole and name not in (
-            "Configuration",
-            "provenance",
-        ):
-            return _RIGHT
-        if role == Qt.ItemDataRole.ToolTipRole and name == "Configuration":
-            return str(r.get("configuration_id"))
-        if role == Qt.ItemDataRole.UserRole:
-            return str(r.get("configuration_id"))
-        return None
 
 
 class ResultsView(QWidget):

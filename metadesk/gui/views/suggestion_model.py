@@ -1,0 +1,130 @@
+"""`SuggestionModel` (the ranked suggestions as a Qt table model) and the "why" pane's HTML."""
+
+from __future__ import annotations
+
+import html
+import math
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+
+from metadesk.experiments.spec import LOWER_IS_BETTER, METRIC_LABELS
+
+_Index = QModelIndex | QPersistentModelIndex
+_RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+
+
+def interval_text(predicted: float, low: float, high: float, digits: int = 3) -> str:
+    """ "0.870 (0.840–0.900)"; a default-order suggestion has no prediction and says so."""
+    if not math.isfinite(predicted):
+        return "not predicted"
+    if not (math.isfinite(low) and math.isfinite(high)):
+        return f"{predicted:.{digits}f}"
+    return f"{predicted:.{digits}f} ({low:.{digits}f}–{high:.{digits}f})"
+
+
+class SuggestionModel(QAbstractTableModel):
+    """Suggestions, best first: rank, configuration, predicted score with its 80% interval, why."""
+
+    HEADERS = ("#", "Configuration", "Predicted", "Why")
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self._rows: list[Any] = []
+        self.metric = "accuracy"
+
+    def set_suggestions(self, suggestions: list[Any], metric: str) -> None:
+        self.beginResetModel()
+        self._rows = list(suggestions)
+        self.metric = metric
+        self.endResetModel()
+
+    def suggestion(self, row: int) -> Any:
+        return self._rows[row]
+
+    def suggestions(self) -> list[Any]:
+        return list(self._rows)
+
+    def rowCount(self, parent: _Index = QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: _Index = QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self.HEADERS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = 0) -> Any:
+        if orientation != Qt.Orientation.Horizontal:
+            return None
+        if role == Qt.ItemDataRole.DisplayRole:
+            if section == 2:
+                return f"Predicted {METRIC_LABELS.get(self.metric, self.metric)} (80% interval)"
+            return self.HEADERS[section]
+        if role == Qt.ItemDataRole.TextAlignmentRole and section in (0, 2):
+            return _RIGHT
+        return None
+
+    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        s = self._rows[index.row()]
+        col = index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            if col == 0:
+                return str(s.rank)
+            if col == 1:
+                return s.configuration.label or s.configuration.id
+            if col == 2:
+                return interval_text(s.predicted, s.low, s.high)
+            return s.reason
+        if role == Qt.ItemDataRole.ToolTipRole:
+            if col == 1:
+                return s.configuration.id
+            if col == 3:
+                return s.reason
+        if role == Qt.ItemDataRole.TextAlignmentRole and col in (0, 2):
+            return _RIGHT
+        if role == Qt.ItemDataRole.UserRole:
+            return s.configuration.id
+        return None
+
+
+def suggestion_html(s: Any) -> str:
+    """The detail pane: what the configuration is, what is expected, and the evidence."""
+    e = html.escape
+    label = METRIC_LABELS.get(s.metric, s.metric)
+    params = "".join(
+        f"<tr><td>{e(str(k))}</td><td>{e(str(v))}</td></tr>"
+        for k, v in sorted(s.configuration.params.items())
+    )
+    better = "lower" if s.metric in LOWER_IS_BETTER else "higher"
+    parts = [f"<h3>{e(s.configuration.label or s.configuration.id)}</h3>"]
+    if math.isfinite(s.predicted) and math.isfinite(s.low) and math.isfinite(s.high):
+        parts.append(
+            f"<p><b>Predicted {e(label)}:</b> {s.predicted:.3f}<br>"
+            f"<span>80% interval {s.low:.3f} to {s.high:.3f} ({better} is better)</span></p>"
+        )
+    else:
+        parts.append(f"<p>No prediction of {e(label)} yet: nothing similar is known.</p>")
+    if s.expected_improvement and math.isfinite(s.expected_improvement) and not s.cold_start:
+        parts.append(
+            f"<p>Expected gain over the best result so far: {s.expected_improvement:.3f}</p>"
+        )
+    parts.append(f"<p><b>Why:</b> {e(s.reason)}</p>")
+    if s.evidence:
+        rows = "".join(
+            f"<tr><td>{e(ev.dataset_name)}</td><td align='right'>{ev.similarity:.2f}</td>"
+            f"<td align='right'>{ev.score:.3f}</td><td>{e(ev.provenance)}</td></tr>"
+            for ev in s.evidence
+        )
+        parts.append(
+            "<p><b>Similar past datasets</b></p><table cellspacing='0' cellpadding='3'>"
+            "<tr><th align='left'>Dataset</th><th>Similarity</th>"
+            f"<th>{e(label)} there</th><th align='left'>Source</th></tr>{rows}</table>"
+        )
+    if params:
+        parts.append(
+            f"<p><b>Settings</b> ({e(s.configuration.algorithm)})</p>"
+            f"<table cellspacing='0' cellpadding='2'>{params}</table>"
+        )
+    if s.recommender:
+        parts.append(f"<p style='color:gray'>Ranked by {e(s.recommender)}.</p>")
+    return "".join(parts)
