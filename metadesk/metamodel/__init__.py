@@ -9,7 +9,8 @@ from __future__ import annotations
 from metadesk.metamodel.evaluation import EvaluationReport, evaluate
 from metadesk.metamodel.exchange import combine, load_prior, read_exchange, write_exchange
 from metadesk.metamodel.facade import MetaModel, cold_start_suggestions
-from metadesk.metamodel.recommenders import AverageRank, NearestDatasets, Recommender
+from metadesk.metamodel.nearest import NearestDatasets
+from metadesk.metamodel.recommenders import AverageRank, Recommender
 from metadesk.metamodel.surrogate import Surrogate
 from metadesk.metamodel.values import Evidence, MetaDataset, Suggestion
 

@@ -16,7 +16,8 @@ import numpy as np
 import pandas as pd
 
 from metadesk.metamodel.metrics import POINT, sign
-from metadesk.metamodel.recommenders import AverageRank, NearestDatasets, Recommender
+from metadesk.metamodel.nearest import NearestDatasets
+from metadesk.metamodel.recommenders import AverageRank, Recommender
 from metadesk.metamodel.scores import ScoreTable, rank_values, spearman
 from metadesk.metamodel.surrogate import Surrogate
 from metadesk.metamodel.values import MetaDataset

@@ -14,7 +14,8 @@ from typing import Any
 
 from metadesk.metamodel.evaluation import EvaluationReport, evaluate
 from metadesk.metamodel.metrics import LOWER_IS_BETTER, METRIC_LABELS, POINT, default_metric
-from metadesk.metamodel.recommenders import AverageRank, NearestDatasets, Recommender
+from metadesk.metamodel.nearest import NearestDatasets
+from metadesk.metamodel.recommenders import AverageRank, Recommender
 from metadesk.metamodel.scores import ScoreTable, task_family
 from metadesk.metamodel.surrogate import Surrogate, configuration_from_id
 from metadesk.metamodel.values import MetaDataset, Suggestion

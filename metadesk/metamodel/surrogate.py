@@ -17,7 +17,8 @@ from sklearn.tree import ExtraTreeRegressor
 
 from metadesk.metamodel.forecast import Forecast, anchor_location, weighted_mean_sd
 from metadesk.metamodel.metrics import sign
-from metadesk.metamodel.recommenders import NearestDatasets, Recommender, _calibrate
+from metadesk.metamodel.nearest import NearestDatasets
+from metadesk.metamodel.recommenders import Recommender, _calibrate
 from metadesk.metamodel.scores import ScoreTable
 from metadesk.portfolio.configuration import Configuration
 
