@@ -109,9 +109,17 @@ class MetaModel:
                 score = report.selection_score(name)
                 if name != AverageRank.name and score < best:
                     chosen, best = name, score
-        rec = RECOMMENDERS[chosen]()
-        rec.task_type = self.task_type
-        self.recommender = rec.fit_table(table, meta_dataset.configurations)
+        try:
+            rec = RECOMMENDERS[chosen]()
+            rec.task_type = self.task_type
+            self.recommender = rec.fit_table(table, meta_dataset.configurations)
+        except Exception:  # a bug in a learned recommender must not take suggestions away
+            if chosen == AverageRank.name:
+                raise
+            log.exception("Fitting %s failed; using the fixed ranking instead", chosen)
+            rec = AverageRank()
+            rec.task_type = self.task_type
+            self.recommender = rec.fit_table(table, meta_dataset.configurations)
         return self
 
     def _report(
