@@ -20,7 +20,9 @@ EXE = DIST / ("metadesk.exe" if os.name == "nt" else "metadesk")
 
 
 def folder_size_mb(folder: Path) -> float:
-    return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file()) / 2**20
+    # Symbolic links inside the bundle point at files already counted.
+    files = (p for p in folder.rglob("*") if p.is_file() and not p.is_symlink())
+    return sum(p.stat().st_size for p in files) / 2**20
 
 
 def build() -> None:
