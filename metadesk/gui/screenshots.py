@@ -105,7 +105,7 @@ def render_screenshots(
             def shot(name: str, widget: Any = None) -> None:
                 _settle(app, bridge)
                 path = out / f"{name}.png"
-                (widget or window).grab().save(str(path))
+                (widget or window).grab().save(str(path), "PNG", 0)  # smallest PNG
                 written.append(path)
                 report(f"wrote {path}")
 
