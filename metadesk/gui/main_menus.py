@@ -72,12 +72,27 @@ class MainWindowMenus:
         self.cancel_all_action = self._action("&Cancel All", self.queue_dock.cancel_all)
         run_menu.addAction(self.pause_action)
         run_menu.addAction(self.cancel_all_action)
+        run_menu.addSeparator()
+        for text, method in (
+            ("Predict on a &New File…", "predict_on_new_file"),
+            ("Export &Model…", "export_model"),
+            ("Export &Report…", "export_report"),
+        ):
+            run_menu.addAction(self._action(text, lambda _c=False, m=method: self._use_result(m)))
 
         help_menu = menu.addMenu("&Help")
         self.about_action = self._action("&About metadesk", self.show_about)
         self.about_action.setMenuRole(QAction.MenuRole.AboutRole)
         help_menu.addAction(self.about_action)
         help_menu.addAction(self._action("Open &Log Folder", self._open_log_folder))
+
+    def _use_result(self, method: str) -> None:
+        """Results actions from the menu: show the Results tab and act on its selected row."""
+        lazy = self.other_views.get("Results")
+        view = lazy.ensure() if lazy is not None else None
+        if view is not None and self.dataset_id is not None:
+            self.tabs.setCurrentWidget(lazy)
+            getattr(view, method)()
 
     def _fill_recent_menu(self) -> None:
         self.recent_menu.clear()
