@@ -34,8 +34,10 @@ class NearestDatasets(Recommender):
         sharpness: float = 2.0,
         tau: float = 0.6,
         learn_weights: bool = True,
+        level_weight: float = 0.25,
     ) -> None:
         super().__init__()
+        self.level_weight = level_weight
         self.learn_weights = learn_weights
         self.k = k  # None: chosen at fit time by held-out regret
         self.k_ = k or 12
@@ -199,15 +201,20 @@ class NearestDatasets(Recommender):
         idx = np.argsort(-w, kind="stable")[:k]
         wk = w[idx] / w[idx].sum()
         loc, scale = float(wk @ t.loc[idx]), float(wk @ t.scale[idx])
+        loc_sd = math.sqrt(float(wk @ (t.loc[idx] - loc) ** 2))
         here = (obs_vals - loc) / scale
         there = self._z_ext[:, obs_cols]
         there = np.where(np.isfinite(there), there, self._mean_ext[obs_cols][None, :])
-        level = (here.mean() - there.mean(axis=1)) ** 2
+        # Only how the observed configurations compare with each other is evidence: their level
+        # mostly reflects how hard this dataset is, which the neighbours cannot tell.
+        # The level counts as far as the neighbours agree on it (a dataset's difficulty is often
+        # not predictable from its meta-features): its weight falls with their spread.
+        level = (here.mean() - there.mean(axis=1)) ** 2 / (1.0 + (loc_sd / scale) ** 2)
         if here.size >= 2:
             shape = np.mean(((here - here.mean()) - (there - there.mean(axis=1)[:, None])) ** 2, 1)
-            d = shape + 0.25 * level
         else:
-            d = 0.5 * level
+            shape = np.zeros(there.shape[0])
+        d = shape + self.level_weight * level
         n = min(here.size, 5)
         return np.exp(-0.5 * n * d / self.tau**2)
 

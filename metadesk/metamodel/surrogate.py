@@ -22,6 +22,9 @@ from metadesk.metamodel.recommenders import Recommender, _calibrate
 from metadesk.metamodel.scores import ScoreTable
 from metadesk.portfolio.configuration import Configuration
 
+# Weight of the observed level (vs the relative standing) when re-weighting trees.
+LEVEL_WEIGHT = 0.25
+
 
 def describe(config: Configuration) -> dict[str, float]:
     """Numeric descriptor of a configuration: the portfolio's own when it offers one, else the
@@ -209,14 +212,14 @@ class Surrogate(Recommender):
         w = np.ones(scen.shape[0])
         pos, vals = self._observed_arrays(config_ids, observed or {})
         if pos.size:
+            # Trees that got the observed configurations' relative standing right count more;
+            # their level only as far as the dataset's difficulty could be foreseen.
             here = (vals - level.loc) / level.scale
             there = scen[:, pos]
-            lvl = (here.mean() - there.mean(axis=1)) ** 2
+            lvl = (here.mean() - there.mean(axis=1)) ** 2 / (1 + (level.loc_sd / level.scale) ** 2)
+            d = LEVEL_WEIGHT * lvl
             if pos.size >= 2:
-                shape = np.mean(((here - here.mean()) - (there - there.mean(1)[:, None])) ** 2, 1)
-                d = shape + 0.25 * lvl
-            else:
-                d = 0.5 * lvl
+                d = d + np.mean(((here - here.mean()) - (there - there.mean(1)[:, None])) ** 2, 1)
             w = np.exp(-0.5 * min(pos.size, 5) * (d - d.min()) / self.tau**2)
         w = w / w.sum()
         mean_z, sd_z = weighted_mean_sd(scen, w, cfg_mean, cfg_sd * 0.5, 0.0)
