@@ -6,17 +6,21 @@ Header-less KEEL files (plain comma-separated rows, class last) go through the t
 
 from __future__ import annotations
 
+import io
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.csv as pacsv
 
 from metadesk.data.report import NoteBook
 from metadesk.errors import FileProblem, UnsupportedFormat
 
 _MISSING = frozenset({"?", "<null>", ""})
+_NUMERIC = ("numeric", "integer")
 _ATTRIBUTE = re.compile(r"^@attribute\s+", re.IGNORECASE)
 _JAVA_DATE = (
     ("yyyy", "%Y"),
@@ -171,6 +175,9 @@ def read_arff(
         raise FileProblem(
             f"{path.name} declares the same attribute name twice.", "Rename the repeated attribute."
         )
+    fast = _fast_frame(lines, data_start, attributes, path, notes, nrows)
+    if fast is not None:
+        return fast
     rows, truncated = _data_rows(lines, data_start, attributes, path, nrows)
     return _to_frame(rows, attributes, path, notes), truncated
 
@@ -230,39 +237,84 @@ def _to_frame(
     columns = list(zip(*rows, strict=True)) if rows else [() for _ in attributes]
     data: dict[str, pd.Series] = {}
     for attr, raw in zip(attributes, columns, strict=True):
-        cells = [None if v in _MISSING else _unquote(v) for v in raw]
+        cells = pd.Series([None if v in _MISSING else _unquote(v) for v in raw], dtype="object")
         data[attr.name] = _typed(attr, cells, path, notes)
     return pd.DataFrame(data)
 
 
-def _typed(attr: Attribute, cells: list[str | None], path: Path, notes: NoteBook) -> pd.Series:
-    if attr.kind in ("numeric", "integer"):
-        values = pd.to_numeric(pd.Series(cells, dtype="object"), errors="coerce")
-        bad = sum(1 for c, v in zip(cells, values, strict=True) if c is not None and pd.isna(v))
+def _fast_frame(
+    lines: list[str],
+    start: int,
+    attributes: list[Attribute],
+    path: Path,
+    notes: NoteBook,
+    nrows: int | None,
+) -> tuple[pd.DataFrame, bool] | None:
+    """Plain rows (no quotes, sparse rows, comments or escapes) parsed by pyarrow; None otherwise."""
+    body = "\n".join(lines[start:])
+    if any(ch in body for ch in "'\"{%\\"):
+        return None
+    names = [f"c{i}" for i in range(len(attributes))]
+    numeric = {
+        n: pa.float64() for n, a in zip(names, attributes, strict=True) if a.kind in _NUMERIC
+    }
+    for types in (numeric, {}):
+        try:
+            table = pacsv.read_csv(
+                io.BytesIO(body.encode("utf-8")),
+                read_options=pacsv.ReadOptions(column_names=names),
+                parse_options=pacsv.ParseOptions(delimiter=",", quote_char=False),
+                convert_options=pacsv.ConvertOptions(
+                    column_types={n: types.get(n, pa.string()) for n in names},
+                    null_values=["?", ""],
+                    strings_can_be_null=True,
+                ),
+            )
+            break
+        except pa.ArrowInvalid:
+            continue
+    else:
+        return None  # ragged rows and the like: the careful path names the line
+    frame = table.to_pandas()
+    truncated = nrows is not None and len(frame) > nrows
+    if truncated:
+        frame = frame.iloc[:nrows]
+    data: dict[str, pd.Series] = {}
+    for attr, name in zip(attributes, names, strict=True):
+        column = frame[name]
+        if not pd.api.types.is_numeric_dtype(column.dtype):
+            column = column.str.strip()
+            column = column.where(~column.isin(list(_MISSING)))
+        data[attr.name] = _typed(attr, column.reset_index(drop=True), path, notes)
+    return pd.DataFrame(data), truncated
+
+
+def _typed(attr: Attribute, cells: pd.Series, path: Path, notes: NoteBook) -> pd.Series:
+    if attr.kind in _NUMERIC:
+        values = pd.to_numeric(cells, errors="coerce").astype(float)
+        bad = int((cells.notna() & values.isna()).sum())
         if bad:
             notes.add(
                 f"Attribute '{attr.name}': {bad} value(s) were not numbers and were treated as missing."
             )
-        values = values.astype(float)
         if attr.kind == "integer" and not values.isna().any() and np.all(values == values.round()):
             return values.astype(np.int64)
         return values
     if attr.kind == "nominal":
-        unknown = {c for c in cells if c is not None} - set(attr.values)
+        unknown = set(cells.dropna().unique().tolist()) - set(attr.values)
         if unknown:
-            example = sorted(unknown)[0]
+            example = sorted(map(str, unknown))[0]
             raise FileProblem(
                 f"In {path.name}, '{example}' is not one of the declared values of '{attr.name}'.",
                 f"Declared values: {', '.join(attr.values[:10])}. Fix the value or the header.",
             )
-        return pd.Series(pd.Categorical(cells, categories=attr.values))
+        return pd.Series(pd.Categorical(cells.astype(object), categories=attr.values))
     if attr.kind == "date":
-        series = pd.Series(cells, dtype="object")
-        dates = pd.to_datetime(series, format=attr.date_format or "ISO8601", errors="coerce")
-        bad = int((series.notna() & dates.isna()).sum())
+        dates = pd.to_datetime(cells, format=attr.date_format or "ISO8601", errors="coerce")
+        bad = int((cells.notna() & dates.isna()).sum())
         if bad:
             notes.add(
                 f"Attribute '{attr.name}': {bad} value(s) were not dates and were treated as missing."
             )
         return dates
-    return pd.Series(cells, dtype="str")
+    return cells.astype("str")

@@ -194,3 +194,16 @@ def test_headerless_keel_with_spaces_after_commas(write_bytes):
     frame, _ = read_table(write_bytes("sp.dat", "5.1, 3.5, Iris-setosa\n4.9, ?, Iris-virginica\n"))
     assert frame["x2"].tolist()[:1] == [3.5] and pd.isna(frame["x2"][1])
     assert frame["class"].tolist() == ["Iris-setosa", "Iris-virginica"]
+
+
+def test_plain_arff_rows_take_the_fast_path_with_the_same_types(write_bytes):
+    header = "@relation r\n@attribute n integer\n@attribute v real\n@attribute c {lo, hi}\n@data\n"
+    rows = "".join(f"{i}, {i / 2}, {'lo' if i % 2 else 'hi'}\n" for i in range(50))
+    frame, report = read_table(write_bytes("plain.arff", header + rows + "50,?,lo\n"))
+    assert pd.api.types.is_integer_dtype(frame["n"])
+    assert frame["v"].iloc[3] == 1.5 and pd.isna(frame["v"].iloc[-1])
+    assert list(frame["c"].cat.categories) == ["lo", "hi"]
+    head, report = read_table(write_bytes("plain2.arff", header + rows), nrows=10)
+    assert len(head) == 10 and report.truncated
+    with pytest.raises(FileProblem, match="'mid' is not one of the declared values"):
+        read_table(write_bytes("bad.arff", header + rows + "51,1.0,mid\n"))
