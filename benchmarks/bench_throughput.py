@@ -1,8 +1,8 @@
 """Experiment execution speed, printed as one JSON object (targets in shared/design/TARGETS.md).
 
-- overhead per experiment through `LocalExecutor` (warm worker, snapshot read included) against a
-  bare in-process `cross_validate` of the same pipeline with the same five metrics: a ~1-second
-  experiment and a tiny one;
+- overhead per experiment through `LocalExecutor` (warm worker that keeps the last snapshot it read,
+  as in a real queue) against a bare in-process `cross_validate` of the same pipeline with the
+  same five metrics: a ~1-second experiment and a tiny one (medians);
 - throughput of a queue with 2 workers against 1 worker;
 - cancel latency: from `cancel()` of a running, CPU-bound experiment until its process is gone;
 - the same 40-experiment queue on a 2-worker Dask `LocalCluster` against the local pool with

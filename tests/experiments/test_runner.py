@@ -45,7 +45,7 @@ def make_spec(config_id, task_type="binary", path="", **protocol) -> ExperimentS
         ),
         (
             "multiclass",
-            "random_forest:max_features=sqrt,min_samples_leaf=5",
+            "lda:shrinkage=true",
             {"accuracy": "accuracy", "roc_auc": "roc_auc_ovr", "log_loss": "neg_log_loss"},
         ),
         (
