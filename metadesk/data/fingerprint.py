@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 
 ID_LENGTH = 16
+_BLOCK_ROWS = 50_000
 
 
 def _normalised(series: pd.Series) -> pd.Series:
@@ -32,13 +33,15 @@ def _normalised(series: pd.Series) -> pd.Series:
 def fingerprint(frame: pd.DataFrame, target: str) -> str:
     """Hex id of (features, target): invariant to row order, column order and file name."""
     columns = sorted(str(c) for c in frame.columns)
-    if frame.empty:
-        row_hashes = np.array([], dtype=np.uint64)
-    else:
+    parts = [np.array([], dtype=np.uint64)]
+    # Blocks of rows keep each pandas call short, so a GUI thread waiting on the GIL never stalls.
+    for start in range(0, len(frame), _BLOCK_ROWS):
+        block = frame.iloc[start : start + _BLOCK_ROWS]
         normal = pd.DataFrame(
-            {name: _normalised(frame[name]).to_numpy() for name in columns}, columns=columns
+            {name: _normalised(block[name]).to_numpy() for name in columns}, columns=columns
         )
-        row_hashes = np.sort(pd.util.hash_pandas_object(normal, index=False).to_numpy())
+        parts.append(pd.util.hash_pandas_object(normal, index=False).to_numpy())
+    row_hashes = np.sort(np.concatenate(parts))
     digest = hashlib.sha256()
     digest.update(repr((columns, str(target), len(frame))).encode())
     digest.update(row_hashes.tobytes())
