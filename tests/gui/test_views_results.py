@@ -140,3 +140,27 @@ def test_a_failed_action_says_so_without_a_dialog_in_tests(
         view.predict_button.click()
     assert "'b'" in str(blocker.args[0])
     assert "failed" in view.feedback.text()
+
+
+def test_an_action_asked_for_before_results_arrive_runs_when_they_do(
+    qtbot, views_bridge, views_workspace, tmp_path
+):
+    ws, dataset_id = views_workspace
+    run_and_wait(ws, dataset_id, FAST[:1])
+    view = _view(qtbot, views_bridge)
+    report = tmp_path / "early.html"
+    view.actions.ask_save_path = lambda *a: str(report)
+    view.set_dataset(dataset_id)
+    view.export_report()  # e.g. from the menu, before the first refresh came back
+    with qtbot.waitSignal(view.actions.done, timeout=120_000):
+        pass
+    assert report.is_file()
+
+
+def test_no_result_yet_says_so(qtbot, views_bridge, views_workspace):
+    _ws, dataset_id = views_workspace
+    view = _view(qtbot, views_bridge)
+    _shown(qtbot, view, dataset_id)
+    assert not view.predict_button.isEnabled()
+    view.predict_on_new_file()
+    assert "Run an experiment first" in view.feedback.text()

@@ -59,6 +59,7 @@ class ResultsView(QWidget):
         self.experiments: list[Any] = []
         self.held_out: dict[str, tuple[float, float, float]] = {}
         self._held_out_key: tuple[str, str] | None = None
+        self._pending_action: str | None = None  # asked for before the first results came
         self._refresh_timer = QTimer(self, singleShot=True, interval=300)
         self._refresh_timer.timeout.connect(self.refresh)
         self.actions = UseResultActions(bridge, self)
@@ -148,6 +149,7 @@ class ResultsView(QWidget):
 
     def set_dataset(self, dataset_id: str | None) -> None:
         if dataset_id != self.dataset_id:
+            self._pending_action = None
             self.info = None
             self.held_out = {}
             self._held_out_key = None
@@ -213,6 +215,9 @@ class ResultsView(QWidget):
         if own and self._held_out_key != key:
             self._fetch_held_out(key)
         self.results_changed.emit()
+        if self._pending_action is not None:
+            method, self._pending_action = self._pending_action, None
+            getattr(self, method)()
 
     def _fetch_held_out(self, key: tuple[str, str]) -> None:
         ws = self.bridge.workspace
@@ -336,16 +341,26 @@ class ResultsView(QWidget):
     def _set_feedback(self, message: str) -> None:
         self.feedback.setText(message)
 
+    def _ready(self, method: str, needs_result: bool = True) -> bool:
+        """True when the action can run now; else it runs once results arrive, or says why not."""
+        if self.dataset_id is None:
+            return False
+        if self.info is None:  # the first refresh is still on its way (e.g. from the menu)
+            self._pending_action = method
+            return False
+        if needs_result and self.selected_configuration() is None:
+            self._set_feedback("Run an experiment first: there is no result to use yet.")
+            return False
+        return True
+
     def predict_on_new_file(self) -> None:
-        chosen = self.selected_configuration()
-        if self.dataset_id and chosen:
-            self.actions.predict_on_new_file(self.dataset_id, *chosen)
+        if self._ready("predict_on_new_file"):
+            self.actions.predict_on_new_file(self.dataset_id, *self.selected_configuration())
 
     def export_model(self) -> None:
-        chosen = self.selected_configuration()
-        if self.dataset_id and chosen:
-            self.actions.export_model(self.dataset_id, *chosen)
+        if self._ready("export_model"):
+            self.actions.export_model(self.dataset_id, *self.selected_configuration())
 
     def export_report(self) -> None:
-        if self.dataset_id and self.info is not None:
+        if self._ready("export_report", needs_result=False):
             self.actions.export_report(self.dataset_id, self.info.name, self.metric)
