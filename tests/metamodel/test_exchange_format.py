@@ -201,7 +201,7 @@ _cell = st.one_of(
 
 
 @settings(
-    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
 @given(
     rows=st.lists(
@@ -227,7 +227,7 @@ def test_malformed_runs_never_crash_and_never_half_import(tmp_path, rows):
 
 
 @settings(
-    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
 @given(text=st.text(max_size=300))
 def test_arbitrary_text_as_a_runs_file_is_a_knowledge_problem_or_valid(tmp_path, text):
