@@ -4,16 +4,18 @@ loads back with trusted types, and a one-file HTML report with embedded plots an
 from __future__ import annotations
 
 import re
+from html.parser import HTMLParser
 
 import numpy as np
 import pandas as pd
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from metadesk.errors import TaskProblem, UnsupportedFormat
 from metadesk.experiments.spec import Protocol
 from metadesk.workspace import Workspace
+from metadesk.workspace.report import _leaderboard_table
 from metadesk.workspace.usage import formula_safe, formula_safe_frame
 
 DANGEROUS = ("=", "+", "-", "@", "\t", "\r")
@@ -177,3 +179,33 @@ def test_formula_safe_frame_also_escapes_headers_and_categories():
     assert list(safe.columns) == ["'=cmd", "n"]
     assert list(safe["'=cmd"]) == ["'@x", "ok"]
     assert list(safe["n"]) == [-1, 2]
+
+
+@settings(deadline=None)
+@given(st.lists(st.text(min_size=1, max_size=30), min_size=1, max_size=4))
+def test_report_tables_escape_any_configuration_name(labels):
+    board = pd.DataFrame(
+        {
+            "configuration_id": [f"c{i}" for i in range(len(labels))],
+            "label": labels,
+            "accuracy": np.linspace(0.9, 0.8, len(labels)),
+            "accuracy_std": 0.01,
+            "fit_seconds": 0.5,
+            "provenance": "own",
+        }
+    )
+    tags: set[str] = set()
+    texts: list[str] = []
+
+    class Collect(HTMLParser):
+        def handle_starttag(self, tag, attrs):
+            tags.add(tag)
+
+        def handle_data(self, data):
+            texts.append(data)
+
+    parser = Collect(convert_charrefs=True)
+    parser.feed(_leaderboard_table(board, "accuracy", ("accuracy",)))
+    assert tags <= {"table", "tr", "th", "td", "span"}  # a name never becomes markup
+    joined = "".join(texts)
+    assert all(label.strip() in joined for label in labels if label.strip())
