@@ -197,11 +197,14 @@ def test_frame_model_over_a_million_rows_formats_only_what_is_asked():
             "n": np.arange(1_000_000),
             "when": pd.date_range("2024-01-01", periods=1_000_000, freq="min"),
             "label": pd.Categorical(["a", "b"] * 500_000),
+            "city": pd.array([f"c{i}" for i in range(1_000_000)], dtype="str"),
         }
     )
     frame.loc[5, "x"] = np.nan
     model = FrameModel(frame)
-    assert model.rowCount() == 1_000_000 and model.columnCount() == 4
+    assert model.rowCount() == 1_000_000 and model.columnCount() == 5
+    for row in (0, 255, 256, 257, 999_999):  # text is read block by block: check the seams
+        assert model.index(row, 4).data() == f"c{row}"
     assert model.index(999_999, 1).data() == "999999"
     assert model.index(1, 0).data() == "0.333333"
     assert model.index(5, 0).data() == ""  # missing reads as empty
