@@ -161,6 +161,8 @@ def speed() -> dict:
         )
         out[name]["targets_met"] = {
             "fit<=2s": out[name]["fit_seconds"] <= 2.0,
+            "fit_cpu<=2s (wall time is inflated on a shared machine)": out[name]["fit_cpu_seconds"]
+            <= 2.0,
             "rank<=100ms": out[name]["rank_seconds"] <= 0.1,
         }
     return out
