@@ -64,6 +64,7 @@ class PlotCanvas(QWidget):
         self._layout.setContentsMargins(0, 0, 0, 0)
         self._canvas: FigureCanvasQTAgg | None = None
         self._builder: Any = None
+        self._stale = False  # a builder is waiting for the canvas to be shown
         self.setMinimumHeight(min_height)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         if accessible_name:
@@ -72,6 +73,9 @@ class PlotCanvas(QWidget):
 
     @property
     def figure(self) -> Figure | None:
+        """The figure on screen; a hidden canvas builds its pending one first (tests, export)."""
+        if self._stale:
+            self._draw_now()
         return self._canvas.figure if self._canvas is not None else None
 
     def style_for_plots(self) -> PlotStyle:
@@ -90,14 +94,31 @@ class PlotCanvas(QWidget):
         canvas.draw_idle()
 
     def plot(self, builder: Any) -> None:
-        """Draw `builder(style) -> Figure`, and again with the new colours if the palette changes."""
+        """Draw `builder(style) -> Figure`, and again with the new colours if the palette changes.
+
+        A hidden canvas (another tab) only keeps the builder and draws when it is first shown:
+        a refresh costs the GUI thread one figure, not one per tab."""
         self._builder = builder
-        self.show_figure(builder(self.style_for_plots()))
+        self._stale = True
+        if self.isVisible():
+            self._draw_now()
+
+    def _draw_now(self) -> None:
+        if self._builder is not None:
+            self._stale = False
+            self.show_figure(self._builder(self.style_for_plots()))
+
+    def showEvent(self, event: QEvent) -> None:
+        if self._stale:
+            self._draw_now()
+        super().showEvent(event)
 
     def show_message(self, message: str) -> None:
         self.plot(lambda style: message_figure(message, style))
 
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.PaletteChange and self._builder is not None:
-            self.show_figure(self._builder(self.style_for_plots()))
+            self._stale = True
+            if self.isVisible():
+                self._draw_now()
         super().changeEvent(event)
