@@ -402,7 +402,10 @@ def report_markdown(report: dict[str, Any]) -> str:
     lines += ["## Held-out evaluation (leave-one-group-out)", ""]
     if not report.get("evaluation"):
         lines += ["Not evaluated yet: run `metadesk knowledge build --export-only`.", ""]
-    for key, ev in sorted(report.get("evaluation", {}).items()):
+    evaluations = report.get("evaluation", {})
+    if evaluations and not any(k.startswith("without_synthetic/") for k in evaluations):
+        lines += ["No synthetic dataset has results yet: these tables are also without them.", ""]
+    for key, ev in sorted(evaluations.items()):
         lines += [f"### {key}", ""]
         if "error" in ev:
             lines += [f"Could not evaluate: {ev['error']}", ""]
