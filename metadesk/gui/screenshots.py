@@ -93,7 +93,9 @@ def render_screenshots(
         folder = Path(tmp)
         ws, dataset_id = prepare_workspace(folder, sample, target, runs, report)
         settings = AppSettings(QSettings(str(folder / "settings.ini"), QSettings.Format.IniFormat))
-        settings.add_recent_file(str(folder / "sales 2025.xlsx"))
+        from metadesk.resources import samples_dir
+
+        settings.add_recent_file(str(samples_dir() / sample))  # it was just opened, for real
         bridge = WorkspaceBridge(ws)
         bridge.show_error_dialogs = False
         window = MainWindow(bridge, settings)

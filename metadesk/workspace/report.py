@@ -19,7 +19,7 @@ import pandas as pd
 from metadesk import __version__
 from metadesk.experiments.spec import LOWER_IS_BETTER, METRIC_LABELS, default_metric, metrics_for
 from metadesk.workspace import report_plots
-from metadesk.workspace.insights import finished_scores
+from metadesk.workspace.insights import finished_scores, within_metric_range
 
 log = logging.getLogger(__name__)
 
@@ -90,7 +90,8 @@ def _leaderboard_table(board: pd.DataFrame, metric: str, metrics: tuple[str, ...
 def _predicted(s: Any) -> str:
     if not math.isfinite(s.predicted):
         return "not predicted (default order)"
-    return f"{_num(s.predicted)} ({_num(s.low)}–{_num(s.high)})"
+    predicted, low, high = within_metric_range(s.metric, s.predicted, s.low, s.high)
+    return f"{_num(predicted)} ({_num(low)}–{_num(high)})"
 
 
 def _suggestions_table(suggestions: list[Any], metric_label: str) -> str:
@@ -261,7 +262,7 @@ def held_out_predictions(
 
     ranked = model.rank(workspace.meta_features(dataset_id), default_portfolio(info.task_type))
     return {
-        s.configuration.id: (float(s.predicted), float(s.low), float(s.high))
+        s.configuration.id: within_metric_range(metric, s.predicted, s.low, s.high)
         for s in ranked
         if math.isfinite(s.predicted) and math.isfinite(s.low) and math.isfinite(s.high)
     }

@@ -209,3 +209,11 @@ def test_report_tables_escape_any_configuration_name(labels):
     assert tags <= {"table", "tr", "th", "td", "span"}  # a name never becomes markup
     joined = "".join(texts)
     assert all(label.strip() in joined for label in labels if label.strip())
+
+
+def test_intervals_never_pass_what_the_metric_can_reach():
+    from metadesk.workspace.insights import within_metric_range
+
+    assert within_metric_range("accuracy", 0.935, 0.826, 1.045) == (0.935, 0.826, 1.0)
+    assert within_metric_range("rmse", 3.0, -1.0, 5.0) == (3.0, 0.0, 5.0)
+    assert within_metric_range("r2", 0.5, -3.0, 1.2) == (0.5, -3.0, 1.0)

@@ -9,6 +9,7 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 
 from metadesk.experiments.spec import LOWER_IS_BETTER, METRIC_LABELS
+from metadesk.workspace.insights import within_metric_range
 
 _Index = QModelIndex | QPersistentModelIndex
 _RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
@@ -73,7 +74,7 @@ class SuggestionModel(QAbstractTableModel):
             if col == 1:
                 return s.configuration.label or s.configuration.id
             if col == 2:
-                return interval_text(s.predicted, s.low, s.high)
+                return interval_text(*within_metric_range(s.metric, s.predicted, s.low, s.high))
             return s.reason
         if role == Qt.ItemDataRole.ToolTipRole:
             if col == 1:
@@ -97,10 +98,11 @@ def suggestion_html(s: Any) -> str:
     )
     better = "lower" if s.metric in LOWER_IS_BETTER else "higher"
     parts = [f"<h3>{e(s.configuration.label or s.configuration.id)}</h3>"]
-    if math.isfinite(s.predicted) and math.isfinite(s.low) and math.isfinite(s.high):
+    predicted, low, high = within_metric_range(s.metric, s.predicted, s.low, s.high)
+    if math.isfinite(predicted) and math.isfinite(low) and math.isfinite(high):
         parts.append(
-            f"<p><b>Predicted {e(label)}:</b> {s.predicted:.3f}<br>"
-            f"<span>80% interval {s.low:.3f} to {s.high:.3f} ({better} is better)</span></p>"
+            f"<p><b>Predicted {e(label)}:</b> {predicted:.3f}<br>"
+            f"<span>80% interval {low:.3f} to {high:.3f} ({better} is better)</span></p>"
         )
     else:
         parts.append(f"<p>No prediction of {e(label)} yet: nothing similar is known.</p>")
