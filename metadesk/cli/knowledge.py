@@ -16,7 +16,7 @@ def register(subparsers: Any) -> None:
         "knowledge",
         help="import or export meta-knowledge (datasets and runs tables)",
         description="Share what the workspace has learned: datasets with their meta-features "
-        "and runs with their scores, as CSV or Parquet. See docs/knowledge-format.md.",
+        "and runs with their scores, as CSV or Parquet. See 'Exchanging knowledge' in the README.",
     )
     sub = p.add_subparsers(dest="knowledge_command", metavar="ACTION")
     sub.required = True

@@ -14,7 +14,7 @@ from metadesk.cli import main
 from metadesk.metamodel import MetaDataset, read_exchange, write_exchange
 from metadesk.metamodel.synthetic import synthetic_meta_dataset
 
-DOC = Path(__file__).resolve().parents[2] / "docs" / "knowledge-format.md"
+DOC = Path(__file__).resolve().parents[2] / "README.md"
 
 
 @pytest.fixture(scope="module")
