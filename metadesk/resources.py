@@ -17,7 +17,9 @@ def resources_dir() -> Path:
     frozen_root = getattr(sys, "_MEIPASS", None)
     if frozen_root:
         candidates.append(Path(frozen_root) / "resources")
-    candidates.append(Path(__file__).resolve().parents[1] / "resources")  # checkout / editable install
+    candidates.append(
+        Path(__file__).resolve().parents[1] / "resources"
+    )  # checkout / editable install
     candidates.append(Path(sys.prefix) / "share" / "metadesk" / "resources")  # wheel's data files
     for path in candidates:
         if path.is_dir():
