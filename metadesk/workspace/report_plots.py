@@ -90,7 +90,11 @@ def _legend(ax, style: PlotStyle, **kw) -> None:
 
 
 def _shorten(text: str, n: int = 38) -> str:
-    return text if len(text) <= n else text[: n - 1] + "…"
+    """Cut in the middle: configuration labels differ at their ends ("…, 1 row per leaf")."""
+    if len(text) <= n:
+        return text
+    head = (n - 1) // 2
+    return text[:head].rstrip() + "…" + text[-(n - 1 - head) :].lstrip()
 
 
 def message_figure(
