@@ -71,14 +71,27 @@ def _fmt(x: float) -> str:
     return f"{x:.4g}"
 
 
-def summarize_column(series, role: str) -> ColumnSummary:
-    """One column's summary. Runs on a worker thread (pandas/numpy only, no Qt)."""
+def sample_rows(n: int):
+    """Positions of a seeded sample of `_SAMPLE` rows (None: use all). Generator.choice is O(size);
+    `Series.sample` permutes every row and holds the interpreter lock for ~0.2 s on a million."""
+    import numpy as np
+
+    if n <= _SAMPLE:
+        return None
+    return np.sort(np.random.default_rng(0).choice(n, size=_SAMPLE, replace=False))
+
+
+def summarize_column(series, role: str, rows=None) -> ColumnSummary:
+    """One column's summary (on the sampled `rows` positions when given). Runs on a worker
+    thread (pandas/numpy only, no Qt)."""
     import numpy as np
     import pandas as pd
 
     n = len(series)
     missing = int(series.isna().sum())
-    sample = series if n <= _SAMPLE else series.sample(_SAMPLE, random_state=0)
+    if rows is None and n > _SAMPLE:
+        rows = sample_rows(n)
+    sample = series if rows is None else series.iloc[rows]
     present = sample.dropna()
     try:
         distinct = int(series.nunique(dropna=True)) if n <= _SAMPLE else int(present.nunique())
@@ -153,12 +166,13 @@ def summarize_frame(frame, roles: dict[str, str]) -> list[ColumnSummary]:
 
     state = current_task_state()
     out = []
+    rows = sample_rows(len(frame))
     for i, name in enumerate(frame.columns):
         if state is not None:
             if state.interrupted:
                 break
             state.set_progress(i / max(1, frame.shape[1]), f"Summarising column {name}")
-        out.append(summarize_column(frame[name], str(roles.get(str(name), ""))))
+        out.append(summarize_column(frame[name], str(roles.get(str(name), "")), rows))
     return out
 
 
