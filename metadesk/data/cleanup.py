@@ -33,6 +33,9 @@ MISSING_MARKERS = (
     "<null>",
 )
 _MISSING = frozenset(MISSING_MARKERS)
+# pyarrow checks every cell against each marker it is given, so it gets the common ones only;
+# `coerce_columns` clears the rarer ones from the text columns where a sample shows them.
+PARSER_MISSING_MARKERS = ("", "?", "NA", "N/A", "-")
 # A string column becomes numeric when at least this share of a sample of its values are numbers.
 _NUMERIC_SHARE = 0.9
 _CHECK_SAMPLE = 1000
@@ -160,17 +163,15 @@ def coerce_columns(
             if converted is not None:
                 frame[name] = converted
                 continue
-        if _padded(series):
+        head = [v for v in series.iloc[: 2 * _CHECK_SAMPLE].dropna().tolist() if isinstance(v, str)]
+        padded = any(v != v.strip() for v in head)
+        if padded or any(v in _MISSING for v in head):
             # "a, b" style files (KEEL writes ", ") leave a space on every value: drop it.
-            stripped = series.astype("str").str.strip()
-            frame[name] = stripped.where(~stripped.isin(_MISSING) & series.notna())
-            notes.add(f"Spaces around the values of '{name}' were removed.")
+            text = series.astype("str").str.strip() if padded else series
+            frame[name] = text.where(~text.isin(_MISSING) & series.notna())
+            if padded:
+                notes.add(f"Spaces around the values of '{name}' were removed.")
     return frame
-
-
-def _padded(series: pd.Series) -> bool:
-    head = series.iloc[: 2 * _CHECK_SAMPLE].dropna().tolist()
-    return any(isinstance(v, str) and v != v.strip() for v in head)
 
 
 def _sample_present(series: pd.Series) -> list[str]:

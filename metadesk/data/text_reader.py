@@ -229,7 +229,7 @@ def _arrow_read(
     )
     convert = pacsv.ConvertOptions(
         decimal_point=dialect.decimal,
-        null_values=list(cleanup.MISSING_MARKERS),
+        null_values=list(cleanup.PARSER_MISSING_MARKERS),
         strings_can_be_null=True,
         quoted_strings_can_be_null=True,
         true_values=["true", "True", "TRUE"],

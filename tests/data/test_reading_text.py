@@ -169,3 +169,11 @@ def test_values_far_below_the_head_that_change_a_column_type(write_bytes):
     assert pd.api.types.is_float_dtype(frame["k"])
     assert frame["k"].iloc[-2] == 2.5 and pd.isna(frame["k"].iloc[-1])
     assert any("'x'" in note for note in report.notes)
+
+
+def test_rarer_missing_markers_in_text_and_number_columns(write_bytes):
+    text = "a,b\n1,x\nNULL,None\n#N/A,y\n4,n/a\n"
+    frame, _ = read_table(write_bytes("rare.csv", text))
+    assert pd.api.types.is_numeric_dtype(frame["a"])
+    assert frame["a"].isna().tolist() == [False, True, True, False]
+    assert frame["b"].isna().tolist() == [False, True, False, True]
