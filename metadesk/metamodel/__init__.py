@@ -6,13 +6,34 @@ observed=None)`; `MetaModel` picks the best one on held-out data. Never opens a 
 
 from __future__ import annotations
 
-from metadesk.metamodel.evaluation import EvaluationReport, evaluate
+import importlib
+from typing import Any
+
 from metadesk.metamodel.exchange import combine, load_prior, read_exchange, write_exchange
-from metadesk.metamodel.facade import MetaModel, cold_start_suggestions
-from metadesk.metamodel.nearest import NearestDatasets
-from metadesk.metamodel.recommenders import AverageRank, Recommender
-from metadesk.metamodel.surrogate import Surrogate
 from metadesk.metamodel.values import Evidence, MetaDataset, Suggestion
+
+# The recommenders load scipy and tree models: imported on first use, so that reading the prior
+# at start-up stays a matter of reading two tables.
+_LAZY = {
+    "AverageRank": "metadesk.metamodel.recommenders",
+    "Recommender": "metadesk.metamodel.recommenders",
+    "NearestDatasets": "metadesk.metamodel.nearest",
+    "Surrogate": "metadesk.metamodel.surrogate",
+    "EvaluationReport": "metadesk.metamodel.evaluation",
+    "evaluate": "metadesk.metamodel.evaluation",
+    "MetaModel": "metadesk.metamodel.facade",
+    "cold_start_suggestions": "metadesk.metamodel.facade",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
 
 __all__ = [
     "AverageRank",

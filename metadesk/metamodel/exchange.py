@@ -12,10 +12,20 @@ import logging
 import os
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
+from pandas.api.types import is_bool_dtype, is_numeric_dtype
 
 from metadesk.errors import KnowledgeProblem
-from metadesk.metamodel.exchange_checks import Problems, check_datasets, check_runs, read_raw
+from metadesk.metamodel.exchange_checks import (
+    RUN_OPTIONAL,
+    Problems,
+    check_datasets,
+    check_runs,
+    configurations_from_runs,
+    read_raw,
+)
+from metadesk.metamodel.metrics import TASK_TYPES, metrics_for
 from metadesk.metamodel.values import DATASET_COLUMNS, RUN_COLUMNS, MetaDataset
 from metadesk.portfolio.configuration import Configuration
 
@@ -82,19 +92,109 @@ def write_exchange(
     return paths
 
 
-def load_prior(folder: Path | str | None) -> MetaDataset | None:
+def load_prior(folder: Path | str | None, *, provenance: str = "prior") -> MetaDataset | None:
     """The meta-dataset stored in `folder` (Parquet preferred over CSV), with any saved evaluation
-    (`evaluation*.json`); None when the folder holds no knowledge."""
+    (`evaluation*.json`); None when the folder holds no knowledge. Everything loaded is marked
+    `provenance` ('prior'; 'imported' for a workspace's imported knowledge), whatever the files say:
+    knowledge exported as 'own' elsewhere is not this workspace's own.
+
+    Only reads: no model is fitted or evaluated here (that waits until suggestions are asked for)."""
     if folder is None:
         return None
     folder = Path(folder)
     for ext in (".parquet", ".csv"):
         ds, runs = folder / f"datasets{ext}", folder / f"runs{ext}"
         if ds.is_file() and runs.is_file():
-            md = read_exchange(ds, runs, provenance="prior")
+            md = _read_trusted(ds, runs, provenance) if ext == ".parquet" else None
+            if md is None:  # not as written by `write_exchange`: validate row by row
+                md = read_exchange(ds, runs, provenance=provenance)
+            md.datasets["provenance"] = provenance
+            md.runs["provenance"] = provenance
             evaluations = _read_evaluations(folder)
             return MetaDataset(md.datasets, md.runs, md.configurations, evaluations)
     return None
+
+
+def _read_trusted(datasets_path: Path, runs_path: Path, provenance: str) -> MetaDataset | None:
+    """A quick read of Parquet tables as `write_exchange` writes them, with whole-column checks
+    only; None when anything is unexpected, so that the caller validates row by row instead."""
+    try:
+        raw_ds = pd.read_parquet(datasets_path)
+        raw_runs = pd.read_parquet(runs_path)
+    except Exception:  # unreadable: the validated read reports it properly
+        return None
+    required = ["dataset_id", "name", "task_type", "group"]
+    if any(c not in raw_ds for c in required) or any(c not in raw_runs for c in RUN_COLUMNS):
+        return None
+    extra = set(raw_runs.columns) - set(RUN_COLUMNS) - set(RUN_OPTIONAL)
+    features = [c for c in raw_ds.columns if c not in ("dataset_id", *DATASET_COLUMNS)]
+    if extra or any(not is_numeric_dtype(raw_ds[c]) or is_bool_dtype(raw_ds[c]) for c in features):
+        return None
+    if any(raw_ds[c].isna().any() for c in required if c != "name"):
+        return None
+    ids = raw_ds["dataset_id"].astype(str).str.strip()
+    types = raw_ds["task_type"].astype(str).str.strip().str.lower()
+    if ids.duplicated().any() or (ids == "").any() or not types.isin(TASK_TYPES).all():
+        return None
+    values = raw_ds[features].to_numpy(dtype=float, na_value=np.nan)
+    if np.isinf(values).any():
+        return None
+    names = raw_ds["name"].fillna("").astype(str).str.strip()
+    groups = raw_ds["group"].astype(str).str.strip()
+    datasets = pd.DataFrame(
+        {
+            "name": names.where(names != "", ids).to_numpy(),
+            "task_type": types.to_numpy(),
+            "group": groups.where(groups != "", ids).to_numpy(),
+            "provenance": provenance,
+        },
+        index=pd.Index(ids.to_numpy(), name="dataset_id"),
+    )
+    if features:
+        block = pd.DataFrame(values, index=datasets.index, columns=features)
+        datasets = pd.concat([datasets, block], axis=1)
+    for c in ("dataset_id", "configuration_id", "algorithm", "metric"):
+        if raw_runs[c].isna().any():
+            return None
+    runs = pd.DataFrame(
+        {
+            "dataset_id": raw_runs["dataset_id"].astype(str).str.strip().to_numpy(),
+            "configuration_id": raw_runs["configuration_id"].astype(str).str.strip().to_numpy(),
+            "algorithm": raw_runs["algorithm"].astype(str).str.strip().to_numpy(),
+            "metric": raw_runs["metric"].astype(str).str.strip().str.lower().to_numpy(),
+        }
+    )
+    if not is_numeric_dtype(raw_runs["score"]):
+        return None
+    runs["score"] = raw_runs["score"].to_numpy(dtype=float, na_value=np.nan)
+    task = runs["dataset_id"].map(datasets["task_type"])
+    regression = task == "regression"
+    applies = (regression & runs["metric"].isin(metrics_for("regression"))) | (
+        ~regression & runs["metric"].isin(metrics_for("binary"))
+    )
+    if (
+        task.isna().any()
+        or not applies.all()
+        or not np.isfinite(runs["score"].to_numpy()).all()
+        or (runs[["configuration_id", "algorithm"]] == "").any().any()
+        or runs.duplicated(["dataset_id", "configuration_id", "metric"]).any()
+    ):
+        return None
+    for col in ("std", "folds", "fit_seconds"):
+        if col in raw_runs:
+            if not is_numeric_dtype(raw_runs[col]):
+                return None
+            arr = raw_runs[col].to_numpy(dtype=float, na_value=np.nan)
+            if (np.isinf(arr) | (arr < 0)).any():
+                return None
+            runs[col] = arr
+    runs["provenance"] = provenance
+    problems = Problems()
+    meta = raw_runs.reset_index(drop=True)
+    configurations = configurations_from_runs(meta, runs, datasets, runs_path.name, 1, problems)
+    if problems.items:
+        return None
+    return MetaDataset(datasets=datasets, runs=runs, configurations=configurations)
 
 
 def _read_evaluations(folder: Path) -> dict[str, dict]:

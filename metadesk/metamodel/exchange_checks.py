@@ -285,11 +285,11 @@ def check_runs(
                 f"{name} row {i + off}: repeats row {first[keys[i]] + off} "
                 "(same dataset, configuration and metric)"
             )
-    configurations = _configurations(raw, out, datasets, name, off, problems)
+    configurations = configurations_from_runs(raw, out, datasets, name, off, problems)
     return out, configurations
 
 
-def _configurations(
+def configurations_from_runs(
     raw: pd.DataFrame,
     runs: pd.DataFrame,
     datasets: pd.DataFrame,

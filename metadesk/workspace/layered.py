@@ -127,7 +127,9 @@ class Knowledge:
                 if self.imported_dir.is_dir():
                     from metadesk.metamodel import load_prior
 
-                    self._imported = load_prior(self.imported_dir) or empty_meta_dataset()
+                    self._imported = (
+                        load_prior(self.imported_dir, provenance="imported") or empty_meta_dataset()
+                    )
             return self._imported
 
     def without_own(self) -> MetaDataset:
