@@ -78,6 +78,20 @@ def _v1(con: sqlite3.Connection) -> None:
     )
 
 
+def _v2(con: sqlite3.Connection) -> None:
+    # Which extractor version computed each dataset's meta-features (0 = unknown: stored before
+    # versions were kept, so stale): values from an older definition are recomputed on next use.
+    # The generation grows with every replacement, so the meta-model's cache notices a recompute.
+    # Added columns only, so a process still running the v1 code keeps working on a migrated file.
+    _script(
+        con,
+        """
+        ALTER TABLE datasets ADD COLUMN meta_features_version INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE datasets ADD COLUMN meta_features_generation INTEGER NOT NULL DEFAULT 0
+        """,
+    )
+
+
 # Forward migrations: MIGRATIONS[i] brings a file from user_version i to i + 1. Append, never edit.
-MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_v1]
+MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_v1, _v2]
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -21,6 +21,7 @@ from metadesk.knowledge.database import (
     runner_alive,
     runner_id,
 )
+from metadesk.knowledge.meta_features import MetaFeatureTables
 from metadesk.knowledge.schema import SCHEMA_VERSION
 
 __all__ = [
@@ -38,8 +39,9 @@ log = logging.getLogger(__name__)
 ACTIVE = ("queued", "running")
 
 
-class Store(Database):
-    """A workspace file and its queries. See `Database` for connections and transactions."""
+class Store(MetaFeatureTables):
+    """A workspace file and its queries. See `Database` for connections and transactions, and
+    `MetaFeatureTables` for the meta-features."""
 
     # --- datasets -------------------------------------------------------------------------------
     def put_dataset(self, row: dict[str, Any]) -> bool:
@@ -97,50 +99,6 @@ class Store(Database):
     def remove_dataset(self, dataset_id: str) -> None:
         with self.transaction() as con:
             con.execute("DELETE FROM datasets WHERE id = ?", (dataset_id,))
-
-    # --- meta-features --------------------------------------------------------------------------
-    def put_meta_features(self, dataset_id: str, records: Sequence[dict[str, Any]]) -> None:
-        with self.transaction() as con:
-            con.execute("DELETE FROM meta_features WHERE dataset_id = ?", (dataset_id,))
-            con.executemany(
-                "INSERT INTO meta_features (dataset_id, name, value, status, grp, reason) "
-                "VALUES (?, ?, ?, ?, ?, ?)",
-                [
-                    (
-                        dataset_id,
-                        r["name"],
-                        _finite_or_none(r.get("value")),
-                        r.get("status", "computed"),
-                        r.get("group", ""),
-                        r.get("reason", "") or "",
-                    )
-                    for r in records
-                ],
-            )
-
-    def meta_features(self, dataset_id: str) -> list[dict[str, Any]]:
-        rows = self.con.execute(
-            "SELECT name, value, status, grp, reason FROM meta_features WHERE dataset_id = ? "
-            "ORDER BY rowid",
-            (dataset_id,),
-        ).fetchall()
-        return [
-            {
-                "name": r["name"],
-                "value": r["value"],
-                "status": r["status"],
-                "group": r["grp"],
-                "reason": r["reason"],
-            }
-            for r in rows
-        ]
-
-    def all_meta_features(self) -> list[tuple[str, str, float | None, str]]:
-        """(dataset_id, name, value, status) for every stored meta-feature."""
-        rows = self.con.execute(
-            "SELECT dataset_id, name, value, status FROM meta_features"
-        ).fetchall()
-        return [tuple(r) for r in rows]
 
     # --- configurations -------------------------------------------------------------------------
     def put_configurations(self, configs: Sequence[dict[str, Any]]) -> None:
@@ -365,23 +323,19 @@ class Store(Database):
             ).fetchone()[0]
         )
 
-    def knowledge_version(self) -> tuple[int, str, int, int]:
-        """Changes whenever a result or a dataset's meta-features are added or removed: the
-        meta-model's cache key."""
+    def knowledge_version(self) -> tuple[int, str, int, int, int]:
+        """Changes whenever a result or a dataset's meta-features are added, recomputed or removed:
+        the meta-model's cache key."""
         row = self.con.execute(
             "SELECT count(*), coalesce(max(finished_at), '') FROM experiments WHERE status = 'ok'"
         ).fetchone()
         features = self.con.execute(
             "SELECT count(*), count(DISTINCT dataset_id) FROM meta_features"
         ).fetchone()
-        return (int(row[0]), str(row[1]), int(features[0]), int(features[1]))
-
-
-def _finite_or_none(value: Any) -> float | None:
-    if value is None:
-        return None
-    v = float(value)
-    return v if v == v and v not in (float("inf"), float("-inf")) else None
+        generation = self.con.execute(
+            "SELECT coalesce(max(meta_features_generation), 0) FROM datasets"
+        ).fetchone()
+        return (int(row[0]), str(row[1]), int(features[0]), int(features[1]), int(generation[0]))
 
 
 def _dataset(row: sqlite3.Row) -> dict[str, Any]:

@@ -24,6 +24,7 @@ from metadesk.knowledge.store import Store, default_path
 from metadesk.workspace import records
 from metadesk.workspace.dispatcher import Dispatcher, make_executor
 from metadesk.workspace.layered import Knowledge
+from metadesk.workspace.metafeature_upkeep import MetaFeatureUpkeep
 from metadesk.workspace.records import DatasetInfo, Event, ExperimentRow, Listener
 
 log = logging.getLogger(__name__)
@@ -42,6 +43,7 @@ class Workspace:
         self.store = store
         self.path: Path = store.path
         self.knowledge = Knowledge(store, prior_dir)
+        self._meta_features = MetaFeatureUpkeep(self)
         self._listeners: list[Listener] = []
         self._lock = threading.RLock()
         self._dispatcher: Dispatcher | None = None
@@ -169,19 +171,20 @@ class Workspace:
         self._emit("knowledge_changed", dataset_id=dataset_id)
 
     def meta_features(self, dataset_id: str) -> Any:
-        """`metafeatures.MetaFeatures` for the dataset: computed once, then read from the store."""
-        from metadesk.metafeatures.values import MetaFeatures
+        """`metafeatures.MetaFeatures` for the dataset: read from the store when computed by the
+        current extractor version, else (re)computed from the snapshot and stored with it.
+        Values over budget are retried once per session."""
+        return self._meta_features.get(dataset_id)
 
-        stored = self.store.meta_features(dataset_id)
-        if stored:
-            return MetaFeatures.from_records(stored)
-        from metadesk.metafeatures import extract_meta_features
-
-        values = extract_meta_features(self.load_task(dataset_id))
-        self.store.put_meta_features(dataset_id, values.to_records())
-        self._emit("meta_features", dataset_id=dataset_id)
-        self._emit("suggestions_stale", dataset_id=dataset_id)
-        return values
+    def refresh_meta_features(
+        self,
+        dataset_ids: Sequence[str] | None = None,
+        progress: Callable[[int, int, str], None] | None = None,
+    ) -> int:
+        """Recompute the meta-features of every stale dataset (none yet, an older extractor
+        version, or values over budget); returns how many were recomputed.
+        `progress(done, total, dataset_id)` follows each stale dataset."""
+        return self._meta_features.refresh(dataset_ids, progress)
 
     # --- suggestions ----------------------------------------------------------------------------
     def suggest(

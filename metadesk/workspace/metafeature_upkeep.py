@@ -1,0 +1,131 @@
+"""Keeping the stored meta-features current: values computed by an older extractor version, or cut
+short by a time budget, are recomputed from the dataset's snapshot and replaced in one transaction.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from metadesk.errors import WorkspaceProblem
+
+log = logging.getLogger(__name__)
+
+Progress = Callable[[int, int, str], None]
+
+
+class MetaFeatureUpkeep:
+    """Reads a workspace's meta-features, recomputing stale ones. One dataset is recomputed by one
+    thread at a time; the others wait and then read what it stored."""
+
+    def __init__(self, workspace: Any) -> None:
+        self._ws = workspace
+        self._lock = threading.Lock()
+        self._locks: dict[str, threading.Lock] = {}
+        # Over-budget values are retried once per session on reading: a table whose landmarkers
+        # never fit the budget must not be recomputed on every suggestion. `refresh` always retries.
+        self._budget_retried: set[str] = set()
+
+    def get(self, dataset_id: str) -> Any:
+        """`MetaFeatures` of the dataset, recomputed first when stale (one query when current)."""
+        from metadesk.metafeatures.values import MetaFeatures
+
+        state = self._ws.store.stored_meta_features(dataset_id)
+        if state is not None and self._usable(dataset_id, *state):
+            return MetaFeatures.from_records(state[1])
+        with self._dataset_lock(dataset_id):
+            state = self._ws.store.stored_meta_features(dataset_id)
+            if state is None:
+                self._ws._dataset_row(dataset_id)  # raises the plain-language WorkspaceProblem
+            if self._usable(dataset_id, *state):  # another thread has just recomputed them
+                return MetaFeatures.from_records(state[1])
+            values = self._recompute(dataset_id, state)
+        self._announce(dataset_id)
+        return values
+
+    def refresh(self, dataset_ids: Sequence[str] | None, progress: Progress | None) -> int:
+        """Recompute every stale dataset (missing, older version, or partly over budget).
+        A dataset whose snapshot is lost is skipped with a warning. Returns how many were
+        recomputed; `progress(done, total, dataset_id)` is called after each stale dataset."""
+        current = _current_version()
+        stale = self._ws.store.stale_meta_features(current, dataset_ids)
+        recomputed = 0
+        for done, dataset_id in enumerate(stale, start=1):
+            if self._refresh_one(dataset_id, current):
+                recomputed += 1
+                self._announce(dataset_id)
+            if progress is not None:
+                progress(done, len(stale), dataset_id)
+        return recomputed
+
+    # --- internals -------------------------------------------------------------------------------
+    def _dataset_lock(self, dataset_id: str) -> threading.Lock:
+        with self._lock:
+            return self._locks.setdefault(dataset_id, threading.Lock())
+
+    def _refresh_one(self, dataset_id: str, current: int) -> bool:
+        with self._dataset_lock(dataset_id):
+            state = self._ws.store.stored_meta_features(dataset_id)
+            if state is None or _up_to_date(*state, current):  # removed, or done meanwhile
+                return False
+            try:
+                self._recompute(dataset_id, state)
+            except WorkspaceProblem as exc:  # e.g. the snapshot is lost: the others still refresh
+                log.warning("meta-features of %s not refreshed: %s", dataset_id, exc)
+                return False
+            return True
+
+    def _usable(self, dataset_id: str, version: int, records: list[dict[str, Any]]) -> bool:
+        if not records or version != _current_version():
+            return False
+        if any(r["status"] == "over_budget" for r in records):
+            return dataset_id in self._budget_retried
+        return True
+
+    def _recompute(self, dataset_id: str, state: tuple[int, list[dict[str, Any]]]) -> Any:
+        import metadesk.metafeatures as mf
+
+        version = _current_version()
+        values = mf.extract_meta_features(self._ws.load_task(dataset_id))
+        if state[0] == version:
+            values = _keep_computed(values, state[1])
+        if not self._ws.store.put_meta_features(dataset_id, values.to_records(), version=version):
+            raise WorkspaceProblem(
+                f"No dataset {dataset_id} in this workspace.", "Load the table again to add it."
+            )
+        self._budget_retried.add(dataset_id)
+        log.info("meta-features of %s computed by extractor version %d", dataset_id, version)
+        return values
+
+    def _announce(self, dataset_id: str) -> None:
+        self._ws._emit("meta_features", dataset_id=dataset_id)
+        self._ws._emit("suggestions_stale", dataset_id=dataset_id)
+
+
+def _current_version() -> int:
+    import metadesk.metafeatures as mf
+
+    return int(mf.METAFEATURES_VERSION)
+
+
+def _up_to_date(version: int, records: list[dict[str, Any]], current: int) -> bool:
+    return (
+        bool(records) and version == current and all(r["status"] != "over_budget" for r in records)
+    )
+
+
+def _keep_computed(values: Any, stored: list[dict[str, Any]]) -> Any:
+    """Same extractor version: a value computed before stays when the retry ran out of budget."""
+    from metadesk.metafeatures.values import MetaFeatures
+
+    before = MetaFeatures.from_records(stored)
+    return MetaFeatures(
+        [
+            before[name]
+            if v.status == "over_budget" and name in before and before[name].status == "computed"
+            else v
+            for name, v in values.items()
+        ]
+    )
