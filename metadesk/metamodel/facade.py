@@ -31,6 +31,11 @@ RECOMMENDERS: dict[str, type[Recommender]] = {
 COLD_START = "default_order"
 # Fewer held-out datasets than this are too little evidence to leave the fixed ranking.
 MIN_DATASETS_TO_SWITCH = 10
+# With no prior or imported knowledge, a user's own first results on one or two tables say more
+# about those tables than about the next one: below this many groups, keep the default order.
+MIN_GROUPS_TO_LEARN = 3
+# Baselines: worth running as a reference, never a model to try before the real ones.
+BASELINE_ALGORITHMS = ("dummy",)
 # Without a saved evaluation, the surrogate is evaluated on the spot only below this many runs.
 QUICK_SURROGATE_RUNS = 4000
 # ...and on at most this many held-out datasets (a fixed sample): a refit must stay cheap.
@@ -96,7 +101,10 @@ class MetaModel:
         self.n_datasets = table.n_datasets
         self._configurations = dict(meta_dataset.configurations)
         self._known_ids = list(table.config_ids)
-        if table.n_datasets == 0:
+        own_only = set(table.provenance) <= {"own"}
+        if table.n_datasets == 0 or (
+            own_only and len(set(table.groups.tolist())) < MIN_GROUPS_TO_LEARN
+        ):
             self.cold_start, self.recommender, self.evaluation = True, None, None
             return self
         self.cold_start = False
@@ -185,7 +193,7 @@ class MetaModel:
         done = set(observed or {})
         rest = [c for c in candidates if c.id not in known and c.id not in done]
         tail = cold_start_suggestions(rest, self.task_type, self.metric)
-        return ranked + [dataclasses.replace(s, rank=len(ranked) + s.rank) for s in tail]
+        return baselines_last(ranked + tail)
 
     def _default_candidates(self) -> list[Configuration]:
         out = []
@@ -214,6 +222,12 @@ class MetaModel:
         }
 
     def sentence(self) -> str:
+        if (self.cold_start or self.recommender is None) and self.n_datasets:
+            return (
+                f"Results on {self.n_datasets} dataset{'s' if self.n_datasets != 1 else ''} are "
+                "too few to learn from yet, so suggestions follow a default order of strong "
+                "general-purpose models; they improve as results on more datasets arrive."
+            )
         if self.cold_start or self.recommender is None:
             return (
                 "No past results are known for this kind of task yet, so suggestions follow a "
@@ -308,19 +322,28 @@ def cold_start_suggestions(
             ic[0],
         ),
     )
-    return [
-        Suggestion(
-            configuration=c,
-            rank=r,
-            metric=metric,
-            predicted=math.nan,
-            low=math.nan,
-            high=math.nan,
-            recommender=COLD_START,
-            cold_start=True,
-        )
-        for r, (_, c) in enumerate(ranked, start=1)
-    ]
+    return baselines_last(
+        [
+            Suggestion(
+                configuration=c,
+                rank=r,
+                metric=metric,
+                predicted=math.nan,
+                low=math.nan,
+                high=math.nan,
+                recommender=COLD_START,
+                cold_start=True,
+            )
+            for r, (_, c) in enumerate(ranked, start=1)
+        ]
+    )
+
+
+def baselines_last(suggestions: Sequence[Suggestion]) -> list[Suggestion]:
+    """The same suggestions with baselines (a dummy model) after every real model, ranks 1..n."""
+    real = [s for s in suggestions if s.configuration.algorithm not in BASELINE_ALGORITHMS]
+    base = [s for s in suggestions if s.configuration.algorithm in BASELINE_ALGORITHMS]
+    return [dataclasses.replace(s, rank=r) for r, s in enumerate(real + base, start=1)]
 
 
 __all__ = ["MetaModel", "cold_start_suggestions", "configuration_from_id"]
