@@ -47,14 +47,16 @@ def mixed_frame(rows: int, seed: int = 0) -> pd.DataFrame:
     return frame
 
 
-def best_of(repeats: int, fn) -> float:
-    times = []
+def best_of(repeats: int, contenders: dict) -> dict[str, float]:
+    """Best time of each contender; rounds interleave them so a shared machine's load hits all."""
+    times: dict[str, list[float]] = {name: [] for name in contenders}
     for _ in range(repeats):
-        gc.collect()
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return min(times)
+        for name, fn in contenders.items():
+            gc.collect()
+            start = time.perf_counter()
+            fn()
+            times[name].append(time.perf_counter() - start)
+    return {name: min(values) for name, values in times.items()}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -75,11 +77,27 @@ def main(argv: list[str] | None = None) -> int:
         xlsx_path = folder / "mixed.xlsx"
         mixed_frame(xlsx_rows, seed=1).to_excel(xlsx_path, index=False, engine="openpyxl")
 
-        ours_csv = best_of(args.repeats, lambda: read_table(csv_path))
-        arrow_csv = best_of(args.repeats, lambda: pd.read_csv(csv_path, engine="pyarrow"))
-        default_csv = best_of(args.repeats, lambda: pd.read_csv(csv_path))
-        ours_xlsx = best_of(args.repeats, lambda: read_table(xlsx_path))
-        calamine = best_of(args.repeats, lambda: pd.read_excel(xlsx_path, engine="calamine"))
+        csv_times = best_of(
+            args.repeats,
+            {
+                "ours": lambda: read_table(csv_path),
+                "pyarrow": lambda: pd.read_csv(csv_path, engine="pyarrow"),
+                "default": lambda: pd.read_csv(csv_path),
+            },
+        )
+        ours_csv, arrow_csv, default_csv = (
+            csv_times["ours"],
+            csv_times["pyarrow"],
+            csv_times["default"],
+        )
+        xlsx_times = best_of(
+            args.repeats,
+            {
+                "ours": lambda: read_table(xlsx_path),
+                "calamine": lambda: pd.read_excel(xlsx_path, engine="calamine"),
+            },
+        )
+        ours_xlsx, calamine = xlsx_times["ours"], xlsx_times["calamine"]
         frame, _ = read_table(csv_path)
         csv_bytes, xlsx_bytes = csv_path.stat().st_size, xlsx_path.stat().st_size
 
