@@ -118,14 +118,19 @@ class MetaModel:
                 if name != AverageRank.name and score < best:
                     chosen, best = name, score
         try:
-            rec = RECOMMENDERS[chosen]()
+            # The fixed ranking as offered: after its first pick, no near-twins in a row.
+            rec = (
+                AverageRank(diversify=True)
+                if chosen == AverageRank.name
+                else RECOMMENDERS[chosen]()
+            )
             rec.task_type = self.task_type
             self.recommender = rec.fit_table(table, meta_dataset.configurations)
         except Exception:  # a bug in a learned recommender must not take suggestions away
             if chosen == AverageRank.name:
                 raise
             log.exception("Fitting %s failed; using the fixed ranking instead", chosen)
-            rec = AverageRank()
+            rec = AverageRank(diversify=True)
             rec.task_type = self.task_type
             self.recommender = rec.fit_table(table, meta_dataset.configurations)
         return self

@@ -38,6 +38,8 @@ class Forecast:
     scenarios: np.ndarray | None = None
     weights: np.ndarray | None = None
     fixed_order: np.ndarray | None = None
+    # When set (smaller first), chooses the first pick; the rest still follow expected improvement.
+    lead: np.ndarray | None = None
     # Builds the evidence (one tuple per configuration) only when suggestions are shown.
     explain: Callable[[], list[tuple[Evidence, ...]]] | None = None
 
@@ -77,7 +79,7 @@ class Forecast:
             if best is None:
                 # Nothing run yet: the first pick is the best expected score (gain over the median).
                 gain = w @ block
-                key = gain
+                key = gain if self.lead is None else -self.lead[remaining]
                 gain = np.maximum(gain, 0.0)
             else:
                 gain = w @ np.maximum(block - best[:, None], 0.0)

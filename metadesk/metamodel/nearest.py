@@ -12,6 +12,7 @@ from scipy.spatial.distance import cdist
 
 from metadesk.metamodel.forecast import Z80, Forecast, anchor_location, weighted_mean_sd
 from metadesk.metamodel.metrics import sign
+from metadesk.metamodel.neighbours import neighbour_evidence
 from metadesk.metamodel.recommenders import AverageRank, Recommender, _calibrate, _extend
 from metadesk.metamodel.scores import FeatureScaler, ScoreTable, rank_values
 from metadesk.metamodel.values import Evidence
@@ -191,7 +192,7 @@ class NearestDatasets(Recommender):
             quantile=self._q,
             scenarios=scenarios,
             weights=wk,
-            explain=(lambda: self._evidence(idx, sim[idx], cols)) if exclude is None else None,
+            explain=(lambda: self._evidence(sim, cols)) if exclude is None else None,
         )
 
     def _agreement(self, w: np.ndarray, obs_cols: np.ndarray, obs_vals: np.ndarray) -> np.ndarray:
@@ -218,25 +219,8 @@ class NearestDatasets(Recommender):
         n = min(here.size, 5)
         return np.exp(-0.5 * n * d / self.tau**2)
 
-    def _evidence(self, idx: np.ndarray, sim: np.ndarray, cols: np.ndarray) -> list[tuple]:
-        t = self.table
-        out = []
-        for c in cols:
-            ev = []
-            if c >= 0:
-                for j, s in zip(idx, sim, strict=False):
-                    score = t.raw[j, c]
-                    if np.isfinite(score):
-                        ev.append(
-                            Evidence(
-                                dataset_id=t.dataset_ids[j],
-                                dataset_name=t.names[j] or t.dataset_ids[j],
-                                similarity=round(float(s), 4),
-                                score=float(score),
-                                provenance=t.provenance[j],
-                            )
-                        )
-                    if len(ev) == 3:
-                        break
-            out.append(tuple(ev))
-        return out
+    def _evidence(self, sim: np.ndarray, cols: np.ndarray) -> list[tuple[Evidence, ...]]:
+        """The most similar known datasets where each configuration has a score (not only among
+        the neighbours used: a configuration measured on fewer datasets is still explained)."""
+        order = np.argsort(-sim, kind="stable")
+        return neighbour_evidence(self.table, order, sim[order], cols)

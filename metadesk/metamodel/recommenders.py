@@ -16,8 +16,10 @@ from metadesk.metamodel.forecast import (
     Forecast,
     anchor_location,
     suggestions_from,
+    weighted_mean_sd,
 )
 from metadesk.metamodel.metrics import sign
+from metadesk.metamodel.neighbours import K_NEIGHBOURS, Neighbourhood, neighbour_evidence
 from metadesk.metamodel.scores import ScoreTable, rank_values
 from metadesk.metamodel.values import MetaDataset, Suggestion
 from metadesk.portfolio.configuration import Configuration
@@ -134,13 +136,26 @@ def _calibrate(ratios: list[np.ndarray], level: float = 0.8) -> float:
 
 
 class AverageRank(Recommender):
-    """The classic baseline: one fixed order, by each configuration's average rank across datasets."""
+    """The classic baseline: one fixed order, by each configuration's average rank across datasets.
+
+    What it predicts for a dataset, and why, still comes from the most similar known datasets: the
+    similarity-weighted scores of each configuration there. `diversify=True` (what the product
+    offers) keeps the first pick but orders the rest by expected improvement over the picks above
+    on those datasets, so near-twins do not follow each other; the default is the classic order,
+    the baseline every other recommender is measured against."""
 
     name = "average_rank"
     label = "a fixed ranking (average rank)"
 
+    def __init__(self, diversify: bool = False, k: int = K_NEIGHBOURS) -> None:
+        super().__init__()
+        self.diversify = diversify
+        self.k = k
+        self._hood: Neighbourhood | None = None
+
     def _fit(self, t: ScoreTable) -> None:
         n_c = len(t.config_ids)
+        self._hood = None
         if t.n_datasets == 0 or n_c == 0:
             self._mean_rank = np.zeros(n_c)
             self._mean_z = np.zeros(n_c)
@@ -162,25 +177,77 @@ class AverageRank(Recommender):
         self._loc = float(np.median(t.loc))
         self._scale = float(np.median(t.scale))
         self._loc_sd = float(np.std(t.loc)) if t.n_datasets > 1 else abs(self._loc) * 0.1
+        self._z_ext = _extend(t.z, np.nan)
+        self._mean_ext = _extend(self._mean_z, 0.0)
+        self._sd_ext = _extend(self._sd_z, float(np.median(self._sd_z)))
         oriented = sign(t.metric) * t.raw
-        pred = self._loc + self._scale * self._mean_z
-        sd = np.sqrt((self._scale * self._sd_z) ** 2 + self._loc_sd**2)
-        self._q = _calibrate([(np.abs(oriented - pred) / sd)[known]])
+        self._q = Z80
+        self._hood = Neighbourhood(t)
+        # Each known dataset predicted from the other sources calibrates the interval.
+        cols = np.arange(n_c)
+        sim_all = self._hood.similarity(self._hood.pairwise())
+        same = t.groups[:, None] == t.groups[None, :]
+        ratios = []
+        for i in range(t.n_datasets):
+            if same[i].all():
+                continue
+            fc = self._neighbour_forecast(sim_all[i], cols, same[i])
+            pred = fc.loc + fc.scale * fc.mean_z
+            sd = np.sqrt((fc.scale * fc.sd_z) ** 2 + fc.loc_sd**2)
+            ratios.append((np.abs(oriented[i] - pred) / sd)[known[i]])
+        self._q = _calibrate(ratios)
 
-    def forecast(self, meta_features, config_ids, observed=None, configurations=None) -> Forecast:
-        cols = self._columns(config_ids)
-        mean_z = _extend(self._mean_z, 0.0)[cols]
-        sd_z = _extend(self._sd_z, float(np.median(self._sd_z)) if self._sd_z.size else 1.0)[cols]
-        order_key = _extend(self._mean_rank, 2.0)[cols]  # never measured: after all known ones
-        pos, vals = self._observed_arrays(config_ids, observed or {})
-        loc, loc_sd = anchor_location(self._loc, self._loc_sd, self._scale, mean_z[pos], vals)
+    def _neighbour_forecast(
+        self, sim: np.ndarray, cols: np.ndarray, exclude: np.ndarray | None = None
+    ) -> Forecast:
+        """Scores on the nearest known datasets, weighted by similarity (normalised units)."""
+        assert self._hood is not None and self.table is not None
+        t = self.table
+        idx, wk = self._hood.nearest(sim, self.k, exclude)
+        zk = self._z_ext[idx][:, cols]
+        mean_z, sd_z = weighted_mean_sd(zk, wk, self._mean_ext[cols], self._sd_ext[cols], 0.5)
+        loc = float(wk @ t.loc[idx])
+        scale = float(wk @ t.scale[idx])
+        loc_sd = math.sqrt(float(wk @ (t.loc[idx] - loc) ** 2) + (0.25 * scale) ** 2)
         return Forecast(
-            config_ids=list(config_ids),
+            config_ids=[],
             mean_z=mean_z,
             sd_z=sd_z,
             loc=loc,
-            scale=self._scale,
+            scale=scale,
             loc_sd=loc_sd,
             quantile=self._q,
-            fixed_order=order_key,
+            scenarios=np.where(np.isfinite(zk), zk, mean_z[None, :]),
+            weights=wk,
         )
+
+    def forecast(self, meta_features, config_ids, observed=None, configurations=None) -> Forecast:
+        cols = self._columns(config_ids)
+        order_key = _extend(self._mean_rank, 2.0)[cols]  # never measured: after all known ones
+        pos, vals = self._observed_arrays(config_ids, observed or {})
+        if self._hood is None or self.table is None:
+            mean_z = _extend(self._mean_z, 0.0)[cols]
+            sd_z = _extend(self._sd_z, float(np.median(self._sd_z)) if self._sd_z.size else 1.0)
+            loc, loc_sd = anchor_location(self._loc, self._loc_sd, self._scale, mean_z[pos], vals)
+            fc = Forecast(
+                config_ids=list(config_ids),
+                mean_z=mean_z,
+                sd_z=sd_z[cols],
+                loc=loc,
+                scale=self._scale,
+                loc_sd=loc_sd,
+                quantile=self._q,
+            )
+        else:
+            sim = self._hood.similarity(self._hood.distances(meta_features))
+            fc = self._neighbour_forecast(sim, cols)
+            fc.config_ids = list(config_ids)
+            fc.loc, fc.loc_sd = anchor_location(fc.loc, fc.loc_sd, fc.scale, fc.mean_z[pos], vals)
+            order = np.argsort(-sim, kind="stable")
+            t = self.table
+            fc.explain = lambda: neighbour_evidence(t, order, sim[order], cols)
+        if self.diversify and fc.scenarios is not None:
+            fc.lead = order_key
+        else:
+            fc.fixed_order = order_key
+        return fc
