@@ -17,6 +17,7 @@ from metadesk.metamodel.values import Evidence, MetaDataset, Suggestion
 _LAZY = {
     "AverageRank": "metadesk.metamodel.recommenders",
     "Recommender": "metadesk.metamodel.recommenders",
+    "DiversifiedRank": "metadesk.metamodel.recommenders",
     "NearestDatasets": "metadesk.metamodel.nearest",
     "Surrogate": "metadesk.metamodel.surrogate",
     "EvaluationReport": "metadesk.metamodel.evaluation",
@@ -37,6 +38,7 @@ def __getattr__(name: str) -> Any:
 
 __all__ = [
     "AverageRank",
+    "DiversifiedRank",
     "EvaluationReport",
     "Evidence",
     "MetaDataset",

@@ -17,7 +17,7 @@ import pandas as pd
 
 from metadesk.metamodel.metrics import POINT, sign
 from metadesk.metamodel.nearest import NearestDatasets
-from metadesk.metamodel.recommenders import AverageRank, Recommender
+from metadesk.metamodel.recommenders import AverageRank, DiversifiedRank, Recommender
 from metadesk.metamodel.scores import ScoreTable, rank_values, spearman
 from metadesk.metamodel.surrogate import Surrogate
 from metadesk.metamodel.values import MetaDataset
@@ -107,7 +107,7 @@ def _jsonable(x: Any) -> Any:
 
 
 def default_recommenders() -> list[Recommender]:
-    return [AverageRank(), NearestDatasets(), Surrogate()]
+    return [AverageRank(), DiversifiedRank(), NearestDatasets(), Surrogate()]
 
 
 def held_out_splits(groups: np.ndarray, folds: int | None = None) -> Iterator[np.ndarray]:
@@ -145,7 +145,7 @@ def evaluate(
     the simulated runs at `max_k` instead of running on until within 0.5 point of the best."""
     table = ScoreTable.build(meta_dataset, task_type, metric)
     templates = list(recommenders) if recommenders is not None else default_recommenders()
-    if not any(isinstance(r, AverageRank) for r in templates):
+    if not any(type(r) is AverageRank for r in templates):
         templates.insert(0, AverageRank())
     n_groups = int(np.unique(table.groups).size)
     scheme = "leave-one-group-out" if folds is None else f"{folds} folds of whole groups"

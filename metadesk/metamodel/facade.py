@@ -15,7 +15,7 @@ from typing import Any
 from metadesk.metamodel.evaluation import EvaluationReport, evaluate
 from metadesk.metamodel.metrics import LOWER_IS_BETTER, METRIC_LABELS, POINT, default_metric
 from metadesk.metamodel.nearest import NearestDatasets
-from metadesk.metamodel.recommenders import AverageRank, Recommender
+from metadesk.metamodel.recommenders import AverageRank, DiversifiedRank, Recommender
 from metadesk.metamodel.scores import ScoreTable, task_family
 from metadesk.metamodel.surrogate import Surrogate, configuration_from_id
 from metadesk.metamodel.values import MetaDataset, Suggestion
@@ -25,6 +25,7 @@ log = logging.getLogger(__name__)
 
 RECOMMENDERS: dict[str, type[Recommender]] = {
     AverageRank.name: AverageRank,
+    DiversifiedRank.name: DiversifiedRank,
     NearestDatasets.name: NearestDatasets,
     Surrogate.name: Surrogate,
 }
@@ -119,8 +120,9 @@ class MetaModel:
                     chosen, best = name, score
         try:
             # The fixed ranking as offered: after its first pick, no near-twins in a row.
+            # Unless held-out figures found the classic order better, which they then show.
             rec = (
-                AverageRank(diversify=True)
+                AverageRank(diversify=not _classic_is_better(report))
                 if chosen == AverageRank.name
                 else RECOMMENDERS[chosen]()
             )
@@ -158,7 +160,7 @@ class MetaModel:
         groups = len(set(table.groups.tolist()))
         if groups < 3:
             return None
-        recs: list[Recommender] = [AverageRank(), NearestDatasets()]
+        recs: list[Recommender] = [AverageRank(), DiversifiedRank(), NearestDatasets()]
         if int(table.z.size) <= QUICK_SURROGATE_RUNS:
             recs.append(Surrogate(n_trees=16))
         return evaluate(
@@ -261,6 +263,13 @@ class MetaModel:
         if self.name != AverageRank.name and base.get("top1_regret") is not None:
             text += f", against {_amount(base.get('top1_regret'), self.metric, unit=False)} for a fixed ranking"
         return text + "."
+
+
+def _classic_is_better(report: EvaluationReport | None) -> bool:
+    if report is None or DiversifiedRank.name not in report.figures:
+        return False
+    diverse = report.selection_score(DiversifiedRank.name)
+    return report.selection_score(AverageRank.name) < diverse
 
 
 def _regret_words(metric: str) -> str:

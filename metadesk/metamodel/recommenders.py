@@ -251,3 +251,15 @@ class AverageRank(Recommender):
         else:
             fc.fixed_order = order_key
         return fc
+
+
+class DiversifiedRank(AverageRank):
+    """The fixed ranking's first pick, then expected improvement over the picks above on the
+    most similar known datasets: measured on its own so that the gain over the classic order is
+    a held-out figure, not a hope."""
+
+    name = "average_rank_diverse"
+    label = "a fixed ranking (average rank) without near-twins in a row"
+
+    def __init__(self, k: int = K_NEIGHBOURS) -> None:
+        super().__init__(diversify=True, k=k)

@@ -124,3 +124,11 @@ def test_near_twins_do_not_take_the_first_two_places(chosen):
         ranked = rec.fit(md, "binary", "accuracy").rank({"f": 0.0, "g": 0.0}, candidates)
     top_two = {s.configuration.algorithm for s in ranked[:2]}
     assert top_two == {"random_forest", "hist_gb"}, [s.configuration.id for s in ranked]
+
+
+def test_the_diversified_fixed_ranking_finds_a_good_model_sooner_held_out(held_out):
+    classic = held_out.figures["average_rank"]
+    diverse = held_out.figures["average_rank_diverse"]
+    assert diverse["top1_regret"] == pytest.approx(classic["top1_regret"])  # same first pick
+    for k in range(1, 5):  # best-so-far after 2..5 experiments
+        assert diverse["best_so_far_observed"][k] < classic["best_so_far_observed"][k], k

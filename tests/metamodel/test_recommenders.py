@@ -192,7 +192,7 @@ def test_meta_model_picks_a_learned_recommender_and_says_how_good_it_is(meta_dat
 
 def test_meta_model_keeps_the_fixed_ranking_unless_another_beats_it(meta_dataset, held_out):
     report = held_out.to_dict()
-    for name in ("nearest_datasets", "surrogate"):
+    for name in ("nearest_datasets", "surrogate", "average_rank_diverse"):
         report["figures"][name]["best_so_far_observed"] = [1.0] * 10
     model = MetaModel("binary", "accuracy").fit(meta_dataset, evaluation=report)
     assert model.name == "average_rank"
