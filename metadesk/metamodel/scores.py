@@ -12,11 +12,15 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from metadesk.metamodel.metrics import orient
+from metadesk.metamodel.metrics import LOWER_IS_BETTER, POINT, orient
 from metadesk.metamodel.values import MetaDataset
 
 # Below this spread (metric units) a dataset's scores are treated as ties, not amplified into noise.
 MIN_SCALE = 1e-3
+# ...and for scores counted in points (accuracy, AUC, R²): half a point. On a dataset where every
+# model is near 100%, 0.1-point differences are noise, yet at the smaller floor they became many
+# spreads and outweighed the datasets where the choice of model matters.
+MIN_SCALE_POINTS = 0.5 * POINT
 # Normalised scores are floored here (a diverged model on R² can be hundreds of spreads below).
 Z_FLOOR = -8.0
 
@@ -66,7 +70,8 @@ class ScoreTable:
             return cls._empty(metric, meta_dataset.feature_names)
         raw = matrix.to_numpy(dtype=float)
         oriented = orient(raw, metric)
-        loc, scale = robust_location_scale(oriented)
+        floor = MIN_SCALE if metric in LOWER_IS_BETTER else MIN_SCALE_POINTS
+        loc, scale = robust_location_scale(oriented, floor)
         ds = ds.loc[matrix.index]
         names = meta_dataset.feature_names
         features = (
@@ -150,15 +155,18 @@ def _pivot(runs: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(values, index=pd.Index(d_uniques), columns=pd.Index(c_uniques))
 
 
-def robust_location_scale(oriented: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Per row: the median, and the interquartile range scaled to a normal sd (std as fallback)."""
+def robust_location_scale(
+    oriented: np.ndarray, floor: float = MIN_SCALE
+) -> tuple[np.ndarray, np.ndarray]:
+    """Per row: the median, and the interquartile range scaled to a normal sd (std as fallback),
+    never below `floor`."""
     with np.errstate(all="ignore"), warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)
         loc = np.nanmedian(oriented, axis=1)
         q75, q25 = np.nanpercentile(oriented, [75, 25], axis=1)
         scale = (q75 - q25) / 1.349
         std = np.nanstd(oriented, axis=1)
-    scale = np.where(scale > MIN_SCALE, scale, np.maximum(std, MIN_SCALE))
+    scale = np.where(scale > floor, scale, np.maximum(std, floor))
     return loc, scale
 
 

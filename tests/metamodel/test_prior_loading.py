@@ -5,6 +5,7 @@ from __future__ import annotations
 import subprocess
 import sys
 
+import numpy as np
 import pandas as pd
 
 from metadesk.metamodel import MetaDataset, load_prior, write_exchange
@@ -73,3 +74,35 @@ def test_loading_the_prior_imports_no_model_code():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == ""
+
+
+def test_a_saturated_dataset_does_not_turn_noise_into_large_differences():
+    from metadesk.metamodel.scores import ScoreTable
+
+    datasets = pd.DataFrame(
+        {"name": ["easy", "hard"], "task_type": "binary", "group": ["a", "b"]},
+        index=pd.Index(["easy", "hard"], name="dataset_id"),
+    )
+    scores = {"easy": [1.0, 0.999, 0.998, 0.997], "hard": [0.80, 0.75, 0.70, 0.65]}
+    runs = pd.DataFrame(
+        [
+            {
+                "dataset_id": d,
+                "configuration_id": f"c{j}",
+                "algorithm": "x",
+                "metric": m,
+                "score": v,
+            }
+            for m in ("accuracy", "rmse")
+            for d, vals in scores.items()
+            for j, v in enumerate(vals)
+        ]
+    )
+    md = MetaDataset(datasets, runs)
+    acc = ScoreTable.build(md, "binary", "accuracy")
+    easy, hard = acc.dataset_ids.index("easy"), acc.dataset_ids.index("hard")
+    # 0.3 points apart on the easy dataset: well under one spread; 15 points on the hard one.
+    assert np.ptp(acc.z[easy]) < 1.0 < np.ptp(acc.z[hard])
+    # Losses are in the target's units, where small numbers can be real differences.
+    rmse = ScoreTable.build(md, "binary", "rmse")
+    assert np.ptp(rmse.z[rmse.dataset_ids.index("easy")]) > 1.0
