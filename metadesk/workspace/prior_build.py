@@ -189,6 +189,8 @@ def build_prior(
             if time.monotonic() - last_export > export_every_s:
                 _export(ws, entries, seeded, out_dir, summary, started, evaluate=False)
                 last_export = time.monotonic()
+        # Meta-features stored by an older extractor are brought up to date while experiments run.
+        _refresh_meta_features(ws, say)
         last_evaluation = time.monotonic()
         while not ws.wait(timeout=export_every_s):
             if not ws.running or ws.paused:
@@ -247,6 +249,7 @@ def export_only(
     if build_running(work_dir) is None and db.exists():
         ws = Workspace.open(db, prior_dir=False)
         try:
+            _refresh_meta_features(ws, say)
             exported = _export(ws, entries, seeded, out_dir, BuildSummary(), None, evaluate)
         finally:
             ws.close()
@@ -255,6 +258,15 @@ def export_only(
         exported = write_report(entries, seeded, out_dir, None, None, evaluate=evaluate)
     say(f"exported {exported.describe()}")
     return exported
+
+
+def _refresh_meta_features(ws, say: Progress) -> None:
+    """Re-extract meta-features computed by an older extractor version (or over budget)."""
+    n = ws.refresh_meta_features(
+        progress=lambda done, total, _id: say(f"meta-features refreshed {done}/{total}")
+    )
+    if n:
+        say(f"{n} datasets got up-to-date meta-features")
 
 
 def _check_settings(work_dir: Path, max_rows: int | None) -> None:
