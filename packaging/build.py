@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -41,6 +42,24 @@ def build() -> None:
         str(ROOT / "packaging" / "metadesk.spec"),
     ]
     subprocess.run(cmd, check=True, cwd=ROOT)
+
+
+def _patched_by_auditwheel(path: Path) -> bool:
+    """Libraries vendored or re-linked by auditwheel (patchelf) break when stripped: leave them."""
+    if any(part.endswith(".libs") for part in path.parts):
+        return True
+    dynamic = subprocess.run(["readelf", "-d", str(path)], capture_output=True, text=True).stdout
+    return any(".libs" in line for line in dynamic.splitlines() if "PATH" in line)
+
+
+def strip_bundle() -> None:
+    """Drop static symbol tables from the bundle's shared libraries (dynamic symbols stay)."""
+    if shutil.which("strip") is None or shutil.which("readelf") is None:
+        return
+    for path in DIST.rglob("*.so*"):
+        if path.is_symlink() or not path.is_file() or _patched_by_auditwheel(path):
+            continue
+        subprocess.run(["strip", "--strip-unneeded", str(path)], capture_output=True)
 
 
 def frozen_env(home: Path) -> dict[str, str]:
@@ -78,6 +97,8 @@ def main() -> int:
     args = parser.parse_args()
     if not args.skip_build:
         build()
+        if sys.platform.startswith("linux"):
+            strip_bundle()
     with tempfile.TemporaryDirectory() as tmp:
         env = frozen_env(Path(tmp))
         report = {
