@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -60,19 +61,28 @@ def write_table(frame: pd.DataFrame, out_path: Path | str) -> Path:
             "Choose a file name ending in .csv or .xlsx.",
         )
     safe = formula_safe_frame(frame)
-    tmp = path.with_name(f".{path.name}.part")
-    try:
+
+    def write(tmp: Path) -> None:
         if suffix == ".csv":
             safe.to_csv(tmp, index=False, encoding="utf-8")
         else:
             safe.to_excel(tmp, index=False, engine="openpyxl")
+
+    return _write_atomically(
+        path, write, "Choose another folder, or close the file if another program has it open."
+    )
+
+
+def _write_atomically(path: Path, write: Callable[[Path], object], hint: str) -> Path:
+    """Write through a temporary file renamed into place: a failed write never leaves half a file."""
+    tmp = path.with_name(f".{path.name}.part")
+    try:
+        write(tmp)
         tmp.replace(path)
     except OSError as exc:
         tmp.unlink(missing_ok=True)
         raise FileProblem(
-            f"Cannot write '{path}': {exc.strerror or exc}.",
-            "Choose another folder, or close the file if another program has it open.",
-            details=repr(exc),
+            f"Cannot write '{path}': {exc.strerror or exc}.", hint, details=repr(exc)
         ) from exc
     return path
 
@@ -189,18 +199,7 @@ def export_model(
     if not path.suffix:
         path = path.with_suffix(MODEL_SUFFIX)
     pipeline, _task = fit_on_whole_dataset(workspace, dataset_id, configuration_id)
-    tmp = path.with_name(f".{path.name}.part")
-    try:
-        sio.dump(pipeline, tmp)
-        tmp.replace(path)
-    except OSError as exc:
-        tmp.unlink(missing_ok=True)
-        raise FileProblem(
-            f"Cannot write '{path}': {exc.strerror or exc}.",
-            "Choose another folder.",
-            details=repr(exc),
-        ) from exc
-    return path
+    return _write_atomically(path, lambda tmp: sio.dump(pipeline, tmp), "Choose another folder.")
 
 
 def export_report(
@@ -213,15 +212,6 @@ def export_report(
     if path.suffix.lower() not in (".html", ".htm"):
         path = path.with_suffix(".html")
     text = build_report_html(workspace, dataset_id, metric=metric)
-    tmp = path.with_name(f".{path.name}.part")
-    try:
-        tmp.write_text(text, encoding="utf-8")
-        tmp.replace(path)
-    except OSError as exc:
-        tmp.unlink(missing_ok=True)
-        raise FileProblem(
-            f"Cannot write '{path}': {exc.strerror or exc}.",
-            "Choose another folder.",
-            details=repr(exc),
-        ) from exc
-    return path
+    return _write_atomically(
+        path, lambda tmp: tmp.write_text(text, encoding="utf-8"), "Choose another folder."
+    )
