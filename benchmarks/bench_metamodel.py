@@ -76,6 +76,9 @@ def quality(md, task_type: str, metric: str, folds: int | None) -> dict:
         }
         versus[name] = {
             "top1_regret_ratio": _ratio(mine.get("top1_regret"), ar.get("top1_regret")),
+            "top1_regret_median_ratio": _ratio(
+                mine.get("top1_regret_median"), ar.get("top1_regret_median")
+            ),
             "spearman_gain": _round(mine.get("spearman", np.nan) - ar.get("spearman", np.nan)),
             "best_so_far_observed_ratio": ratios_k,
             "experiments_to_half_point_ratio": _ratio(

@@ -14,6 +14,7 @@ from metadesk.errors import UserError
 
 FIGURE_COLUMNS = (
     ("top1_regret", "top-1", "regret"),
+    ("top1_regret_median", "median 1", "regret"),
     ("top3_regret", "top-3", "regret"),
     ("top5_regret", "top-5", "regret"),
     ("bsf_obs@2", "k=2", "regret"),

@@ -28,6 +28,7 @@ MAX_K = 10
 BASELINES = ("random", "oracle")
 SCALAR_FIGURES = (
     "top1_regret",
+    "top1_regret_median",
     "top3_regret",
     "top5_regret",
     "experiments_to_half_point",
@@ -278,4 +279,10 @@ def _average(rows: list[dict[str, Any]], max_k: int) -> dict[str, Any]:
         elif key != "n_datasets":
             arr = np.array(vals, dtype=float)
             out[key] = float(np.nanmean(arr)) if np.isfinite(arr).any() else float("nan")
+            if key == "top1_regret":
+                # One collapsed model (an R² of -100 on one dataset) can own the mean: the median
+                # says what a typical dataset loses.
+                out["top1_regret_median"] = (
+                    float(np.nanmedian(arr)) if np.isfinite(arr).any() else float("nan")
+                )
     return out

@@ -2,7 +2,9 @@
 
 A `Forecast` holds normalised predictions plus "scenarios" (plausible score vectors, e.g. the nearest
 datasets or the trees of an ensemble); the order is greedy expected improvement over the best so far
-across scenarios, so two configurations that always score alike are not offered back to back.
+across scenarios, so two configurations that always score alike are not offered back to back. Past
+the first `HEAD` picks (more than anyone runs before the ranking is refreshed by results), the rest
+follow the predicted score, so that the whole list still reads as best-first.
 """
 
 from __future__ import annotations
@@ -19,6 +21,8 @@ from metadesk.portfolio.configuration import Configuration
 
 # 80% two-sided normal quantile: the interval multiplier before held-out calibration.
 Z80 = 1.2816
+# How many picks follow expected improvement before the rest are listed by predicted score.
+HEAD = 10
 
 
 @dataclass(eq=False)
@@ -26,7 +30,8 @@ class Forecast:
     """Predictions for `config_ids` on one dataset (oriented: greater is better; normalised units).
 
     scenarios: (n_scenarios, n_configs) normalised scores, `weights` sums to 1. `fixed_order`, when
-    set, replaces expected improvement (a fixed ranking does not adapt)."""
+    set, replaces expected improvement (a fixed ranking does not adapt). `scenario_scale`: metric
+    units per scenario unit (None: scenarios are normalised like `mean_z`, so `scale`)."""
 
     config_ids: list[str]
     mean_z: np.ndarray
@@ -40,6 +45,7 @@ class Forecast:
     fixed_order: np.ndarray | None = None
     # When set (smaller first), chooses the first pick; the rest still follow expected improvement.
     lead: np.ndarray | None = None
+    scenario_scale: float | None = None
     # Builds the evidence (one tuple per configuration) only when suggestions are shown.
     explain: Callable[[], list[tuple[Evidence, ...]]] | None = None
 
@@ -75,6 +81,14 @@ class Forecast:
         order: list[int] = []
         gains: list[float] = []
         while remaining.size and (limit is None or len(order) < limit):
+            if len(order) >= HEAD and best is not None:
+                gain = w @ np.maximum(scen[:, remaining] - best[:, None], 0.0)
+                tail = np.lexsort((-gain, -self.mean_z[remaining]))
+                if limit is not None:
+                    tail = tail[: limit - len(order)]
+                order.extend(int(remaining[j]) for j in tail)
+                gains.extend(float(gain[j]) for j in tail)
+                break
             block = scen[:, remaining]
             if best is None:
                 # Nothing run yet: the first pick is the best expected score (gain over the median).
@@ -109,6 +123,7 @@ def suggestions_from(
     low, high = forecast.intervals(metric)
     by_pos = {index[c.id]: c for c in candidates}
     evidence = forecast.explain() if forecast.explain is not None else None
+    unit = forecast.scale if forecast.scenario_scale is None else forecast.scenario_scale
     out = []
     for rank, (pos, gain) in enumerate(zip(order, gains, strict=False), start=1):
         out.append(
@@ -119,7 +134,7 @@ def suggestions_from(
                 predicted=_finite(predicted[pos]),
                 low=_finite(low[pos]),
                 high=_finite(high[pos]),
-                expected_improvement=_finite(gain * forecast.scale),
+                expected_improvement=_finite(gain * unit),
                 recommender=recommender,
                 evidence=evidence[pos] if evidence else (),
             )

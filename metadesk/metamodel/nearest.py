@@ -5,6 +5,7 @@ learned feature weights, active-testing re-weighting by observed results, and ca
 from __future__ import annotations
 
 import math
+import warnings
 from collections.abc import Mapping
 
 import numpy as np
@@ -33,7 +34,7 @@ class NearestDatasets(Recommender):
         self,
         k: int | None = 12,
         sharpness: float = 2.0,
-        tau: float = 0.6,
+        tau: float = 1.0,
         learn_weights: bool = True,
         level_weight: float = 0.25,
     ) -> None:
@@ -56,6 +57,17 @@ class NearestDatasets(Recommender):
         self._cfg_sd = np.sqrt(dev.sum(axis=0) / np.maximum(cnt, 1)) + 1e-3
         sd_fill = float(np.median(self._cfg_sd)) if n_c else 1.0
         self._z_ext = _extend(t.z, np.nan)
+        # Scenarios for the order: shortfalls from each neighbour's best in metric units, the
+        # units regret is counted in (normalised scores where the metric has no common unit).
+        short = t.shortfall()
+        if short is None:
+            self._short_ext, self._short_fill = None, None
+        else:
+            with np.errstate(all="ignore"), warnings.catch_warnings():
+                warnings.simplefilter("ignore", RuntimeWarning)
+                fill = np.nanmean(short, axis=0) if short.size else np.zeros(n_c)
+            self._short_fill = _extend(np.where(np.isfinite(fill), fill, 0.0), 0.0)
+            self._short_ext = _extend(short, np.nan)
         self._mean_ext = _extend(self._cfg_mean, 0.0)
         self._sd_ext = _extend(self._cfg_sd, sd_fill)
         self._w = self._feature_weights(t)
@@ -181,7 +193,12 @@ class NearestDatasets(Recommender):
         loc_sd = math.sqrt(float(wk @ (t.loc[idx] - loc) ** 2) + (0.25 * scale) ** 2)
         if obs_pos.size:
             loc, loc_sd = anchor_location(loc, loc_sd, scale, mean_z[obs_pos], obs_vals)
-        scenarios = np.where(np.isfinite(zk), zk, mean_z[None, :])
+        if self._short_ext is None:
+            scenarios, unit = np.where(np.isfinite(zk), zk, mean_z[None, :]), None
+        else:
+            sk = self._short_ext[idx][:, cols]
+            scenarios = np.where(np.isfinite(sk), sk, self._short_fill[cols][None, :])
+            unit = 1.0
         return Forecast(
             config_ids=[],
             mean_z=mean_z,
@@ -191,6 +208,7 @@ class NearestDatasets(Recommender):
             loc_sd=loc_sd,
             quantile=self._q,
             scenarios=scenarios,
+            scenario_scale=unit,
             weights=wk,
             explain=(lambda: self._evidence(sim, cols)) if exclude is None else None,
         )

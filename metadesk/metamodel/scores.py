@@ -23,6 +23,9 @@ MIN_SCALE = 1e-3
 MIN_SCALE_POINTS = 0.5 * POINT
 # Normalised scores are floored here (a diverged model on R² can be hundreds of spreads below).
 Z_FLOOR = -8.0
+# Shortfalls from a dataset's best are floored here (metric units, for scores counted in points):
+# fifty points below the best is a failure, however much further below it fell.
+SHORTFALL_FLOOR = 0.5
 
 
 def task_family(task_type: str) -> tuple[str, ...]:
@@ -136,6 +139,18 @@ class ScoreTable:
             features=self.features[rows],
             feature_names=self.feature_names,
         )
+
+    def shortfall(self) -> np.ndarray | None:
+        """Each score's distance below its dataset's best, in metric units (0 = the best, negative
+        below it, NaN unknown), floored at `SHORTFALL_FLOOR`: the very units regret is counted in.
+        None for metrics not counted in points (RMSE, log loss): their units differ per dataset."""
+        if self.metric in LOWER_IS_BETTER:
+            return None
+        oriented = orient(self.raw, self.metric)
+        with np.errstate(all="ignore"), warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)
+            best = np.nanmax(oriented, axis=1, keepdims=True) if oriented.size else oriented
+        return np.maximum(oriented - best, -SHORTFALL_FLOOR)
 
     def meta_features_of(self, row: int) -> dict[str, float]:
         return dict(zip(self.feature_names, self.features[row].tolist(), strict=False))

@@ -343,6 +343,7 @@ def evaluate_prior(prior: ExportedPrior) -> dict[str, Any]:
 
 FIGURES = (
     ("top1_regret", "top-1 regret"),
+    ("top1_regret_median", "median top-1"),
     ("top3_regret", "top-3 regret"),
     ("spearman", "Spearman"),
     ("experiments_to_half_point", "runs to 0.5 pt"),

@@ -109,6 +109,42 @@ def test_expected_improvement_does_not_offer_near_twins_back_to_back():
     assert gains[2] < gains[1]
 
 
+def test_past_the_first_picks_the_list_reads_best_predicted_first():
+    # Thirty configurations: the first ten picks follow expected improvement, the rest are listed
+    # by predicted score, so the bottom of the list is never a jumble of long shots.
+    rng = np.random.default_rng(3)
+    scen = rng.normal(size=(12, 30))
+    fc = Forecast(
+        config_ids=[f"c{i}" for i in range(30)],
+        mean_z=scen.mean(axis=0),
+        sd_z=scen.std(axis=0),
+        loc=0.8,
+        scale=0.05,
+        loc_sd=0.01,
+        scenarios=scen,
+        weights=np.ones(12),
+    )
+    order, gains = fc.order(range(30), [])
+    assert sorted(order) == list(range(30)) and len(gains) == 30
+    tail = fc.mean_z[order[10:]]
+    assert np.all(np.diff(tail) <= 0)
+    assert fc.order(range(30), [], limit=12)[0] == order[:12]
+
+
+def test_shortfall_scenarios_are_in_metric_units(meta_dataset, split, features_of):
+    train, test_ids = split
+    rec = NearestDatasets().fit(train, "binary", "accuracy")
+    candidates = list(meta_dataset.configurations.values())
+    fc = rec.forecast(features_of(meta_dataset, test_ids[0]), [c.id for c in candidates])
+    assert fc.scenario_scale == 1.0
+    assert np.all(fc.scenarios <= 0) and np.all(fc.scenarios >= -0.5)
+    assert np.isclose(fc.scenarios.max(axis=1), 0).any()
+    first = candidates[0].id
+    ranked = rec.rank(features_of(meta_dataset, test_ids[0]), candidates, observed={first: 0.6})
+    gains = [s.expected_improvement for s in ranked]
+    assert all(0 <= g <= 0.5 for g in gains) and gains[0] > 0
+
+
 def test_near_twins_rarely_lead_under_the_expected_improvement_order(
     meta_dataset, split, features_of
 ):
