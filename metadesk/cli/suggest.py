@@ -234,7 +234,8 @@ def print_report(report: Any, source: str) -> None:
         print("  too few groups to hold any out\n")
         return
     table = report.table
-    header = f"{'':<18}" + "".join(f"{label:>11}" for _, label, _ in FIGURE_COLUMNS)
+    width = max([18, *(len(str(n)) + 1 for n in report.table.index)])
+    header = f"{'':<{width}}" + "".join(f"{label:>11}" for _, label, _ in FIGURE_COLUMNS)
     print(header)
     for name, row in table.iterrows():
         cells = []
@@ -248,5 +249,5 @@ def print_report(report: Any, source: str) -> None:
                 cells.append(f"{v:>11.1f}")
             else:
                 cells.append(f"{v:>11.2f}")
-        print(f"{name:<18}" + "".join(cells))
+        print(f"{name:<{width}}" + "".join(cells))
     print()
