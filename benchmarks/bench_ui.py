@@ -130,6 +130,7 @@ def gui_stall(rows: int) -> dict:
         settings.workers = 2
         settings.folds = 3
         bridge = WorkspaceBridge()
+        bridge.start_meta_feature_process = True  # as the application does (metadesk.gui.app)
         bridge.show_error_dialogs = False
         errors: list = []
         bridge.unhandled_error.connect(errors.append)
@@ -159,10 +160,15 @@ def gui_stall(rows: int) -> dict:
         gaps: list[tuple[float, float]] = []  # (when, gap) in seconds
         last = [time.perf_counter()]
 
+        causes: list[dict] = []  # what was running when a tick came more than 50 ms late
+
         def tick() -> None:
             now = time.perf_counter()
-            gaps.append((now, now - last[0]))
-            last[0] = now
+            gap = now - last[0]
+            gaps.append((now, gap))
+            if gap > 0.055:
+                causes.append(_stall_cause(now - t0, gap, bridge))
+            last[0] = time.perf_counter()
 
         ticker = QTimer()
         ticker.setTimerType(ticker.timerType().PreciseTimer)
@@ -220,6 +226,34 @@ def gui_stall(rows: int) -> dict:
         "seconds_to_meta_features": round(t_meta, 1),
         "seconds_to_two_experiments": round(t_all, 1),
         "experiments": len(queued[0]),
+        "stalls_over_50ms": len(causes),
+        "longest_stalls": sorted(causes, key=lambda c: -c["stall_ms"])[:8],
+    }
+
+
+def _stall_cause(at_s: float, gap: float, bridge) -> dict:
+    """The bridge calls running and where the other threads are right after a long stall: the
+    thread that just let go of the interpreter lock is usually the one that held it."""
+    import sys as _sys
+    import threading
+    import traceback
+
+    names = {t.ident: t.name for t in threading.enumerate()}
+    threads = {}
+    for ident, frame in _sys._current_frames().items():
+        if ident == threading.get_ident():
+            continue
+        stack = traceback.extract_stack(frame)
+        ours = [f for f in stack if "metadesk" in f.filename or "site-packages" in f.filename]
+        picked = (ours or stack)[-4:]
+        threads[names.get(ident, str(ident))] = [
+            f"{Path(f.filename).name}:{f.lineno} {f.name}" for f in picked
+        ]
+    return {
+        "at_s": round(at_s, 2),
+        "stall_ms": round((gap - 0.005) * 1000, 1),
+        "running": bridge.running_descriptions(),
+        "threads": {k: v for k, v in threads.items() if v and "wait" not in v[-1]},
     }
 
 

@@ -105,6 +105,8 @@ def run_gui(workspace: str | None = None) -> int:
     from metadesk.gui.workers import WorkspaceBridge
 
     bridge = WorkspaceBridge()
+    # The meta-feature process loads its libraries while the user picks a file.
+    bridge.start_meta_feature_process = True
     window = MainWindow(bridge)
     _install_excepthook(bridge)
     window.show()

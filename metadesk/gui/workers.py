@@ -150,6 +150,11 @@ class WorkspaceBridge(QObject):
         super().__init__(parent)
         self.workspace: Workspace | None = None
         self.show_error_dialogs = True  # tests and the self-test switch this off
+        # Meta-features are computed in a child process for the workspaces this bridge serves:
+        # C code holding the interpreter lock there cannot stall the GUI thread.
+        self.isolate_meta_features = True
+        # ...started as soon as a workspace is set (the application does; tests start it on use).
+        self.start_meta_feature_process = False
         self._pool = QThreadPool(self)
         self._pool.setMaxThreadCount(4)
         self._pending: set[CallHandle[Any]] = set()
@@ -174,6 +179,8 @@ class WorkspaceBridge(QObject):
         self.workspace = workspace
         if workspace is not None:
             self._unsubscribe = workspace.subscribe(self._on_workspace_event)
+            if self.isolate_meta_features and hasattr(workspace, "isolate_meta_features"):
+                workspace.isolate_meta_features(True, start_now=self.start_meta_feature_process)
 
     def _on_workspace_event(self, event: Any) -> None:
         # Called on whatever thread produced the event (the dispatcher thread for experiments).
@@ -294,9 +301,13 @@ class WorkspaceBridge(QObject):
         if self._closed:
             return
         self._closed = True
+        workspace = self.workspace
         self.set_workspace(None)
         for handle in list(self._pending):
             handle._bridge_closing = True
+        if self.isolate_meta_features and hasattr(workspace, "isolate_meta_features"):
+            # A call waiting on the meta-feature process returns now instead of after it.
+            workspace.isolate_meta_features(False)
         finished = self._pool.waitForDone(timeout_ms)
         if not finished:
             log.warning(

@@ -1,5 +1,6 @@
 """Keeping the stored meta-features current: values computed by an older extractor version, or cut
 short by a time budget, are recomputed from the dataset's snapshot and replaced in one transaction.
+In the GUI they are computed in a child process (`metafeature_child`), elsewhere in this one.
 """
 
 from __future__ import annotations
@@ -27,6 +28,36 @@ class MetaFeatureUpkeep:
         # Over-budget values are retried once per session on reading: a table whose landmarkers
         # never fit the budget must not be recomputed on every suggestion. `refresh` always retries.
         self._budget_retried: set[str] = set()
+        self._child: Any = None  # a MetaFeatureChild while isolated
+
+    def isolate(self, enabled: bool = True, *, start_now: bool = False) -> None:
+        """Compute in a child process from now on (`enabled`), or in this process again; turning
+        it off stops the child, and a computation waiting on it fails with `WorkspaceProblem`.
+        `start_now` starts the child at once instead of on the first computation."""
+        from metadesk.workspace.metafeature_child import MetaFeatureChild
+
+        with self._lock:
+            old, new = self._child, self._child
+            if enabled and old is None:
+                new = MetaFeatureChild()
+            elif not enabled:
+                new = None
+            self._child = new
+        if old is not None and old is not new:
+            old.close()
+        if new is not None and start_now:
+            new.start()
+
+    @property
+    def isolated(self) -> bool:
+        return self._child is not None
+
+    def close(self) -> None:
+        """Stop the child process, if any (the workspace closes)."""
+        with self._lock:
+            child, self._child = self._child, None
+        if child is not None:
+            child.close()
 
     def get(self, dataset_id: str) -> Any:
         """`MetaFeatures` of the dataset, recomputed first when stale (one query when current)."""
@@ -86,9 +117,14 @@ class MetaFeatureUpkeep:
 
     def _recompute(self, dataset_id: str, state: tuple[int, list[dict[str, Any]]]) -> Any:
         import metadesk.metafeatures as mf
+        from metadesk.metafeatures.values import MetaFeatures
 
         version = _current_version()
-        values = mf.extract_meta_features(self._ws.load_task(dataset_id))
+        child = self._child
+        if child is None:
+            values = mf.extract_meta_features(self._ws.load_task(dataset_id))
+        else:
+            values = MetaFeatures.from_records(child.extract(self._ws._dataset_row(dataset_id)))
         if state[0] == version:
             values = _keep_computed(values, state[1])
         if not self._ws.store.put_meta_features(dataset_id, values.to_records(), version=version):

@@ -67,6 +67,7 @@ class Workspace:
             dispatcher, self._dispatcher = self._dispatcher, None
         if dispatcher is not None:
             dispatcher.stop()
+        self._meta_features.close()
         self.store.close()
 
     def __enter__(self) -> Workspace:
@@ -175,6 +176,12 @@ class Workspace:
         current extractor version, else (re)computed from the snapshot and stored with it.
         Values over budget are retried once per session."""
         return self._meta_features.get(dataset_id)
+
+    def isolate_meta_features(self, enabled: bool = True, *, start_now: bool = False) -> None:
+        """Compute meta-features in a child process (the GUI does, so that extraction never holds
+        its interpreter lock), or in this process again; `start_now` starts the child at once
+        rather than on first use; `close()` stops it."""
+        self._meta_features.isolate(enabled, start_now=start_now)
 
     def refresh_meta_features(
         self,
