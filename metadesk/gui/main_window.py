@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 from metadesk.gui.dialogs.welcome import WelcomePage
 from metadesk.gui.main_menus import MainWindowMenus
 from metadesk.gui.settings import AppSettings
-from metadesk.gui.views.dataset_list import DatasetListModel, LazyView
+from metadesk.gui.views.dataset_list import DatasetDelegate, DatasetListModel, LazyView
 from metadesk.gui.views.queue_dock import QueueDock
 
 if TYPE_CHECKING:
@@ -104,6 +104,7 @@ class MainWindow(MainWindowMenus, QMainWindow):
         self.dataset_model = DatasetListModel(self)
         self.dataset_list = QListView()
         self.dataset_list.setModel(self.dataset_model)
+        self.dataset_list.setItemDelegate(DatasetDelegate(self.dataset_list))
         self.dataset_list.setAccessibleName("Datasets in the workspace")
         self.dataset_list.setSpacing(2)
         self.dataset_list.setUniformItemSizes(True)

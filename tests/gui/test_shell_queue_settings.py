@@ -101,7 +101,7 @@ def test_queue_dock_follows_queued_running_finished(qtbot, bare_bridge):
     assert _states(dock)["Random forest 1"] == "Running"
     assert workers.args[0] == {"busy": 1, "free": 1, "total": 2}
     assert dock.model.index(0, 3).data().endswith("s")  # elapsed shown
-    assert dock.model.index(0, 4).data() == "estimating…"  # no finished run to go by yet
+    assert dock.model.index(0, 4).data() == "not known yet"  # no finished run to go by yet
 
     result = Result(
         "d1", "rf:1", "ok", mean={"accuracy": 0.875}, std={"accuracy": 0.02}, wall_seconds=4.0

@@ -139,7 +139,7 @@ def test_selecting_a_dataset_shows_its_snapshot(qtbot, window, workspace, make_c
     view = window.data_view
     assert view.frame_model.rowCount() == 60
     assert not view.target_combo.isEnabled()
-    assert "In your workspace" in view.message_bar.text()
+    assert "in your workspace" in view.info_label.text()
     assert window.other_views["Suggestions"].dataset_id == info.dataset_id
 
 
@@ -222,7 +222,8 @@ def test_loading_can_be_cancelled(qtbot, window, workspace, make_csv, monkeypatc
     assert view.loading and view.cancel_button.isVisibleTo(view)
     view.cancel_button.click()
     assert not view.loading
-    assert "cancelled" in view.message_bar.text()
+    assert view.empty_note.isVisibleTo(view) and "cancelled" in view.empty_note.text()
+    assert not view.progress_row.isVisibleTo(view) and not view.loading_panel.isVisibleTo(view)
     release.set()
     qtbot.waitUntil(lambda: not window.bridge.busy, timeout=20000)
     assert view.loaded is None  # the late result was dropped

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import platform
-import sys
 from importlib import metadata
 
 from PySide6.QtCore import Qt, qVersion
-from PySide6.QtGui import QGuiApplication
+from PySide6.QtGui import QGuiApplication, QPalette
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from metadesk import __version__
@@ -44,30 +43,36 @@ class AboutDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle("About metadesk")
         self.setAccessibleName("About metadesk")
-        title = QLabel(f"<h2>metadesk {__version__}</h2>")
+        title = QLabel(
+            f"<h2 style='margin:0'>metadesk <span style='font-weight:normal'>{__version__}</span></h2>"
+        )
         blurb = QLabel(
             "Meta-learning for analysts: drop a table, pick the target, and get model "
             "configurations suggested from what worked on similar data. Every experiment you "
             "run makes the next suggestions better."
         )
         blurb.setWordWrap(True)
+        muted = self.palette().color(QPalette.ColorRole.PlaceholderText).name()
         rows = "".join(
-            f"<tr><td style='padding-right:16px'>{name}</td><td>{version}</td></tr>"
+            f"<tr><td style='padding-right:24px; color:{muted}'>{name}</td><td>{version}</td></tr>"
             for name, version in versions()
         )
         table = QLabel(f"<table>{rows}</table>")
         table.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         table.setAccessibleName("Versions")
-        extra = QLabel(f"{platform.system()} {platform.release()} · {sys.platform}")
+        extra = QLabel(
+            f"Running on {platform.system()} {platform.release()} ({platform.machine()})"
+        )
         extra.setStyleSheet("color: palette(placeholder-text);")
         layout = QVBoxLayout(self)
+        layout.setContentsMargins(20, 18, 20, 14)
+        layout.setSpacing(10)
         layout.addWidget(title)
         layout.addWidget(blurb)
         layout.addWidget(table)
         layout.addWidget(extra)
         if log_file:
             log_label = QLabel(f"Log file: {log_file}")
-            log_label.setWordWrap(True)
             log_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
             log_label.setStyleSheet("color: palette(placeholder-text);")
             layout.addWidget(log_label)
@@ -81,4 +86,4 @@ class AboutDialog(QDialog):
         buttons.addButton(copy, QDialogButtonBox.ButtonRole.ActionRole)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
-        self.setMinimumWidth(420)
+        self.setMinimumWidth(460)

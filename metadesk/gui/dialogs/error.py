@@ -93,6 +93,7 @@ class ErrorDialog(QDialog):
         buttons.addButton(self.details_button, QDialogButtonBox.ButtonRole.ActionRole)
         buttons.addButton(self.copy_button, QDialogButtonBox.ButtonRole.ActionRole)
         self.copy_button.setVisible(False)  # addButton shows it; only with the details
+        self.details_button.setVisible(bool(details))  # nothing behind it: no dead button
         buttons.rejected.connect(self.reject)
         buttons.accepted.connect(self.accept)
 

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -51,19 +54,19 @@ class SettingsDialog(QDialog):
         self.workers_spin.setAccessibleName("Workers")
         self.workers_spin.setToolTip("Experiments that run at the same time on this computer")
         self.scheduler_edit = QLineEdit(settings.scheduler)
-        self.scheduler_edit.setPlaceholderText("empty: run on this computer · tcp://host:8786")
+        self.scheduler_edit.setPlaceholderText("tcp://host:8786")
         self.scheduler_edit.setAccessibleName("Dask scheduler address")
         self.scheduler_edit.setClearButtonEnabled(True)
         self.test_button = QPushButton("Test connection")
         self.test_button.setAccessibleName("Test connection to the scheduler")
         self.test_button.clicked.connect(self.test_connection)
-        self.scheduler_edit.textChanged.connect(
-            lambda t: self.test_button.setEnabled(bool(t.strip()))
-        )
+        self.scheduler_edit.textChanged.connect(self._scheduler_edited)
         self.test_button.setEnabled(bool(settings.scheduler))
         self.test_label = QLabel()
         self.test_label.setWordWrap(True)
         self.test_label.setAccessibleName("Connection test result")
+        self.test_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.test_label.hide()
         scheduler_row = QHBoxLayout()
         scheduler_row.addWidget(self.scheduler_edit, 1)
         scheduler_row.addWidget(self.test_button)
@@ -81,6 +84,9 @@ class SettingsDialog(QDialog):
         self.time_spin.setToolTip(
             "An experiment that takes longer is stopped and marked 'timed out'"
         )
+        spin_width = self.fontMetrics().horizontalAdvance("1440 folds") + 48
+        for spin in (self.workers_spin, self.folds_spin, self.time_spin):
+            spin.setFixedWidth(spin_width)
         self.metric_combo = QComboBox()
         self.metric_combo.setAccessibleName("Default metric")
         for key, label in METRICS:
@@ -93,25 +99,51 @@ class SettingsDialog(QDialog):
         for key, label in THEME_LABELS:
             self.theme_combo.addItem(label, key)
         self.theme_combo.setCurrentIndex(max(0, self.theme_combo.findData(settings.theme)))
+        combo_width = self.fontMetrics().horizontalAdvance(METRICS[0][1]) + 56
+        for combo in (self.metric_combo, self.theme_combo):
+            combo.setMinimumWidth(combo_width)
 
         run_box = QGroupBox("Running experiments")
-        run_form = QFormLayout(run_box)
-        run_form.addRow("&Workers:", self.workers_spin)
+        run_form = _form(run_box)
+        cores = os.cpu_count() or 1
+        run_form.addRow(
+            "&Workers:",
+            _field(
+                self.workers_spin,
+                f"Experiments run side by side (this computer has {cores} "
+                f"core{'s' if cores != 1 else ''}).",
+            ),
+        )
         scheduler_label = QLabel("Dask &scheduler:")
         scheduler_label.setBuddy(self.scheduler_edit)
-        run_form.addRow(scheduler_label, scheduler_row)
-        run_form.addRow("", self.test_label)
-        run_form.addRow("&Folds:", self.folds_spin)
-        run_form.addRow("Time &limit per experiment:", self.time_spin)
-        run_form.addRow("Default &metric:", self.metric_combo)
+        scheduler_field = _field(
+            scheduler_row, "Empty: run on this computer. Or the address of a Dask cluster."
+        )
+        scheduler_field.layout().addWidget(self.test_label)
+        run_form.addRow(scheduler_label, scheduler_field)
+        run_form.addRow(
+            "&Folds:",
+            _field(self.folds_spin, "More folds: steadier scores, longer runs."),
+        )
+        run_form.addRow(
+            "Time &limit:",
+            _field(self.time_spin, "Per experiment; a longer one stops as 'timed out'."),
+        )
+        run_form.addRow(
+            "Default &metric:",
+            _field(
+                self.metric_combo,
+                "Shown first in Suggestions and Results.",
+            ),
+        )
         self.restart_note = QLabel(
             "Changes to workers and the scheduler take effect the next time metadesk starts."
         )
         self.restart_note.setWordWrap(True)
-        self.restart_note.setStyleSheet("color: palette(placeholder-text);")
+        self.restart_note.setStyleSheet("font-style: italic;")
         run_form.addRow(self.restart_note)
         look_box = QGroupBox("Appearance")
-        look_form = QFormLayout(look_box)
+        look_form = _form(look_box)
         look_form.addRow("&Theme:", self.theme_combo)
 
         buttons = QDialogButtonBox(
@@ -120,10 +152,22 @@ class SettingsDialog(QDialog):
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
+        layout.setContentsMargins(16, 16, 16, 12)
+        layout.setSpacing(12)
         layout.addWidget(run_box)
         layout.addWidget(look_box)
+        layout.addStretch(1)
         layout.addWidget(buttons)
-        self.setMinimumWidth(520)
+        self.setMinimumWidth(600)
+
+    def _scheduler_edited(self, text: str) -> None:
+        self.test_button.setEnabled(bool(text.strip()))
+        self.test_label.clear()  # an answer about the old address would mislead
+        self.test_label.hide()
+
+    def _show_test(self, text: str) -> None:
+        self.test_label.setText(text)
+        self.test_label.setVisible(bool(text))
 
     def test_connection(self) -> None:
         """Ask the scheduler for its workers, on a worker thread; the answer appears below."""
@@ -136,7 +180,7 @@ class SettingsDialog(QDialog):
 
             return check_scheduler(address)
 
-        self.test_label.setText("Connecting…")
+        self._show_test("Connecting…")
         self.test_button.setEnabled(False)
         self._test_handle = self.bridge.call(
             check,
@@ -156,22 +200,22 @@ class SettingsDialog(QDialog):
             threads = info.get("threads") or info.get("nthreads")
             if threads:
                 text += f", {threads} threads"
-            self.test_label.setText(f"✓ {text}.")
+            self._show_test(f"✓ {text}.")
         else:
-            self.test_label.setText(f"✓ {info}" if info else "✓ Connected.")
+            self._show_test(f"✓ {info}" if info else "✓ Connected.")
 
     def _test_failed(self, exc: BaseException) -> None:
         from metadesk.errors import UserError
 
         self.test_button.setEnabled(True)
         if isinstance(exc, UserError):
-            self.test_label.setText(f"✗ {exc.message} {exc.hint}".strip())
+            self._show_test(f"✗ {exc.message} {exc.hint}".strip())
         elif isinstance(exc, ImportError):
-            self.test_label.setText(
+            self._show_test(
                 "✗ Connecting to a cluster needs the 'cluster' extra: pip install 'metadesk[cluster]'."
             )
         else:
-            self.test_label.setText(f"✗ Could not connect: {exc}")
+            self._show_test(f"✗ Could not connect: {exc}")
 
     def done(self, result: int) -> None:
         if self._test_handle is not None:
@@ -188,3 +232,29 @@ class SettingsDialog(QDialog):
         s.theme = self.theme_combo.currentData() or "system"
         s.sync()
         super().accept()
+
+
+def _form(box: QGroupBox) -> QFormLayout:
+    form = QFormLayout(box)
+    form.setContentsMargins(12, 14, 12, 12)
+    form.setHorizontalSpacing(14)
+    form.setVerticalSpacing(10)
+    form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
+    form.setLabelAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+    return form
+
+
+def _field(control: QWidget | QHBoxLayout, help_text: str) -> QWidget:
+    """A control with one muted line under it saying what the setting does."""
+    field = QWidget()
+    layout = QVBoxLayout(field)
+    layout.setContentsMargins(0, 0, 0, 0)
+    layout.setSpacing(3)
+    if isinstance(control, QHBoxLayout):
+        layout.addLayout(control)
+    else:
+        layout.addWidget(control, 0, Qt.AlignmentFlag.AlignLeft)
+    help_label = QLabel(help_text)  # one short line: wrapped labels get clipped in forms
+    help_label.setStyleSheet("color: palette(placeholder-text);")
+    layout.addWidget(help_label)
+    return field

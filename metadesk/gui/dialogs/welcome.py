@@ -125,6 +125,39 @@ class Card(QPushButton):
         )
 
 
+class RecentFile(QPushButton):
+    """One recent file: its name, then its folder muted; the whole line is the button."""
+
+    def __init__(self, path: str, parent=None) -> None:
+        super().__init__(parent)
+        self.setObjectName("RecentFile")
+        name, folder = Path(path).name, str(Path(path).parent)
+        self.setAccessibleName(f"Open recent file {name}")
+        self.setAccessibleDescription(folder)
+        self.setToolTip(path)
+        self.setCursor(Qt.CursorShape.PointingHandCursor)
+        name_label = QLabel(name)
+        folder_label = QLabel(folder)
+        folder_label.setStyleSheet("color: palette(placeholder-text);")
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(8, 4, 8, 4)
+        layout.setSpacing(14)
+        for label in (name_label, folder_label):
+            label.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
+            layout.addWidget(label)
+        layout.addStretch(1)
+        height = max(name_label.sizeHint().height(), folder_label.sizeHint().height())
+        self.setMinimumHeight(height + 10)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        self.setMaximumWidth(900)
+        self.setStyleSheet(
+            "#RecentFile { border: 1px solid transparent; border-radius: 6px;"
+            " background: transparent; }"
+            "#RecentFile:hover { border: 1px solid palette(mid); background: palette(base); }"
+            "#RecentFile:focus { border: 1px solid palette(highlight); }"
+        )
+
+
 class WelcomePage(QWidget):
     """Signals what the user picked; the main window does the opening."""
 
@@ -226,11 +259,7 @@ class WelcomePage(QWidget):
             if item.widget():
                 item.widget().deleteLater()
         for path in files[:6]:
-            button = QPushButton(f"{Path(path).name}   —   {Path(path).parent}")
-            button.setFlat(True)
-            button.setStyleSheet("text-align: left; padding: 4px;")
-            button.setAccessibleName(f"Open recent file {Path(path).name}")
-            button.setToolTip(path)
+            button = RecentFile(path)
             button.clicked.connect(lambda _c=False, p=path: self.file_chosen.emit(p))
             self.recent_box.addWidget(button)
         self.recent_title.setVisible(bool(files))

@@ -46,6 +46,15 @@ _BINS = 16
 _SAMPLE = 50_000
 
 
+_HEADER_TIPS = {
+    1: "How the model uses the column; pick another role to change it",
+    2: "Empty cells (and markers such as NA or ?)",
+    3: "Different values, not counting missing ones",
+    4: "Mean, spread and range for numbers; the most common values for labels",
+    5: "How the values are spread (the most common values for labels)",
+}
+
+
 @dataclass(frozen=True)
 class ColumnSummary:
     name: str
@@ -126,7 +135,7 @@ def summarize_column(series, role: str, rows=None) -> ColumnSummary:
         else:
             description = "no finite values"
     elif pd.api.types.is_datetime64_any_dtype(series.dtype) and len(present):
-        description = f"{present.min()} to {present.max()}"
+        description = f"{_when(present.min())} to {_when(present.max())}"
         ints = present.astype("int64").to_numpy(dtype=float)
         counts, _ = np.histogram(ints, bins=_BINS)
         top = counts.max() or 1
@@ -155,6 +164,12 @@ def summarize_column(series, role: str, rows=None) -> ColumnSummary:
     )
 
 
+def _when(value: Any) -> str:
+    """A timestamp as an analyst writes it: the date alone when the time is midnight."""
+    text = str(value)
+    return text[:-9] if text.endswith(" 00:00:00") else text
+
+
 def _short(text: Any, width: int = 14) -> str:
     text = str(text)
     return text if len(text) <= width else text[: width - 1] + "…"
@@ -171,7 +186,10 @@ def summarize_frame(frame, roles: dict[str, str]) -> list[ColumnSummary]:
         if state is not None:
             if state.interrupted:
                 break
-            state.set_progress(i / max(1, frame.shape[1]), f"Summarising column {name}")
+            state.set_progress(
+                i / max(1, frame.shape[1]),
+                f"Summarising the columns ({i + 1:,} of {frame.shape[1]:,})",
+            )
         out.append(summarize_column(frame[name], str(roles.get(str(name), "")), rows))
     return out
 
@@ -222,8 +240,17 @@ class ColumnsModel(QAbstractTableModel):
         return 0 if parent.isValid() else len(self.HEADERS)
 
     def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+        if orientation != Qt.Orientation.Horizontal:
+            return None
+        if role == Qt.ItemDataRole.DisplayRole:
             return self.HEADERS[section]
+        if role == Qt.ItemDataRole.TextAlignmentRole and section in (
+            self.COL_MISSING,
+            self.COL_DISTINCT,
+        ):
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return _HEADER_TIPS.get(section)
         return None
 
     def flags(self, index: _Index) -> Qt.ItemFlag:
@@ -270,12 +297,10 @@ class ColumnsModel(QAbstractTableModel):
                 return f"{current}: {hint}" + (f"\nLeft out: {reason}" if reason else "")
             if col == self.COL_PLOT and row.bar_labels:
                 return "\n".join(row.bar_labels)
-            if col == self.COL_SUMMARY:
-                return row.description
             if col == self.COL_DISTINCT and row.sampled:
                 return f"At least {row.distinct:,}: counted on a sample of {_SAMPLE:,} rows"
-            if col == self.COL_NAME:
-                return f"{row.name} ({row.dtype})"
+            if col in (self.COL_NAME, self.COL_SUMMARY, self.COL_MISSING, self.COL_DISTINCT):
+                return self._describe(row, is_target)
             return None
         if role == Qt.ItemDataRole.FontRole and is_target and col in (self.COL_NAME, self.COL_ROLE):
             font = QFont()
@@ -296,6 +321,22 @@ class ColumnsModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.AccessibleTextRole and col == self.COL_PLOT:
             return "; ".join(row.bar_labels) or "no distribution"
         return None
+
+    def _describe(self, row: ColumnSummary, is_target: bool) -> str:
+        """The whole summary of one column, for the tooltips of its cells."""
+        role = "the target" if is_target else self._roles.get(row.name, row.role)
+        missing = (
+            f"{row.missing:,} missing ({row.missing / max(1, self._n_rows):.1%})"
+            if row.missing
+            else "nothing missing"
+        )
+        distinct = f"{row.distinct:,}{'+' if row.sampled else ''} distinct"
+        lines = [f"{row.name}: {role}, stored as {row.dtype}", row.description]
+        lines.append(f"{distinct} · {missing}")
+        reason = self._excluded.get(row.name)
+        if reason and not is_target:
+            lines.append(f"Left out: {reason}")
+        return "\n".join(lines)
 
     def setData(self, index: _Index, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:
         if role != Qt.ItemDataRole.EditRole or index.column() != self.COL_ROLE:

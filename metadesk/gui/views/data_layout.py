@@ -1,16 +1,17 @@
-"""How the Data tab looks: its widgets, their layout and tab order, and the progress display.
+"""How the Data tab looks: its widgets, their layout and tab order, sizes and the progress display.
 
 `DataViewLayout` is mixed into `DataView` (data_view.py), which holds the behaviour.
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QFont
+import time
+
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QFont, QFontMetrics
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
-    QGroupBox,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -23,9 +24,35 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from metadesk.gui.views.column_summary import ColumnsModel, RoleDelegate, SparklineDelegate
+from metadesk.gui.views.column_summary import (
+    ROLE_CHOICES,
+    ColumnsModel,
+    RoleDelegate,
+    SparklineDelegate,
+)
 from metadesk.gui.views.data_loading import TASK_TYPE_LABELS, LoadedTable
 from metadesk.gui.views.message_bar import MessageBar
+from metadesk.gui.views.queue_model import format_seconds
+
+# Column widths of the Rows table come from this many rows (a screenful); a million-row table is
+# never scanned on the GUI thread. Past `_MEASURED_COLUMNS` columns only the header is measured.
+_SAMPLE_ROWS = 40
+_MEASURED_COLUMNS = 120
+_CELL_WIDTH = (56, 260)  # narrowest and widest a Rows column starts
+_SPLIT_KEY = "ui/data_split"  # the user's Columns/Rows split, as the Columns pane's share
+_CANCEL_TIP = (
+    "Stop loading this file. A read already under way cannot be interrupted: it ends in the "
+    "background and its result is thrown away."
+)
+
+
+def _plural(n: int, word: str) -> str:
+    return word if n == 1 else word + "s"
+
+
+def _muted(label: QLabel) -> QLabel:
+    label.setStyleSheet("color: palette(placeholder-text);")
+    return label
 
 
 class DataViewLayout:
@@ -34,6 +61,31 @@ class DataViewLayout:
     # --- layout ---------------------------------------------------------------------------------
     def _build(self) -> None:
         self.stack = QStackedWidget()
+        self.stack.addWidget(self._build_empty())
+        content = QWidget()
+        layout = QVBoxLayout(content)
+        layout.setContentsMargins(12, 10, 12, 8)
+        layout.setSpacing(8)
+        layout.addLayout(self._build_title())
+        layout.addWidget(self.notes_label)
+        layout.addLayout(self._build_task_row())
+        self.message_bar = MessageBar()
+        layout.addWidget(self.message_bar)
+        layout.addWidget(self._build_tables(), 1)
+        self.stack.addWidget(content)
+
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.setSpacing(0)
+        outer.addWidget(self._build_progress())  # above both pages: a first load starts empty
+        outer.addWidget(self.stack)
+        self.setTabOrder(self.target_combo, self.task_type_combo)
+        self.setTabOrder(self.task_type_combo, self.add_button)
+        self.setTabOrder(self.add_button, self.columns_table)
+        self.setTabOrder(self.columns_table, self.rows_table)
+        self._set_progress(None)
+
+    def _build_empty(self) -> QWidget:
         empty = QWidget()
         empty_layout = QVBoxLayout(empty)
         empty_layout.addStretch(1)
@@ -41,60 +93,64 @@ class DataViewLayout:
             "Open a table to see its rows, columns and the task it makes."
         )
         hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.empty_note = _muted(QLabel())  # what became of the last load, if it was cancelled
+        self.empty_note.setAccessibleName("What happened to the last file")
+        self.empty_note.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.empty_note.setWordWrap(True)
+        self.empty_note.hide()
         self.empty_open_button = QPushButton("Open a file…")
         self.empty_open_button.setAccessibleName("Open a file")
         self.empty_open_button.clicked.connect(self.open_requested)
+        empty_layout.setSpacing(10)
+        empty_layout.addWidget(self.empty_note)
         empty_layout.addWidget(hint)
         empty_layout.addWidget(self.empty_open_button, 0, Qt.AlignmentFlag.AlignHCenter)
+        # A first load has nothing to show yet: its progress sits here, in the middle.
+        self.loading_panel = QWidget()
+        self.loading_panel.setAccessibleName("Loading")
+        self._center_layout = QVBoxLayout(self.loading_panel)
+        self._center_layout.setSpacing(10)
+        empty_layout.addWidget(self.loading_panel)
         empty_layout.addStretch(2)
-        self.stack.addWidget(empty)
+        return empty
 
-        content = QWidget()
+    def _build_title(self) -> QHBoxLayout:
         self.title_label = QLabel()
         title_font = QFont(self.font())
-        title_font.setPointSizeF(title_font.pointSizeF() * 1.3)
+        title_font.setPointSizeF(title_font.pointSizeF() * 1.35)
         title_font.setBold(True)
         self.title_label.setFont(title_font)
         self.title_label.setAccessibleName("Table name")
-        self.info_label = QLabel()
+        self.info_label = _muted(QLabel())
         self.info_label.setAccessibleName("Table information")
-        self.notes_label = QLabel()
+        self.notes_label = _muted(QLabel())
         self.notes_label.setWordWrap(True)
         self.notes_label.setAccessibleName("What changed while reading")
-        self.notes_label.setStyleSheet("color: palette(placeholder-text);")
-
-        self.progress = QProgressBar()
-        self.progress.setAccessibleName("Loading progress")
-        self.progress.setMinimumWidth(160)
-        self.progress.setMaximumWidth(260)
-        self.progress.setTextVisible(False)
-        self.progress_label = QLabel()
-        self.cancel_button = QPushButton("Cancel")
-        self.cancel_button.setAccessibleName("Cancel loading")
-        self.cancel_button.clicked.connect(self.cancel_loading)
         top = QHBoxLayout()
-        titles = QVBoxLayout()
-        titles.setSpacing(2)
-        titles.addWidget(self.title_label)
-        titles.addWidget(self.info_label)
-        top.addLayout(titles, 1)
+        top.setSpacing(12)
+        top.addWidget(self.title_label, 0, Qt.AlignmentFlag.AlignBaseline)
+        top.addWidget(self.info_label, 1, Qt.AlignmentFlag.AlignBaseline)
+        return top
 
+    def _build_task_row(self) -> QHBoxLayout:
         self.target_combo = QComboBox()
         self.target_combo.setAccessibleName("Target column")
         self.target_combo.setToolTip("The column the model learns to predict")
-        self.target_combo.setMinimumContentsLength(14)
+        self.target_combo.setMinimumContentsLength(16)
         self.target_combo.setSizeAdjustPolicy(
             QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
         )
         self.target_combo.currentTextChanged.connect(self._target_changed)
         self.task_type_combo = QComboBox()
         self.task_type_combo.setAccessibleName("Task type")
+        self.task_type_combo.setToolTip("Automatic: decided from the target's values")
         self.task_type_combo.addItem("Automatic", None)
         for key, label in TASK_TYPE_LABELS.items():
             self.task_type_combo.addItem(label, key)
         self.task_type_combo.currentIndexChanged.connect(self._task_type_changed)
         self.detected_label = QLabel()
         self.detected_label.setAccessibleName("Detected task")
+        self.detected_label.setMinimumWidth(120)
         self.add_button = QPushButton("Add to workspace")
         self.add_button.setAccessibleName("Add to workspace")
         self.add_button.setToolTip(
@@ -107,96 +163,150 @@ class DataViewLayout:
         target_label.setBuddy(self.target_combo)
         type_label = QLabel("T&ask:")
         type_label.setBuddy(self.task_type_combo)
-        task_row = QHBoxLayout()
-        task_row.addWidget(target_label)
-        task_row.addWidget(self.target_combo)
-        task_row.addSpacing(12)
-        task_row.addWidget(type_label)
-        task_row.addWidget(self.task_type_combo)
-        task_row.addSpacing(12)
-        task_row.addWidget(self.detected_label, 1)
-        task_row.addWidget(self.add_button)
+        row = QHBoxLayout()
+        row.addWidget(target_label)
+        row.addWidget(self.target_combo)
+        row.addSpacing(14)
+        row.addWidget(type_label)
+        row.addWidget(self.task_type_combo)
+        row.addSpacing(14)
+        row.addWidget(self.detected_label, 1)
+        row.addWidget(self.add_button)
+        return row
 
-        self.message_bar = MessageBar()
-
-        self.columns_table = QTableView()
-        self.columns_table.setAccessibleName("Columns and roles")
-        self.columns_table.setModel(self.columns_model)
-        self.columns_table.setItemDelegateForColumn(ColumnsModel.COL_ROLE, RoleDelegate(self))
-        self.columns_table.setItemDelegateForColumn(ColumnsModel.COL_PLOT, SparklineDelegate(self))
-        self.columns_table.setEditTriggers(
+    def _build_tables(self) -> QSplitter:
+        table = self.columns_table = QTableView()
+        table.setAccessibleName("Columns and roles")
+        table.setModel(self.columns_model)
+        table.setItemDelegateForColumn(ColumnsModel.COL_ROLE, RoleDelegate(self))
+        table.setItemDelegateForColumn(ColumnsModel.COL_PLOT, SparklineDelegate(self))
+        table.setEditTriggers(
             QAbstractItemView.EditTrigger.CurrentChanged
             | QAbstractItemView.EditTrigger.SelectedClicked
             | QAbstractItemView.EditTrigger.DoubleClicked
         )
-        self.columns_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.columns_table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.columns_table.verticalHeader().hide()
-        self.columns_table.setWordWrap(False)
-        self.columns_table.setAlternatingRowColors(True)
-        header = self.columns_table.horizontalHeader()
-        header.setSectionResizeMode(ColumnsModel.COL_SUMMARY, QHeaderView.ResizeMode.Stretch)
+        table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        table.verticalHeader().hide()
+        table.setWordWrap(False)
+        table.setTextElideMode(Qt.TextElideMode.ElideRight)  # full text in each cell's tooltip
+        table.setAlternatingRowColors(True)
+        table.setHorizontalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 10)
+        header = table.horizontalHeader()
+        header.setHighlightSections(False)
         header.setMinimumSectionSize(40)
-        for col, width in (
-            (ColumnsModel.COL_NAME, 120),
-            (ColumnsModel.COL_ROLE, 96),
-            (ColumnsModel.COL_MISSING, 70),
-            (ColumnsModel.COL_DISTINCT, 60),
-            (ColumnsModel.COL_PLOT, 90),
-        ):
-            header.resizeSection(col, width)
+        header.setSectionResizeMode(ColumnsModel.COL_SUMMARY, QHeaderView.ResizeMode.Stretch)
         header.moveSection(ColumnsModel.COL_PLOT, ColumnsModel.COL_SUMMARY)
-        self.columns_table.selectionModel().currentRowChanged.connect(self._column_selected)
+        header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+        self._size_columns_table()
+        table.selectionModel().currentRowChanged.connect(self._column_selected)
 
-        self.rows_table = QTableView()
-        self.rows_table.setAccessibleName("Rows")
-        self.rows_table.setModel(self.frame_model)
-        self.rows_table.setWordWrap(False)
-        self.rows_table.setAlternatingRowColors(True)
-        self.rows_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        vheader = self.rows_table.verticalHeader()
+        rows = self.rows_table = QTableView()
+        rows.setAccessibleName("Rows")
+        rows.setModel(self.frame_model)
+        rows.setWordWrap(False)
+        rows.setAlternatingRowColors(True)
+        rows.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        rows.setHorizontalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        rows.horizontalHeader().setHighlightSections(False)
+        vheader = rows.verticalHeader()
         vheader.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)  # no per-row measuring
         vheader.setDefaultSectionSize(self.fontMetrics().height() + 8)
-        self.columns_table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 10)
+        vheader.setDefaultAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
 
-        columns_box = QGroupBox("Columns")
-        QVBoxLayout(columns_box).addWidget(self.columns_table)
-        rows_box = QGroupBox("Rows")
-        QVBoxLayout(rows_box).addWidget(self.rows_table)
-        self.splitter = QSplitter(Qt.Orientation.Horizontal)
-        self.splitter.addWidget(columns_box)
-        self.splitter.addWidget(rows_box)
-        self.splitter.setStretchFactor(0, 3)
-        self.splitter.setStretchFactor(1, 2)
-        self.splitter.setSizes([600, 400])
+        self.columns_caption = _muted(QLabel())
+        self.rows_caption = _muted(QLabel())
+        self.splitter = QSplitter(Qt.Orientation.Vertical)
+        self.splitter.setAccessibleName("Columns and rows")
+        self.splitter.addWidget(self._pane("Columns", self.columns_caption, table))
+        self.splitter.addWidget(self._pane("Rows", self.rows_caption, rows))
+        self.splitter.setStretchFactor(0, 1)
+        self.splitter.setStretchFactor(1, 1)
         self.splitter.setChildrenCollapsible(False)
+        self.splitter.setHandleWidth(8)
+        self.splitter.splitterMoved.connect(self._split_moved)
+        self._split_share: float | None = self._saved_split()
+        self._placing_split = False
+        self._split_pending = False
+        return self.splitter
 
-        layout = QVBoxLayout(content)
-        layout.addLayout(top)
-        layout.addWidget(self.notes_label)
-        layout.addLayout(task_row)
-        layout.addWidget(self.message_bar)
-        layout.addWidget(self.splitter, 1)
-        self.stack.addWidget(content)
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        if self._split_pending:
+            QTimer.singleShot(0, self._place_split)  # once the splitter has its real height
 
-        # Progress sits above both pages: the first load starts from the empty page.
+    def _pane(self, title: str, caption: QLabel, table: QTableView) -> QWidget:
+        pane = QWidget()
+        heading = QLabel(f"<b>{title}</b>")
+        heading.setBuddy(table)
+        bar = QHBoxLayout()
+        bar.setSpacing(10)
+        bar.addWidget(heading, 0, Qt.AlignmentFlag.AlignBaseline)
+        bar.addWidget(caption, 1, Qt.AlignmentFlag.AlignBaseline)
+        layout = QVBoxLayout(pane)
+        layout.setContentsMargins(0, 2, 0, 0)
+        layout.setSpacing(4)
+        layout.addLayout(bar)
+        layout.addWidget(table, 1)
+        return pane
+
+    def _build_progress(self) -> QWidget:
+        self.progress = QProgressBar()
+        self.progress.setAccessibleName("Loading progress")
+        self.progress.setFixedWidth(160)
+        self.progress.setTextVisible(False)
+        self.progress_label = QLabel()
+        self.progress_label.setAccessibleName("What is loading")
+        self.elapsed_label = _muted(QLabel())
+        self.elapsed_label.setAccessibleName("Time spent loading")
+        self.cancel_button = QPushButton("Cancel")
+        self.cancel_button.setAccessibleName("Cancel loading")
+        self.cancel_button.setToolTip(_CANCEL_TIP)
+        self.cancel_button.clicked.connect(self.cancel_loading)
+        self._progress_since = 0.0
+        self._progress_clock = QTimer(self)
+        self._progress_clock.setInterval(1000)
+        self._progress_clock.timeout.connect(self._show_elapsed)
         self.progress_row = QWidget()
-        progress_layout = QHBoxLayout(self.progress_row)
-        progress_layout.setContentsMargins(9, 6, 9, 0)
-        progress_layout.addWidget(self.progress_label)
-        progress_layout.addWidget(self.progress)
-        progress_layout.addWidget(self.cancel_button)
-        progress_layout.addStretch(1)
-        outer = QVBoxLayout(self)
-        outer.setContentsMargins(0, 0, 0, 0)
-        outer.setSpacing(0)
-        outer.addWidget(self.progress_row)
-        outer.addWidget(self.stack)
-        self.setTabOrder(self.target_combo, self.task_type_combo)
-        self.setTabOrder(self.task_type_combo, self.add_button)
-        self.setTabOrder(self.add_button, self.columns_table)
-        self.setTabOrder(self.columns_table, self.rows_table)
-        self._set_progress(None)
+        self.progress_row.setAccessibleName("Loading")
+        self._row_layout = QHBoxLayout(self.progress_row)
+        self._row_layout.setContentsMargins(12, 8, 12, 2)
+        self._row_layout.setSpacing(10)
+        self._progress_centered: bool | None = None
+        return self.progress_row
+
+    def _arrange_progress(self, centered: bool) -> None:
+        """Progress in the middle of the empty page, or as a strip over the table shown."""
+        if centered == self._progress_centered:
+            return
+        self._progress_centered = centered
+        for layout in (self._row_layout, self._center_layout):
+            while layout.count():
+                layout.takeAt(0)  # the widgets stay; only their place changes
+        label_font = QFont(self.font())
+        center = Qt.AlignmentFlag.AlignHCenter
+        if centered:
+            label_font.setPointSizeF(label_font.pointSizeF() * 1.15)
+            label_font.setBold(True)
+            self.progress.setFixedWidth(360)
+            for widget in (
+                self.progress_label,
+                self.progress,
+                self.elapsed_label,
+                self.cancel_button,
+            ):
+                self._center_layout.addWidget(widget, 0, center)
+        else:
+            self.progress.setFixedWidth(160)
+            row = self._row_layout
+            row.addWidget(self.progress)
+            row.addWidget(self.progress_label)
+            row.addWidget(self.elapsed_label)
+            row.addStretch(1)
+            row.addWidget(self.cancel_button)
+        self.progress_label.setFont(label_font)
 
     # --- state display --------------------------------------------------------------------------
     def _show_empty(self) -> None:
@@ -204,21 +314,37 @@ class DataViewLayout:
 
     def _set_progress(self, text: str | None, fraction: float | None = None) -> None:
         busy = text is not None
-        self.progress_row.setVisible(busy)
+        centered = self.stack.currentIndex() == 0
+        self._arrange_progress(centered)
+        self.progress_row.setVisible(busy and not centered)
+        self.loading_panel.setVisible(busy and centered)
         self.empty_hint.setVisible(not busy)  # "open a table" reads wrong while one loads
+        if busy:
+            self.empty_note.hide()
         self.empty_open_button.setVisible(not busy)
         self.cancel_button.setVisible(busy and self._load_handle is not None)
-        if busy:
-            self.progress_label.setText(text)
-            if fraction is None:
-                self.progress.setRange(0, 0)
-            else:
-                self.progress.setRange(0, 100)
-                self.progress.setValue(int(fraction * 100))
+        if not busy:
+            self._progress_clock.stop()
+            return
+        if not self._progress_clock.isActive():
+            self._progress_since = time.monotonic()
+            self._progress_clock.start()
+        self.progress_label.setText(text)
+        if fraction is None:
+            self.progress.setRange(0, 0)  # busy, unknown how long: the reader cannot tell
+        else:
+            self.progress.setRange(0, 100)
+            self.progress.setValue(int(fraction * 100))
+        self._show_elapsed()
+
+    def _show_elapsed(self) -> None:
+        seconds = time.monotonic() - self._progress_since
+        # The first second says nothing; after it the clock shows the wait is real, not a hang.
+        self.elapsed_label.setText(f"{format_seconds(seconds)} so far" if seconds >= 1 else "")
 
     def _info_text(self, table: LoadedTable) -> str:
         frame, report = table.frame, table.report
-        parts = [f"{len(frame):,} rows", f"{frame.shape[1]} columns"]
+        parts = [f"{len(frame):,} rows", f"{frame.shape[1]:,} columns"]
         if report is not None:
             fmt = str(getattr(report, "format", "") or "").upper()
             if getattr(report, "encoding", None):
@@ -233,12 +359,116 @@ class DataViewLayout:
             if getattr(report, "truncated", False):
                 parts.append("part of the file")
         elif table.dataset_id:
-            parts.append("snapshot in your workspace")
+            task = table.task
+            if task is not None:
+                n = len(task.feature_columns)
+                parts.append(f"{n:,} {_plural(n, 'feature')}")
+            parts.append("in your workspace")
         return " · ".join(parts)
 
-    def _size_row_columns(self) -> None:
+    def _show_captions(self, table: LoadedTable) -> None:
+        n_rows, n_cols = len(table.frame), table.frame.shape[1]
+        how = (
+            "pick a role to change how a column is used; hover a cell for the whole summary"
+            if self.columns_model.editable
+            else "roles as stored in your workspace; hover a cell for the whole summary"
+        )
+        self.columns_caption.setText(f"{n_cols:,} {_plural(n_cols, 'column')} · {how}")
+        part = " (part of the file)" if getattr(table.report, "truncated", False) else ""
+        self.rows_caption.setText(
+            f"{n_rows:,} {_plural(n_rows, 'row')}{part} · select a column above to jump to it"
+        )
+
+    # --- sizes ----------------------------------------------------------------------------------
+    def _size_columns_table(self) -> None:
+        """Fixed columns as wide as their content (names, role words, counts); Summary takes the
+        rest and elides, with the whole text in its tooltip."""
+        model, table = self.columns_model, self.columns_table
+        metrics = table.fontMetrics()
+        bold = QFont(table.font())
+        bold.setBold(True)
+
+        bold_metrics = QFontMetrics(bold)
+        header = table.horizontalHeader()
+        pad = 24
+
+        def widest(col: int, floor: int, ceiling: int, extra: int = 0) -> int:
+            texts = [str(model.headerData(col, Qt.Orientation.Horizontal) or "")]
+            texts += [str(model.index(r, col).data() or "") for r in range(model.rowCount())]
+            width = max(bold_metrics.horizontalAdvance(t) for t in texts[:1])
+            width = max([width] + [metrics.horizontalAdvance(t) for t in texts[1:500]])
+            return max(floor, min(ceiling, width + pad + extra))
+
+        header.resizeSection(ColumnsModel.COL_NAME, widest(ColumnsModel.COL_NAME, 110, 240))
+        role_width = max(metrics.horizontalAdvance(r) for r in (*ROLE_CHOICES, "target"))
+        header.resizeSection(ColumnsModel.COL_ROLE, role_width + pad + 22)  # the combo's arrow
+        header.resizeSection(ColumnsModel.COL_MISSING, widest(ColumnsModel.COL_MISSING, 70, 140))
+        header.resizeSection(ColumnsModel.COL_DISTINCT, widest(ColumnsModel.COL_DISTINCT, 70, 120))
+        header.resizeSection(ColumnsModel.COL_PLOT, 136)
+
+    def _size_row_columns(self, columns: list[int] | None = None) -> None:
+        """Each Rows column as wide as its header and the first rows' text, within bounds."""
+        model = self.frame_model
         metrics = self.rows_table.fontMetrics()
+        bold = QFont(self.rows_table.font())
+        bold.setBold(True)
+
+        header_metrics = QFontMetrics(bold)  # the target's header is bold: size every one so
         header = self.rows_table.horizontalHeader()
-        for i in range(self.frame_model.columnCount()):
-            title = str(self.frame_model.headerData(i, Qt.Orientation.Horizontal))
-            header.resizeSection(i, min(220, max(64, metrics.horizontalAdvance(title) + 28)))
+        sample = range(min(_SAMPLE_ROWS, model.rowCount()))
+        low, high = _CELL_WIDTH
+        for i in columns if columns is not None else range(model.columnCount()):
+            title = str(model.headerData(i, Qt.Orientation.Horizontal) or "")
+            width = header_metrics.horizontalAdvance(title) + 28
+            if i < _MEASURED_COLUMNS:
+                for r in sample:
+                    text = model.data(model.index(r, i))
+                    if text:
+                        width = max(width, metrics.horizontalAdvance(text) + 16)
+            header.resizeSection(i, max(low, min(high, width)))
+        digits = metrics.horizontalAdvance(f"{model.rowCount():,}")
+        self.rows_table.verticalHeader().setMinimumWidth(digits + 16)
+
+    def _place_split(self) -> None:
+        """Columns above, rows below: the Columns pane gets what its list needs (at most half),
+        or the share the user dragged to last time. Waits for the view to be shown."""
+        total = sum(self.splitter.sizes())
+        self._split_pending = total <= 0 or not self.isVisible()
+        if self._split_pending:
+            return
+        share = self._split_share
+        if share is None:
+            table = self.columns_table
+            wanted = (
+                table.horizontalHeader().sizeHint().height()
+                + table.verticalHeader().defaultSectionSize()
+                * max(3, self.columns_model.rowCount())
+                + 2 * table.frameWidth()
+                + self.columns_caption.sizeHint().height()
+                + 10
+            )
+            share = min(0.5, wanted / total)
+        self._placing_split = True
+        self.splitter.setSizes([round(total * share), total - round(total * share)])
+        self._placing_split = False
+
+    def _split_moved(self, _pos: int, _index: int) -> None:
+        if self._placing_split:
+            return
+        sizes = self.splitter.sizes()
+        if sum(sizes) > 0:
+            self._split_share = sizes[0] / sum(sizes)
+            store = getattr(self.settings, "store", None)
+            if store is not None:
+                store.setValue(_SPLIT_KEY, round(self._split_share, 3))
+
+    def _saved_split(self) -> float | None:
+        store = getattr(self.settings, "store", None)
+        if store is None:
+            return None
+        try:
+            value = store.value(_SPLIT_KEY)
+            share = float(value) if value is not None else None
+        except (TypeError, ValueError):
+            return None
+        return share if share is not None and 0.1 <= share <= 0.9 else None

@@ -49,6 +49,7 @@ class DataView(DataViewLayout, QWidget):
         self._load_handle = None
         self._updating = False
         self._drop_classes: list = []  # rare classes the user chose to leave out
+        self._shown_target: str | None = None  # the Rows header marked "(target)"
 
         self.frame_model = FrameModel(parent=self)
         self.columns_model = ColumnsModel(self)
@@ -96,8 +97,14 @@ class DataView(DataViewLayout, QWidget):
         self._load_handle = None
         self._set_progress(None)
         self.loading_changed.emit(False)
-        if not quiet:
-            self.message_bar.show_message("info", "Loading cancelled.")
+        if quiet:
+            return
+        hint = "A read already under way ends in the background; nothing of it is kept."
+        if self.stack.currentIndex() == 0:  # nothing shown yet: say it where the user looks
+            self.empty_note.setText(f"Loading cancelled. {hint}")
+            self.empty_note.show()
+        else:
+            self.message_bar.show_message("info", "Loading cancelled.", hint)
 
     def _load_failed(self, path: Path, exc: BaseException) -> None:
         from metadesk.errors import FileTooLarge
@@ -144,11 +151,15 @@ class DataView(DataViewLayout, QWidget):
         frame = table.frame
         self.frame_model.set_frame(frame, table.columns)
         self.frame_model.set_target(table.target)
+        self._shown_target = table.target
         self.columns_model.set_summaries(table.summaries, len(frame))
         self.columns_model.editable = table.dataset_id is None
         excluded = dict(getattr(table.task, "excluded", {}) or {})
         self.columns_model.set_roles(table.roles, table.target, excluded)
         self._size_row_columns()
+        self._size_columns_table()
+        self._show_captions(table)
+        self._place_split()
         name = table.path.name if table.path else ""
         if table.task is not None:
             name = table.task.name or name
@@ -171,13 +182,13 @@ class DataView(DataViewLayout, QWidget):
         self.message_bar.clear()
         if in_workspace:
             self._show_task(table.task, describe_target(table.task))
-            excluded_text = ", ".join(f"{c} ({r})" for c, r in excluded.items())
-            self.message_bar.show_message(
-                "info",
-                f"In your workspace: {table.task.n_rows:,} rows, "
-                f"{len(table.task.feature_columns)} features.",
-                f"Left out: {excluded_text}." if excluded_text else "",
-            )
+            if excluded:  # the title line says it is in the workspace; this says what is not used
+                excluded_text = ", ".join(f"{c} ({r})" for c, r in excluded.items())
+                self.message_bar.show_message(
+                    "info",
+                    f"{len(table.task.feature_columns)} features to learn from; "
+                    f"left out: {excluded_text}.",
+                )
         else:
             self.add_button.setEnabled(False)
             self.detected_label.setText("Checking…")
@@ -196,7 +207,13 @@ class DataView(DataViewLayout, QWidget):
     def _target_changed(self, _text: str) -> None:
         if self._updating or self.loaded is None or self.loaded.dataset_id is not None:
             return
-        self.frame_model.set_target(self.current_target())
+        names = self.loaded.frame.columns
+        before, self._shown_target = self._shown_target, self.current_target()
+        self.frame_model.set_target(self._shown_target)
+        # Only the old and new target's headers changed ("… (target)"): resize just those.
+        self._size_row_columns(
+            [i for i, c in enumerate(names) if str(c) in (before, self.current_target())]
+        )
         self._drop_classes = []
         self._remake_task()
 
@@ -254,11 +271,13 @@ class DataView(DataViewLayout, QWidget):
             notes.append(
                 "Left out: " + ", ".join(f"{c} ({r})" for c, r in task.excluded.items()) + "."
             )
+        n_features = len(task.feature_columns)
         if task.dropped_rows and not notes:
             notes.append(f"{task.dropped_rows:,} rows were left out.")
         self.message_bar.show_message(
             "success",
-            f"Ready: {task.n_rows:,} rows and {len(task.feature_columns)} features to learn from.",
+            f"Ready: {task.n_rows:,} rows and {n_features} "
+            f"{'feature' if n_features == 1 else 'features'} to learn from.",
             " ".join(notes),
         )
         self.task_changed.emit(task)
@@ -384,7 +403,7 @@ class DataView(DataViewLayout, QWidget):
             description="Opening the dataset",
             on_progress=lambda f, m: self._set_progress(m or "Opening the dataset…", f),
         )
-        self._set_progress("Opening the dataset…")
+        self._set_progress("Opening the dataset from your workspace…")
         self.loading_changed.emit(True)
 
     def _dataset_failed(self, exc: BaseException) -> None:

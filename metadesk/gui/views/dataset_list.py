@@ -1,6 +1,5 @@
-"""The workspace's datasets as a list model, and `LazyView`, a tab that builds its view on first show.
-
-Building Suggestions/Results/Knowledge lazily keeps matplotlib off the path to the first window.
+"""The workspace's datasets as a list model with its two-line delegate, and `LazyView`, a tab that
+builds its view on first show (keeping matplotlib off the path to the first window).
 """
 
 from __future__ import annotations
@@ -10,8 +9,16 @@ import inspect
 import logging
 from typing import Any
 
-from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex, Qt
-from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex, QRect, QSize, Qt
+from PySide6.QtGui import QFont, QFontMetrics, QPainter, QPalette
+from PySide6.QtWidgets import (
+    QLabel,
+    QStyle,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    QVBoxLayout,
+    QWidget,
+)
 
 log = logging.getLogger(__name__)
 _Index = QModelIndex | QPersistentModelIndex
@@ -20,6 +27,8 @@ TASK_WORDS = {"binary": "Binary", "multiclass": "Multiclass", "regression": "Reg
 
 class DatasetListModel(QAbstractListModel):
     ID_ROLE = Qt.ItemDataRole.UserRole + 1
+    NAME_ROLE = Qt.ItemDataRole.UserRole + 2  # the first line, in bold
+    DETAIL_ROLE = Qt.ItemDataRole.UserRole + 3  # the second line, muted
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
@@ -44,15 +53,77 @@ class DatasetListModel(QAbstractListModel):
             return None
         d = self.datasets[index.row()]
         if role == Qt.ItemDataRole.DisplayRole:
-            kind = TASK_WORDS.get(d.task_type, d.task_type)
-            return f"{d.name}\n{kind} · {d.n_rows:,} rows · {d.n_features} features"
+            return f"{d.name}\n{self._detail(d)}"
+        if role == self.NAME_ROLE:
+            return d.name
+        if role == self.DETAIL_ROLE:
+            return self._detail(d)
         if role == Qt.ItemDataRole.AccessibleTextRole:
             return f"{d.name}, {d.task_type}, {d.n_rows} rows, target {d.target}"
         if role == Qt.ItemDataRole.ToolTipRole:
-            return f"Target: {d.target}\nFrom: {d.source_path}\nAdded: {d.added_at[:16].replace('T', ' ')}"
+            added = d.added_at[:16].replace("T", " ")
+            source = f"\nFrom: {d.source_path}" if d.source_path else ""
+            return f"{d.name}\nPredicts: {d.target}{source}\nAdded: {added}"
         if role == self.ID_ROLE:
             return d.dataset_id
         return None
+
+    @staticmethod
+    def _detail(d: Any) -> str:
+        kind = TASK_WORDS.get(d.task_type, d.task_type)
+        features = "feature" if d.n_features == 1 else "features"
+        return f"{kind} · {d.n_rows:,} rows · {d.n_features} {features}"
+
+
+class DatasetDelegate(QStyledItemDelegate):
+    """Two lines per dataset: its name in bold, then task, rows and features, muted; elided to fit
+    the list's width (the tooltip has everything)."""
+
+    PAD_X, PAD_Y, GAP = 10, 7, 2
+
+    def _fonts(self, option: QStyleOptionViewItem) -> tuple[QFont, QFont]:
+        bold = QFont(option.font)
+        bold.setBold(True)
+        small = QFont(option.font)
+        small.setPointSizeF(option.font.pointSizeF() * 0.92)
+        return bold, small
+
+    def sizeHint(self, option: QStyleOptionViewItem, index: _Index) -> QSize:
+        bold, small = self._fonts(option)
+        height = QFontMetrics(bold).height() + QFontMetrics(small).height()
+        return QSize(160, height + 2 * self.PAD_Y + self.GAP)
+
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: _Index) -> None:
+        opt = QStyleOptionViewItem(option)
+        self.initStyleOption(opt, index)
+        opt.text = ""  # the panel (selection, hover, focus) only; the text is drawn below
+        style = opt.widget.style() if opt.widget else None
+        if style is not None:
+            style.drawControl(QStyle.ControlElement.CE_ItemViewItem, opt, painter, opt.widget)
+        bold, small = self._fonts(option)
+        selected = bool(option.state & QStyle.StateFlag.State_Selected)
+        palette = option.palette
+        main = palette.color(
+            QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Text
+        )
+        muted = main if selected else palette.color(QPalette.ColorRole.PlaceholderText)
+        rect = option.rect.adjusted(self.PAD_X, self.PAD_Y, -self.PAD_X, -self.PAD_Y)
+        painter.save()
+        y = rect.top()
+        for font, color, text in (
+            (bold, main, index.data(DatasetListModel.NAME_ROLE) or ""),
+            (small, muted, index.data(DatasetListModel.DETAIL_ROLE) or ""),
+        ):
+            metrics = QFontMetrics(font)
+            painter.setFont(font)
+            painter.setPen(color)
+            line = QRect(rect.left(), y, rect.width(), metrics.height())
+            elided = metrics.elidedText(str(text), Qt.TextElideMode.ElideRight, rect.width())
+            painter.drawText(
+                line, int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter), elided
+            )
+            y += metrics.height() + self.GAP
+        painter.restore()
 
 
 class LazyView(QWidget):

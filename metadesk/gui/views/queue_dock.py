@@ -6,7 +6,7 @@ re-reads cached timestamps to advance the clocks.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QTimer, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -23,10 +23,12 @@ from PySide6.QtWidgets import (
 from metadesk.gui.views.queue_model import (
     ACTIVE,
     QUEUE_EVENTS,
+    STATE_WORDS,
     QueueModel,
     QueueSnapshot,
     fetch_queue,
     format_seconds,
+    summary_text,
 )
 
 __all__ = ["QueueDock", "QueueModel", "QueueSnapshot", "fetch_queue", "format_seconds"]
@@ -47,18 +49,21 @@ class QueueDock(QDockWidget):
         self.paused = False
 
         self.summary_label = QLabel("No experiments yet.")
+        self.summary_label.setTextFormat(Qt.TextFormat.RichText)
         self.summary_label.setAccessibleName("Queue summary")
         self.pause_button = QPushButton("Pause all")
         self.pause_button.setAccessibleName("Pause or resume all experiments")
-        self.pause_button.setToolTip("Running experiments finish; waiting ones do not start")
         self.pause_button.clicked.connect(self.toggle_pause)
         self.cancel_button = QPushButton("Cancel selected")
         self.cancel_button.setAccessibleName("Cancel selected experiments")
+        self.cancel_button.setToolTip("Cancel the selected experiments that have not finished")
         self.cancel_button.clicked.connect(self.cancel_selected)
         self.cancel_all_button = QPushButton("Cancel all")
         self.cancel_all_button.setAccessibleName("Cancel all experiments")
+        self.cancel_all_button.setToolTip("Cancel every running and waiting experiment")
         self.cancel_all_button.clicked.connect(self.cancel_all)
         self.finished_check = QCheckBox("Show finished")
+        self.finished_check.setToolTip("Also list the most recent finished experiments")
         self.finished_check.setChecked(True)
         self.finished_check.toggled.connect(self.model.set_show_finished)
 
@@ -71,10 +76,23 @@ class QueueDock(QDockWidget):
         self.table.setAlternatingRowColors(True)
         self.table.setWordWrap(False)
         self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
+        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         header = self.table.horizontalHeader()
+        header.setHighlightSections(False)
+        header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
         header.setSectionResizeMode(QueueModel.COL_CONFIG, QHeaderView.ResizeMode.Stretch)
-        for col, width in ((1, 150), (2, 170), (3, 90), (4, 100), (5, 170)):
-            header.resizeSection(col, width)
+        # Widths from the longest words each column can show, not from the rows (no measuring).
+        metrics, pad = self.fontMetrics(), 28
+        samples = {
+            QueueModel.COL_DATASET: ["a dataset name here"],
+            QueueModel.COL_STATE: list(STATE_WORDS.values()),
+            QueueModel.COL_ELAPSED: ["Elapsed", "59 min 59 s"],
+            QueueModel.COL_ETA: ["not known yet", "~59 min 59 s"],
+            QueueModel.COL_SCORE: ["Balanced accuracy 0.999 ± 0.999"],
+        }
+        for col, texts in samples.items():
+            header.resizeSection(col, max(metrics.horizontalAdvance(t) for t in texts) + pad)
+        self.table.selectionModel().selectionChanged.connect(self._update_buttons)
 
         bar = QHBoxLayout()
         bar.addWidget(self.summary_label, 1)
@@ -121,19 +139,7 @@ class QueueDock(QDockWidget):
         selected = self.selected_ids()
         self.model.set_snapshot(snapshot)
         self.paused = snapshot.paused
-        counts = snapshot.counts
-        running, waiting = (
-            counts.get("running", 0),
-            counts.get("queued", 0) + counts.get("interrupted", 0),
-        )
-        done = sum(v for k, v in counts.items() if k not in ACTIVE)
-        if not counts:
-            text = "No experiments yet. Queue some from the Suggestions tab."
-        else:
-            text = f"{running} running · {waiting} waiting · {done} finished"
-            if self.paused:
-                text += " · paused"
-        self.summary_label.setText(text)
+        self.summary_label.setText(summary_text(snapshot.counts, self.paused))
         selection = self.table.selectionModel()
         for i in range(self.model.rowCount()):
             if self.model.row_at(i).experiment_id in selected:
@@ -144,11 +150,24 @@ class QueueDock(QDockWidget):
         self._update_buttons()
         self.workers_changed.emit(snapshot.workers)
 
-    def _update_buttons(self) -> None:
+    def _update_buttons(self, *_args) -> None:
         self.pause_button.setText("Resume all" if self.paused else "Pause all")
+        self.pause_button.setToolTip(
+            "Waiting experiments start again"
+            if self.paused
+            else "Running experiments finish; waiting ones do not start until you resume"
+        )
         active = any(r.status in ACTIVE for r in self.model.snapshot.rows)
         self.cancel_all_button.setEnabled(active)
-        self.cancel_button.setEnabled(self.model.rowCount() > 0)
+        self.cancel_button.setEnabled(bool(self._selected_active_ids()))
+
+    def _selected_active_ids(self) -> list[int]:
+        rows = sorted({i.row() for i in self.table.selectionModel().selectedRows()})
+        return [
+            self.model.row_at(r).experiment_id
+            for r in rows
+            if r < self.model.rowCount() and self.model.row_at(r).status in ACTIVE
+        ]
 
     def selected_ids(self) -> set[int]:
         rows = {i.row() for i in self.table.selectionModel().selectedRows()}
@@ -156,11 +175,7 @@ class QueueDock(QDockWidget):
 
     def cancel_selected(self) -> None:
         ws = self.bridge.workspace
-        ids = [
-            self.model.row_at(r).experiment_id
-            for r in sorted({i.row() for i in self.table.selectionModel().selectedRows()})
-            if self.model.row_at(r).status in ACTIVE
-        ]
+        ids = self._selected_active_ids()
         if ws is None or not ids:
             return
 

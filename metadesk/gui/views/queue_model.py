@@ -11,7 +11,9 @@ from datetime import datetime
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
-from PySide6.QtGui import QColor
+from PySide6.QtGui import QColor, QFont, QGuiApplication, QPalette
+
+from metadesk.gui.palette import accent
 
 _Index = QModelIndex | QPersistentModelIndex
 ACTIVE = ("queued", "running", "interrupted")
@@ -22,8 +24,15 @@ STATE_WORDS = {
     "failed": "Failed",
     "timeout": "Timed out",
     "cancelled": "Cancelled",
-    "interrupted": "Interrupted, will run again",
+    "interrupted": "Interrupted",
 }
+WAITING = ("queued", "interrupted")
+# What the Remaining column says when there is no honest number to give.
+PAUSED_TEXT = "paused"
+UNKNOWN_TEXT = "not known yet"
+_FAILED_COLOR = "#d1242f"
+_DONE_COLOR = "#29a36a"
+_LIMIT = 10_000  # waiting rows simulated for start times; later ones say they are far off
 QUEUE_EVENTS = frozenset(
     {"queued", "started", "finished", "cancelled", "paused", "resumed", "executor_error"}
 )
@@ -48,6 +57,35 @@ def format_seconds(seconds: float | None) -> str:
     if seconds < 3600:
         return f"{seconds // 60} min {seconds % 60:02d} s"
     return f"{seconds // 3600} h {seconds % 3600 // 60:02d} min"
+
+
+def summary_text(counts: dict[str, int], paused: bool) -> str:
+    """One line over the queue, e.g. "1 running · 3 waiting · 12 finished (1 failed)"."""
+    if not counts:
+        if paused:
+            return "Paused. Experiments you queue wait until you resume."
+        return "No experiments yet. Queue some from the Suggestions tab."
+    running = counts.get("running", 0)
+    waiting = sum(counts.get(s, 0) for s in WAITING)
+    if paused:
+        parts = ["<b>Paused</b>"]
+        if waiting:
+            parts.append(f"{waiting:,} waiting until you resume")
+        if running:
+            parts.append(f"{running:,} still running to the end")
+    else:
+        parts = [f"{running:,} running"] if running else []
+        if waiting:
+            parts.append(f"{waiting:,} waiting")
+        if not parts:
+            parts.append("Nothing running")
+    failed = counts.get("failed", 0) + counts.get("timeout", 0)  # a timeout is a failure too
+    for n, word in ((counts.get("ok", 0), "done"), (failed, "failed")):
+        if n:
+            parts.append(f"{n:,} {word}")
+    if counts.get("cancelled", 0):
+        parts.append(f"{counts['cancelled']:,} cancelled")
+    return " · ".join(parts)
 
 
 @dataclass(frozen=True)
@@ -91,7 +129,7 @@ def fetch_queue(ws) -> QueueSnapshot:
 
 
 class QueueModel(QAbstractTableModel):
-    HEADERS = ("Configuration", "Dataset", "State", "Elapsed", "Remaining", "Score")
+    HEADERS = ("Configuration", "Dataset", "State", "Elapsed", "Remaining", "Result")
     COL_CONFIG, COL_DATASET, COL_STATE, COL_ELAPSED, COL_ETA, COL_SCORE = range(6)
 
     def __init__(self, parent=None) -> None:
@@ -124,9 +162,11 @@ class QueueModel(QAbstractTableModel):
         return t.get(getattr(row, "algorithm", "") or "", t.get(""))
 
     def _estimate_starts(self) -> None:
-        """Waiting experiments start when a worker frees up: simulate the queue with the
-        typical durations seen so far (no estimate before the first result)."""
+        """Waiting experiments start when a worker frees up: simulate the queue from now with the
+        typical durations seen so far (no estimate before the first result, none while paused)."""
         self._starts = {}
+        if self.snapshot.paused:
+            return
         total = max(1, self.snapshot.workers.get("total", 1))
         now = time.time()
         free_at = []
@@ -139,10 +179,10 @@ class QueueModel(QAbstractTableModel):
         free_at += [now] * max(0, total - len(free_at))
         free_at.sort()
         waiting = sorted(
-            (r for r in self._rows if r.status in ("queued", "interrupted")),
+            (r for r in self._rows if r.status in WAITING),
             key=lambda r: (-r.priority, r.experiment_id),
         )
-        for r in waiting:
+        for r in waiting[:_LIMIT]:
             typical = self._typical(r)
             if typical is None:
                 return
@@ -158,8 +198,14 @@ class QueueModel(QAbstractTableModel):
         return 0 if parent.isValid() else len(self.HEADERS)
 
     def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+        if orientation != Qt.Orientation.Horizontal:
+            return None
+        if role == Qt.ItemDataRole.DisplayRole:
             return self.HEADERS[section]
+        if role == Qt.ItemDataRole.ToolTipRole and section == self.COL_ETA:
+            return (
+                "Until it ends, estimated from how long finished experiments of the same kind took"
+            )
         return None
 
     def elapsed(self, row) -> float | None:
@@ -170,18 +216,34 @@ class QueueModel(QAbstractTableModel):
         return (end or time.time()) - start
 
     def remaining(self, row) -> str:
+        """Time until the experiment ends, in words; "paused" for waiting ones while paused."""
         if row.status == "running":
             typical, elapsed = self._typical(row), self.elapsed(row)
             if typical is None or elapsed is None:
-                return "estimating…"
+                return UNKNOWN_TEXT
             left = typical - elapsed
-            return f"~{format_seconds(left)}" if left > 1 else "any moment"
-        if row.status in ("queued", "interrupted"):
+            return f"~{format_seconds(left)}" if left >= 1.5 else "any moment"
+        if row.status in WAITING:
+            if self.snapshot.paused:
+                return PAUSED_TEXT
             start = self._starts.get(row.experiment_id)
             if start is None:
-                return "estimating…"
-            typical = self._typical(row) or 0.0
-            return f"~{format_seconds(start + typical - time.time())}"
+                return UNKNOWN_TEXT
+            left = start + (self._typical(row) or 0.0) - time.time()
+            return f"~{format_seconds(left)}" if left >= 1.5 else "any moment"
+        return ""
+
+    def _remaining_tip(self, row) -> str:
+        text = self.remaining(row)
+        if text == PAUSED_TEXT:
+            return "The queue is paused: this experiment starts once you resume it."
+        if text == UNKNOWN_TEXT:
+            return (
+                "metadesk estimates the time once an experiment of this kind has finished "
+                "on this computer."
+            )
+        if text:
+            return "Estimated from how long finished experiments of the same kind took."
         return ""
 
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
@@ -195,29 +257,67 @@ class QueueModel(QAbstractTableModel):
             if col == self.COL_DATASET:
                 return self.snapshot.dataset_names.get(row.dataset_id, row.dataset_id[:10])
             if col == self.COL_STATE:
-                return STATE_WORDS.get(row.status, row.status)
+                return self._state_text(row)
             if col == self.COL_ELAPSED:
                 return format_seconds(self.elapsed(row))
             if col == self.COL_ETA:
                 return self.remaining(row)
             if col == self.COL_SCORE:
-                return self._score_text(row)
+                return self._result_text(row)
+            return None
         if role == Qt.ItemDataRole.ToolTipRole:
-            error = getattr(row, "error", "") or (row.result.error if row.result else "")
-            if error:
-                return error
-            return row.configuration_id
-        if role == Qt.ItemDataRole.ForegroundRole and col == self.COL_STATE:
-            if row.status in ("failed", "timeout"):
-                return QColor("#d1242f")
-            if row.status == "ok":
-                return QColor("#29a36a")
-        if role == Qt.ItemDataRole.TextAlignmentRole and col in (self.COL_ELAPSED, self.COL_ETA):
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            return self._tooltip(row, col)
+        if role == Qt.ItemDataRole.ForegroundRole:
+            return self._color(row, col)
+        if role == Qt.ItemDataRole.FontRole and col == self.COL_STATE and row.status == "running":
+            font = QFont()
+            font.setBold(True)
+            return font
         return None
 
-    def _score_text(self, row) -> str:
+    def _state_text(self, row) -> str:
+        return STATE_WORDS.get(row.status, row.status)
+
+    def _error(self, row) -> str:
+        return getattr(row, "error", "") or (row.result.error if row.result else "")
+
+    def _tooltip(self, row, col: int) -> str:
+        if col == self.COL_ETA:
+            return self._remaining_tip(row)
+        if col == self.COL_STATE and row.status == "interrupted":
+            return (
+                "Its worker stopped before it finished (metadesk closed or crashed); it runs again."
+            )
+        error = self._error(row)
+        if error and row.status in ("failed", "timeout", "cancelled"):
+            return error
+        label = row.configuration_label or row.configuration_id
+        return f"{label}\n{row.configuration_id}"
+
+    def _color(self, row, col: int) -> QColor | None:
+        palette = QGuiApplication.palette()
+        muted = palette.color(QPalette.ColorRole.PlaceholderText)
+        if col == self.COL_STATE:
+            if row.status in ("failed", "timeout"):
+                return QColor(_FAILED_COLOR)
+            if row.status == "ok":
+                return QColor(_DONE_COLOR)
+            if row.status == "running":
+                return accent(palette)
+            if row.status == "cancelled" or (self.snapshot.paused and row.status in WAITING):
+                return muted
+        if col == self.COL_ETA and self.remaining(row) in (PAUSED_TEXT, UNKNOWN_TEXT):
+            return muted
+        if col == self.COL_SCORE and row.status != "ok":
+            return muted
+        return None
+
+    def _result_text(self, row) -> str:
+        """The score for a finished experiment, else why there is none (first line of the error)."""
         result = row.result
+        if row.status in ("failed", "timeout"):
+            error = self._error(row).strip().splitlines()
+            return error[0] if error else STATE_WORDS[row.status]
         if result is None or not result.ok or not result.mean:
             return ""
         from metadesk.experiments.spec import METRIC_LABELS
@@ -234,8 +334,11 @@ class QueueModel(QAbstractTableModel):
         return text + (f" ± {std:.3f}" if std is not None else "")
 
     def tick(self) -> None:
-        """Advance the clocks of running and waiting rows (cached values only)."""
+        """Advance the clocks of running and waiting rows: start times are simulated again from
+        now, so an experiment that runs longer than usual pushes the ones behind it back."""
         if self._rows:
+            if any(r.status in ACTIVE for r in self._rows):
+                self._estimate_starts()
             self.dataChanged.emit(
                 self.index(0, self.COL_ELAPSED),
                 self.index(len(self._rows) - 1, self.COL_ETA),
