@@ -1,5 +1,5 @@
 """Per-column summary of a table (missing, distinct, a one-line description, a tiny histogram),
-computed on a worker thread, and the editable "Columns" model and delegates that show it.
+computed on a worker thread, and the editable "Columns" model (drawn by column_delegates.py).
 """
 
 from __future__ import annotations
@@ -11,14 +11,10 @@ from PySide6.QtCore import (
     QAbstractTableModel,
     QModelIndex,
     QPersistentModelIndex,
-    QRectF,
     Qt,
     Signal,
 )
-from PySide6.QtGui import QColor, QFont, QGuiApplication, QPainter, QPalette
-from PySide6.QtWidgets import QComboBox, QStyle, QStyledItemDelegate, QStyleOptionViewItem, QWidget
-
-from metadesk.gui.palette import accent
+from PySide6.QtGui import QFont, QGuiApplication, QPalette
 
 _Index = QModelIndex | QPersistentModelIndex
 # Role values of `metadesk.data.roles.Role`, in the order offered in the role picker.
@@ -243,7 +239,9 @@ class ColumnsModel(QAbstractTableModel):
         if orientation != Qt.Orientation.Horizontal:
             return None
         if role == Qt.ItemDataRole.DisplayRole:
-            return self.HEADERS[section]
+            text = self.HEADERS[section]
+            # Right-aligned titles would touch the next column's: an en space keeps them apart.
+            return text + "\u2002" if section in (self.COL_MISSING, self.COL_DISTINCT) else text
         if role == Qt.ItemDataRole.TextAlignmentRole and section in (
             self.COL_MISSING,
             self.COL_DISTINCT,
@@ -351,60 +349,3 @@ class ColumnsModel(QAbstractTableModel):
         self.dataChanged.emit(index, index)
         self.role_edited.emit(name, value)
         return True
-
-
-class RoleDelegate(QStyledItemDelegate):
-    """A combo box of roles for the Role column."""
-
-    def createEditor(self, parent: QWidget, option, index: _Index) -> QWidget:
-        combo = QComboBox(parent)
-        combo.setAccessibleName("Column role")
-        for name in ROLE_CHOICES:
-            combo.addItem(name)
-            combo.setItemData(combo.count() - 1, ROLE_HINTS[name], Qt.ItemDataRole.ToolTipRole)
-        # Commit as soon as a role is picked, no extra click needed.
-        combo.activated.connect(lambda _i, c=combo: self.commitData.emit(c))
-        return combo
-
-    def setEditorData(self, editor: QWidget, index: _Index) -> None:
-        value = index.data(Qt.ItemDataRole.EditRole)
-        i = editor.findText(str(value))
-        editor.setCurrentIndex(max(0, i))
-
-    def setModelData(self, editor: QWidget, model, index: _Index) -> None:
-        model.setData(index, editor.currentText(), Qt.ItemDataRole.EditRole)
-
-
-class SparklineDelegate(QStyledItemDelegate):
-    """Draws the precomputed bar heights as a tiny histogram: no matplotlib, a few rectangles."""
-
-    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: _Index) -> None:
-        style = option.widget.style() if option.widget else None
-        if style is not None:
-            style.drawPrimitive(
-                QStyle.PrimitiveElement.PE_PanelItemViewItem, option, painter, option.widget
-            )
-        bars = index.data(ColumnsModel.BARS_ROLE) or ()
-        if not bars:
-            return
-        rect = QRectF(option.rect).adjusted(4, 4, -4, -4)
-        n = len(bars)
-        gap = 1.0 if rect.width() / n > 3 else 0.0
-        width = (rect.width() - gap * (n - 1)) / n
-        color = QColor(accent(option.palette))
-        if option.state & QStyle.StateFlag.State_Selected:
-            color = option.palette.color(QPalette.ColorRole.HighlightedText)
-        painter.save()
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing, False)
-        painter.setPen(Qt.PenStyle.NoPen)
-        painter.setBrush(color)
-        for i, h in enumerate(bars):
-            height = max(1.0, h * rect.height())
-            x = rect.left() + i * (width + gap)
-            painter.drawRect(QRectF(x, rect.bottom() - height, max(1.0, width), height))
-        painter.restore()
-
-    def sizeHint(self, option, index):
-        size = super().sizeHint(option, index)
-        size.setWidth(120)
-        return size

@@ -183,7 +183,7 @@ class DataView(DataViewLayout, QWidget):
         if in_workspace:
             self._show_task(table.task, describe_target(table.task))
             if excluded:  # the title line says it is in the workspace; this says what is not used
-                excluded_text = ", ".join(f"{c} ({r})" for c, r in excluded.items())
+                excluded_text = _left_out(excluded)
                 self.message_bar.show_message(
                     "info",
                     f"{len(table.task.feature_columns)} features to learn from; "
@@ -268,9 +268,7 @@ class DataView(DataViewLayout, QWidget):
         self.add_button.setEnabled(True)
         notes = list(getattr(task, "notes", ()) or ())
         if task.excluded:
-            notes.append(
-                "Left out: " + ", ".join(f"{c} ({r})" for c, r in task.excluded.items()) + "."
-            )
+            notes.append(f"Left out: {_left_out(task.excluded)}.")
         n_features = len(task.feature_columns)
         if task.dropped_rows and not notes:
             notes.append(f"{task.dropped_rows:,} rows were left out.")
@@ -411,3 +409,9 @@ class DataView(DataViewLayout, QWidget):
         self._set_progress(None)
         self.loading_changed.emit(False)
         self.bridge.report_error(exc, "Opening the dataset")
+
+
+def _left_out(excluded: dict) -> str:
+    """ "id: looks like a row identifier; notes: the same value in every row" (reasons have
+    their own parentheses, so none are added around them)."""
+    return "; ".join(f"{column}: {reason}" for column, reason in excluded.items())

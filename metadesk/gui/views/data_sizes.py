@@ -1,0 +1,120 @@
+"""How big the parts of the Data tab start: column widths from names and a screenful of rows,
+and the Columns/Rows split from the number of columns (or where the user last dragged it).
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QFont, QFontMetrics
+
+from metadesk.gui.views.column_summary import ROLE_CHOICES, ColumnsModel
+
+# Column widths of the Rows table come from this many rows (a screenful); a million-row table is
+# never scanned on the GUI thread. Past `_MEASURED_COLUMNS` columns only the header is measured.
+_SAMPLE_ROWS = 40
+_MEASURED_COLUMNS = 120
+_CELL_WIDTH = (56, 260)  # narrowest and widest a Rows column starts
+_SPLIT_KEY = "ui/data_split"  # the user's Columns/Rows split, as the Columns pane's share
+
+
+class DataViewSizes:
+    """Mixed into the Data view (through `DataViewLayout`); expects its tables, models, splitter
+    and `settings`."""
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        if self._split_pending:
+            QTimer.singleShot(0, self._place_split)  # once the splitter has its real height
+
+    def _size_columns_table(self) -> None:
+        """Fixed columns as wide as their content (names, role words, counts); Summary takes the
+        rest and elides, with the whole text in its tooltip."""
+        model, table = self.columns_model, self.columns_table
+        metrics = table.fontMetrics()
+        bold = QFont(table.font())
+        bold.setBold(True)
+
+        bold_metrics = QFontMetrics(bold)
+        header = table.horizontalHeader()
+        pad = 24
+
+        def widest(col: int, floor: int, ceiling: int, extra: int = 0) -> int:
+            texts = [str(model.headerData(col, Qt.Orientation.Horizontal) or "")]
+            texts += [str(model.index(r, col).data() or "") for r in range(model.rowCount())]
+            width = max(bold_metrics.horizontalAdvance(t) for t in texts[:1])
+            width = max([width] + [metrics.horizontalAdvance(t) for t in texts[1:500]])
+            return max(floor, min(ceiling, width + pad + extra))
+
+        header.resizeSection(ColumnsModel.COL_NAME, widest(ColumnsModel.COL_NAME, 110, 240))
+        role_width = max(metrics.horizontalAdvance(r) for r in (*ROLE_CHOICES, "target"))
+        header.resizeSection(ColumnsModel.COL_ROLE, role_width + pad + 22)  # the combo's arrow
+        header.resizeSection(ColumnsModel.COL_MISSING, widest(ColumnsModel.COL_MISSING, 70, 140))
+        header.resizeSection(ColumnsModel.COL_DISTINCT, widest(ColumnsModel.COL_DISTINCT, 70, 120))
+        header.resizeSection(ColumnsModel.COL_PLOT, 136)
+
+    def _size_row_columns(self, columns: list[int] | None = None) -> None:
+        """Each Rows column as wide as its header and the first rows' text, within bounds."""
+        model = self.frame_model
+        metrics = self.rows_table.fontMetrics()
+        bold = QFont(self.rows_table.font())
+        bold.setBold(True)
+
+        header_metrics = QFontMetrics(bold)  # the target's header is bold: size every one so
+        header = self.rows_table.horizontalHeader()
+        sample = range(min(_SAMPLE_ROWS, model.rowCount()))
+        low, high = _CELL_WIDTH
+        for i in columns if columns is not None else range(model.columnCount()):
+            title = str(model.headerData(i, Qt.Orientation.Horizontal) or "")
+            width = header_metrics.horizontalAdvance(title) + 28
+            if i < _MEASURED_COLUMNS:
+                for r in sample:
+                    text = model.data(model.index(r, i))
+                    if text:
+                        width = max(width, metrics.horizontalAdvance(text) + 16)
+            header.resizeSection(i, max(low, min(high, width)))
+        digits = metrics.horizontalAdvance(f"{model.rowCount():,}")
+        self.rows_table.verticalHeader().setMinimumWidth(digits + 16)
+
+    def _place_split(self) -> None:
+        """Columns above, rows below: the Columns pane gets what its list needs (at most half),
+        or the share the user dragged to last time. Waits for the view to be shown."""
+        total = sum(self.splitter.sizes())
+        self._split_pending = total <= 0 or not self.isVisible()
+        if self._split_pending:
+            return
+        share = self._split_share
+        if share is None:
+            table = self.columns_table
+            wanted = (
+                table.horizontalHeader().sizeHint().height()
+                + table.verticalHeader().defaultSectionSize()
+                * max(3, self.columns_model.rowCount())
+                + 2 * table.frameWidth()
+                + self.columns_caption.sizeHint().height()
+                + 10
+            )
+            share = min(0.5, wanted / total)
+        self._placing_split = True
+        self.splitter.setSizes([round(total * share), total - round(total * share)])
+        self._placing_split = False
+
+    def _split_moved(self, _pos: int, _index: int) -> None:
+        if self._placing_split:
+            return
+        sizes = self.splitter.sizes()
+        if sum(sizes) > 0:
+            self._split_share = sizes[0] / sum(sizes)
+            store = getattr(self.settings, "store", None)
+            if store is not None:
+                store.setValue(_SPLIT_KEY, round(self._split_share, 3))
+
+    def _saved_split(self) -> float | None:
+        store = getattr(self.settings, "store", None)
+        if store is None:
+            return None
+        try:
+            value = store.value(_SPLIT_KEY)
+            share = float(value) if value is not None else None
+        except (TypeError, ValueError):
+            return None
+        return share if share is not None and 0.1 <= share <= 0.9 else None
