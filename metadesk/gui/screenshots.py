@@ -75,7 +75,8 @@ def render_screenshots(
     size: tuple[int, int] = (1280, 820),
     report: Callable[[str], None] = lambda message: None,
 ) -> list[Path]:
-    """Write welcome, data, suggestions, results, knowledge, queue and settings PNGs to `out_dir`."""
+    """Write welcome, data, suggestions, results, knowledge, queue, settings, about and error PNGs
+    to `out_dir`."""
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from PySide6.QtCore import QSettings
 
@@ -126,6 +127,7 @@ def render_screenshots(
             dialog.show()
             shot("settings", dialog)
             dialog.close()
+            _shoot_dialogs(window, ws, folder, shot)
         finally:
             window.close()
             bridge.shutdown()
@@ -139,3 +141,24 @@ def _select_first_row(app: Any, window: Any, bridge: Any) -> None:
     view = getattr(window.other_views.get("Suggestions"), "view", None)
     if view is not None and view.model.rowCount():
         view.table.selectRow(0)
+
+
+def _shoot_dialogs(window: Any, ws: Any, folder: Path, shot: Callable[..., None]) -> None:
+    """The About box, and the error dialog as a user meets it: opening an empty file for real."""
+    from metadesk.errors import UserError
+    from metadesk.gui.dialogs.about import AboutDialog
+    from metadesk.gui.dialogs.error import ErrorDialog
+
+    about = AboutDialog(window, log_file=str(folder / "metadesk.log"))
+    about.show()
+    shot("about", about)
+    about.close()
+    empty = folder / "survey answers.csv"
+    empty.write_text("", encoding="utf-8")
+    try:
+        ws.read_table(empty)
+    except UserError as exc:
+        error = ErrorDialog(exc, window, context=f"Opening {empty.name}")
+        error.show()
+        shot("error", error)
+        error.close()

@@ -7,7 +7,15 @@ from importlib import metadata
 
 from PySide6.QtCore import Qt, qVersion
 from PySide6.QtGui import QGuiApplication, QPalette
-from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 from metadesk import __version__
 
@@ -67,7 +75,16 @@ class AboutDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(20, 18, 20, 14)
         layout.setSpacing(10)
-        layout.addWidget(title)
+        heading = QHBoxLayout()
+        heading.setSpacing(12)
+        icon = QGuiApplication.windowIcon()  # the app's icon, set when the application starts
+        if not icon.isNull():
+            picture = QLabel()
+            picture.setPixmap(icon.pixmap(48, 48))
+            picture.setAccessibleName("metadesk icon")
+            heading.addWidget(picture, 0, Qt.AlignmentFlag.AlignVCenter)
+        heading.addWidget(title, 1, Qt.AlignmentFlag.AlignVCenter)
+        layout.addLayout(heading)
         layout.addWidget(blurb)
         layout.addWidget(table)
         layout.addWidget(extra)

@@ -69,7 +69,7 @@ class UseResultActions(QObject):
         self._run(
             lambda: ws.predict_file(dataset_id, configuration_id, source, out_path),
             f"Fitting {label or configuration_id} and predicting {Path(source).name}",
-            "Predictions written to {name}.",
+            "Predictions written to {name} in {folder}.",
         )
 
     def export_model(self, dataset_id: str, configuration_id: str, label: str = "") -> None:
@@ -83,7 +83,7 @@ class UseResultActions(QObject):
         self._run(
             lambda: ws.export_model(dataset_id, configuration_id, out_path),
             f"Fitting {label or configuration_id} on the whole dataset",
-            "Model saved to {name}. Load it with skops.io.load after checking its types.",
+            "Model saved to {name} in {folder}. Load it with skops.io.load after checking its types.",
         )
 
     def export_report(self, dataset_id: str, name: str = "", metric: str | None = None) -> None:
@@ -97,7 +97,7 @@ class UseResultActions(QObject):
         self._run(
             lambda: ws.export_report(dataset_id, out_path, metric=metric),
             "Writing the report",
-            "Report written to {name}.",
+            "Report written to {name} in {folder}; it opens in any browser.",
         )
 
     def _run(self, fn: Any, description: str, message: str) -> None:
@@ -106,13 +106,22 @@ class UseResultActions(QObject):
         def finished(path: Any) -> None:
             path = Path(path)
             self.last_dir = str(path.parent)
-            self.done.emit(message.format(name=path.name), str(path))
+            self.done.emit(message.format(name=path.name, folder=_folder(path)), str(path))
 
         def failed(exc: BaseException) -> None:
             self.failed.emit(f"{description} failed.")
             self.bridge.report_error(exc, description)
 
         self.bridge.call(fn, finished, failed, description=description)
+
+
+def _folder(path: Path) -> str:
+    """The folder a file went to, with the home folder shortened to ~ (as file managers do)."""
+    folder = path.parent
+    try:
+        return str(Path("~") / folder.relative_to(Path.home()))
+    except ValueError:
+        return str(folder)
 
 
 def _with_suffix(path: str, allowed: tuple[str, ...], default: str) -> str:
