@@ -28,6 +28,7 @@ from metadesk.gui.views.column_delegates import RoleDelegate, SparklineDelegate
 from metadesk.gui.views.column_summary import ColumnsModel
 from metadesk.gui.views.data_loading import TASK_TYPE_LABELS, LoadedTable
 from metadesk.gui.views.data_sizes import DataViewSizes
+from metadesk.gui.views.elided_label import ElidedLabel
 from metadesk.gui.views.message_bar import MessageBar
 from metadesk.gui.views.queue_model import format_seconds
 
@@ -139,9 +140,8 @@ class DataViewLayout(DataViewSizes):
         for key, label in TASK_TYPE_LABELS.items():
             self.task_type_combo.addItem(label, key)
         self.task_type_combo.currentIndexChanged.connect(self._task_type_changed)
-        self.detected_label = QLabel()
+        self.detected_label = ElidedLabel(minimum_chars=16)  # ends in "…" when space is short
         self.detected_label.setAccessibleName("Detected task")
-        self.detected_label.setMinimumWidth(120)
         self.add_button = QPushButton("Add to workspace")
         self.add_button.setAccessibleName("Add to workspace")
         self.add_button.setToolTip(

@@ -14,6 +14,7 @@ from metadesk.gui.views.column_summary import ROLE_CHOICES, ColumnsModel
 _SAMPLE_ROWS = 40
 _MEASURED_COLUMNS = 120
 _CELL_WIDTH = (56, 260)  # narrowest and widest a Rows column starts
+_MEASURED_SUMMARIES = 500  # columns of a very wide table measured for the Columns table
 _SPLIT_KEY = "ui/data_split"  # the user's Columns/Rows split, as the Columns pane's share
 
 
@@ -33,17 +34,17 @@ class DataViewSizes:
         metrics = table.fontMetrics()
         bold = QFont(table.font())
         bold.setBold(True)
-
         bold_metrics = QFontMetrics(bold)
         header = table.horizontalHeader()
         pad = 24
+        rows = range(min(model.rowCount(), _MEASURED_SUMMARIES))
 
-        def widest(col: int, floor: int, ceiling: int, extra: int = 0) -> int:
-            texts = [str(model.headerData(col, Qt.Orientation.Horizontal) or "")]
-            texts += [str(model.index(r, col).data() or "") for r in range(model.rowCount())]
-            width = max(bold_metrics.horizontalAdvance(t) for t in texts[:1])
-            width = max([width] + [metrics.horizontalAdvance(t) for t in texts[1:500]])
-            return max(floor, min(ceiling, width + pad + extra))
+        def widest(col: int, floor: int, ceiling: int) -> int:
+            title = str(model.headerData(col, Qt.Orientation.Horizontal) or "")
+            width = bold_metrics.horizontalAdvance(title)  # bold: the target's row is bold too
+            for r in rows:
+                width = max(width, bold_metrics.horizontalAdvance(str(model.index(r, col).data())))
+            return max(floor, min(ceiling, width + pad))
 
         header.resizeSection(ColumnsModel.COL_NAME, widest(ColumnsModel.COL_NAME, 110, 240))
         role_width = max(metrics.horizontalAdvance(r) for r in (*ROLE_CHOICES, "target"))
@@ -58,7 +59,6 @@ class DataViewSizes:
         metrics = self.rows_table.fontMetrics()
         bold = QFont(self.rows_table.font())
         bold.setBold(True)
-
         header_metrics = QFontMetrics(bold)  # the target's header is bold: size every one so
         header = self.rows_table.horizontalHeader()
         sample = range(min(_SAMPLE_ROWS, model.rowCount()))

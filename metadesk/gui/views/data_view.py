@@ -284,8 +284,7 @@ class DataView(DataViewLayout, QWidget):
         label = TASK_TYPE_LABELS.get(task.task_type, task.task_type)
         chosen = self.task_type_combo.currentData()
         prefix = "" if chosen else "Detected: "
-        self.detected_label.setText(f"{prefix}<b>{label}</b> — {target_text}")
-        self.detected_label.setToolTip(f"{label}: {target_text}")
+        self.detected_label.set_parts(prefix, label, f" — {target_text}")
         self._updating = True
         self.task_type_combo.setItemText(0, f"Automatic ({label.split()[0].lower()})")
         if self.loaded is not None and self.loaded.dataset_id is not None:
@@ -299,7 +298,7 @@ class DataView(DataViewLayout, QWidget):
             self.bridge.report_error(exc, "Checking the task")
             self.detected_label.setText("")
             return
-        self.detected_label.setText("<b>Not a usable task yet</b>")
+        self.detected_label.set_parts("", "Not a usable task yet")
         actions = []
         if isinstance(exc, RareClasses) and exc.classes:
             shown = ", ".join(str(c) for c in exc.classes[:5]) + (

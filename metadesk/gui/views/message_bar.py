@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QStyle, QVBoxLayout
 
 _COLORS = {  # (light background, dark background, border)
@@ -36,9 +37,13 @@ class MessageBar(QFrame):
         self._icon.setAlignment(Qt.AlignmentFlag.AlignTop)
         self.text_label = QLabel()
         self.text_label.setWordWrap(True)
+        headline = QFont(self.text_label.font())
+        headline.setWeight(QFont.Weight.DemiBold)  # what happened reads first; the hint after
+        self.text_label.setFont(headline)
         self.text_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.hint_label = QLabel()
         self.hint_label.setWordWrap(True)
+        self.hint_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self._buttons = QHBoxLayout()
         self._buttons.setSpacing(6)
         texts = QVBoxLayout()

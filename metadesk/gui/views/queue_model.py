@@ -13,7 +13,7 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QColor, QFont, QGuiApplication, QPalette
 
-from metadesk.gui.palette import accent
+from metadesk.gui.palette import accent, is_dark
 
 _Index = QModelIndex | QPersistentModelIndex
 ACTIVE = ("queued", "running", "interrupted")
@@ -30,8 +30,8 @@ WAITING = ("queued", "interrupted")
 # What the Remaining column says when there is no honest number to give.
 PAUSED_TEXT = "paused"
 UNKNOWN_TEXT = "not known yet"
-_FAILED_COLOR = "#d1242f"
 _DONE_COLOR = "#29a36a"
+_DONE_DARK = "#3fb950"  # the same green, light enough on a dark background
 _LIMIT = 10_000  # waiting rows simulated for start times; later ones say they are far off
 QUEUE_EVENTS = frozenset(
     {"queued", "started", "finished", "cancelled", "paused", "resumed", "executor_error"}
@@ -299,9 +299,9 @@ class QueueModel(QAbstractTableModel):
         muted = palette.color(QPalette.ColorRole.PlaceholderText)
         if col == self.COL_STATE:
             if row.status in ("failed", "timeout"):
-                return QColor(_FAILED_COLOR)
+                return palette.color(QPalette.ColorRole.BrightText)  # the palette's red
             if row.status == "ok":
-                return QColor(_DONE_COLOR)
+                return QColor(_DONE_DARK if is_dark(palette) else _DONE_COLOR)
             if row.status == "running":
                 return accent(palette)
             if row.status == "cancelled" or (self.snapshot.paused and row.status in WAITING):
