@@ -115,7 +115,8 @@ def render_screenshots(
             _settle(app, bridge)  # the dataset list fills (and selects) first
             window._show_home()
             shot("welcome")
-            window.select_dataset(dataset_id)
+            row = window.dataset_model.row_of(dataset_id)  # picked in the list, as a user does
+            window.dataset_list.setCurrentIndex(window.dataset_model.index(row))
             _settle(app, bridge)
             for index, name in enumerate(("data", "suggestions", "results", "knowledge")):
                 window.tabs.setCurrentIndex(index)
