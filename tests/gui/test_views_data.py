@@ -135,3 +135,24 @@ def test_the_dataset_list_shows_name_and_facts_on_two_lines(qtbot, window, works
     assert isinstance(window.dataset_list.itemDelegate(), DatasetDelegate)
     line = window.dataset_list.fontMetrics().height()
     assert window.dataset_list.sizeHintForRow(0) >= 2 * line  # two lines, not one squeezed
+
+
+def test_the_split_the_user_drags_to_is_kept_for_the_next_table(qtbot, window, make_csv):
+    view = _open(qtbot, window, make_csv())
+    qtbot.waitUntil(lambda: min(view.splitter.sizes()) > 0)
+    total = sum(view.splitter.sizes())
+    view.splitter.moveSplitter(round(total * 0.7), 1)  # what dragging the handle does
+    assert abs(view.splitter.sizes()[0] / total - 0.7) < 0.05
+    window.open_file(make_csv("second.csv"))
+    qtbot.waitUntil(lambda: view.title_label.text() == "second.csv", timeout=20000)
+    share = view.splitter.sizes()[0] / sum(view.splitter.sizes())
+    assert abs(share - 0.7) < 0.05
+    assert abs(float(window.settings.store.value("ui/data_split")) - 0.7) < 0.05
+
+
+def test_a_narrow_window_elides_the_detected_task_but_keeps_it_whole(qtbot, window, make_csv):
+    view = _open(qtbot, window, make_csv())
+    window.resize(900, 600)
+    qtbot.waitUntil(lambda: view.detected_label.width() < view.detected_label.sizeHint().width())
+    assert view.detected_label.text().startswith("Detected: Binary classification — 2 classes")
+    assert view.detected_label.toolTip() == view.detected_label.text()
