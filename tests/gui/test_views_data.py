@@ -156,3 +156,22 @@ def test_a_narrow_window_elides_the_detected_task_but_keeps_it_whole(qtbot, wind
     qtbot.waitUntil(lambda: view.detected_label.width() < view.detected_label.sizeHint().width())
     assert view.detected_label.text().startswith("Detected: Binary classification — 2 classes")
     assert view.detected_label.toolTip() == view.detected_label.text()
+
+
+def test_a_too_large_file_does_not_show_the_previous_table(
+    qtbot, window, workspace, make_csv, monkeypatch
+):
+    from metadesk.errors import FileTooLarge
+
+    view = _open(qtbot, window, make_csv("small.csv"))
+    assert view.frame_model.rowCount() == 60
+
+    def too_large(p, **options):
+        raise FileTooLarge("huge.csv is 40 GB, too large to load whole.", "Load part of it.")
+
+    monkeypatch.setattr(workspace, "read_table", too_large)
+    window.open_file(make_csv("huge.csv"))
+    qtbot.waitUntil(lambda: view.message_bar.kind == "warning", timeout=20000)
+    assert view.title_label.text() == "huge.csv"
+    assert view.frame_model.rowCount() == 0 and view.columns_model.rowCount() == 0
+    assert view.target_combo.count() == 0 and not view.add_button.isEnabled()

@@ -113,9 +113,10 @@ class DataView(DataViewLayout, QWidget):
         self._set_progress(None)
         self.loading_changed.emit(False)
         if isinstance(exc, FileTooLarge):
+            self._clear_table()  # the previous table must not pass for this file's
             self.stack.setCurrentIndex(1)
             self.title_label.setText(path.name)
-            self.info_label.setText("Too large to load whole")
+            self.info_label.setText("too large to load whole")
             self.message_bar.show_message(
                 "warning",
                 exc.message,
@@ -133,6 +134,20 @@ class DataView(DataViewLayout, QWidget):
             )
             return
         self.bridge.report_error(exc, f"Opening {path.name}")
+
+    def _clear_table(self) -> None:
+        """Nothing loaded: empty tables, no target to pick, nothing to add."""
+        self.loaded, self.task, self.dataset_id = None, None, None
+        self.frame_model.set_frame(None)
+        self.columns_model.set_summaries([], 0)
+        self._updating = True
+        self.target_combo.clear()
+        self._updating = False
+        self.detected_label.setText("")
+        self.notes_label.hide()
+        self.add_button.setEnabled(False)
+        self.columns_caption.setText("")
+        self.rows_caption.setText("")
 
     def _loaded(self, table: LoadedTable) -> None:
         self._load_handle = None
@@ -380,9 +395,7 @@ class DataView(DataViewLayout, QWidget):
         """Show a dataset of the workspace (from its snapshot); None shows the empty state."""
         if dataset_id is None:
             if self.loaded is None or self.loaded.dataset_id is not None:
-                self.loaded, self.task, self.dataset_id = None, None, None
-                self.frame_model.set_frame(None)
-                self.columns_model.set_summaries([], 0)
+                self._clear_table()
                 self._show_empty()
             return
         if self.loaded is not None and self.loaded.dataset_id == dataset_id:
