@@ -60,10 +60,15 @@ class DataViewLayout(DataViewSizes):
         layout.setSpacing(8)
         layout.addLayout(self._build_title())
         layout.addWidget(self.notes_label)
-        layout.addLayout(self._build_task_row())
+        self.task_bar = QWidget()  # hidden with the tables while there is no table to show
+        task_row = self._build_task_row()
+        task_row.setContentsMargins(0, 0, 0, 0)
+        self.task_bar.setLayout(task_row)
+        layout.addWidget(self.task_bar)
         self.message_bar = MessageBar()
         layout.addWidget(self.message_bar)
         layout.addWidget(self._build_tables(), 1)
+        layout.addStretch(0)  # takes the room only while the tables are hidden
         self.stack.addWidget(content)
 
         outer = QVBoxLayout(self)

@@ -148,6 +148,8 @@ class DataView(DataViewLayout, QWidget):
         self.add_button.setEnabled(False)
         self.columns_caption.setText("")
         self.rows_caption.setText("")
+        self.task_bar.hide()
+        self.splitter.hide()
 
     def _loaded(self, table: LoadedTable) -> None:
         self._load_handle = None
@@ -163,6 +165,8 @@ class DataView(DataViewLayout, QWidget):
         self._drop_classes = []
         self.task = table.task
         self.stack.setCurrentIndex(1)
+        self.task_bar.show()
+        self.splitter.show()
         frame = table.frame
         self.frame_model.set_frame(frame, table.columns)
         self.frame_model.set_target(table.target)
