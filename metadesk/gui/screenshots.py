@@ -147,10 +147,11 @@ def _select_first_row(app: Any, window: Any, bridge: Any) -> None:
 def _shoot_dialogs(window: Any, ws: Any, folder: Path, shot: Callable[..., None]) -> None:
     """The About box, and the error dialog as a user meets it: opening an empty file for real."""
     from metadesk.errors import UserError
+    from metadesk.gui.app import log_file_path
     from metadesk.gui.dialogs.about import AboutDialog
     from metadesk.gui.dialogs.error import ErrorDialog
 
-    about = AboutDialog(window, log_file=str(folder / "metadesk.log"))
+    about = AboutDialog(window, log_file=str(log_file_path()))  # where the app logs (not created)
     about.show()
     shot("about", about)
     about.close()
