@@ -175,3 +175,24 @@ def test_a_too_large_file_does_not_show_the_previous_table(
     assert view.title_label.text() == "huge.csv"
     assert view.frame_model.rowCount() == 0 and view.columns_model.rowCount() == 0
     assert view.target_combo.count() == 0 and not view.add_button.isEnabled()
+
+
+def test_escape_cancels_a_load(qtbot, window, workspace, make_csv, monkeypatch):
+    release = threading.Event()
+    real_read = workspace.read_table
+
+    def slow_read(p, **options):
+        release.wait(10)
+        return real_read(p, **options)
+
+    monkeypatch.setattr(workspace, "read_table", slow_read)
+    window.open_file(make_csv())
+    view = window.data_view
+    window.activateWindow()
+    qtbot.waitActive(window)
+    qtbot.waitUntil(view.cancel_button.isVisible)
+    qtbot.keyClick(window, Qt.Key.Key_Escape)
+    qtbot.waitUntil(lambda: not view.loading)  # a shortcut "clicks" the button, animated
+    release.set()
+    assert "cancelled" in view.empty_note.text()
+    qtbot.waitUntil(lambda: not window.bridge.busy, timeout=20000)

@@ -8,7 +8,7 @@ from __future__ import annotations
 import time
 
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtGui import QFont
+from PySide6.QtGui import QFont, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -254,7 +254,8 @@ class DataViewLayout(DataViewSizes):
         self.elapsed_label.setAccessibleName("Time spent loading")
         self.cancel_button = QPushButton("Cancel")
         self.cancel_button.setAccessibleName("Cancel loading")
-        self.cancel_button.setToolTip(_CANCEL_TIP)
+        self.cancel_button.setToolTip(_CANCEL_TIP + " (Esc)")
+        self.cancel_button.setShortcut(QKeySequence(Qt.Key.Key_Escape))  # only while it shows
         self.cancel_button.clicked.connect(self.cancel_loading)
         self._progress_since = 0.0
         self._progress_clock = QTimer(self)
