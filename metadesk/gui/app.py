@@ -7,7 +7,6 @@ is opened on a worker thread after the window is on screen, so start-up stays qu
 from __future__ import annotations
 
 import logging
-import logging.handlers
 import sys
 from pathlib import Path
 
@@ -22,6 +21,8 @@ def log_file_path() -> Path:
 
 def setup_file_logging() -> Path | None:
     """Everything at INFO and above goes to a rotating log file in the platformdirs log folder."""
+    import logging.handlers  # socket, pickle, queue: not needed before the window shows
+
     path = log_file_path()
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
