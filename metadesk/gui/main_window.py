@@ -10,7 +10,7 @@ import logging
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QEvent, QItemSelectionModel, QObject, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import (
     QLabel,
@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from metadesk.gui.dialogs.welcome import WelcomePage
+from metadesk.gui.main_datasets import MainWindowDatasets
 from metadesk.gui.main_menus import MainWindowMenus
 from metadesk.gui.settings import AppSettings
 from metadesk.gui.views.dataset_list import DatasetDelegate, DatasetListModel, LazyView
@@ -36,20 +37,15 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-FILE_FILTER = (
-    "Tables (*.csv *.tsv *.tab *.txt *.xlsx *.xlsm *.xls *.ods *.parquet *.pq *.arff *.dat);;"
-    "All files (*)"
-)
 # The tabs G2's views fill: (title, module, class).
 OTHER_VIEWS = (
     ("Suggestions", "metadesk.gui.views.suggestions", "SuggestionsView"),
     ("Results", "metadesk.gui.views.results", "ResultsView"),
     ("Knowledge", "metadesk.gui.views.knowledge", "KnowledgeView"),
 )
-DATASET_EVENTS = frozenset({"dataset_added", "knowledge_changed"})
 
 
-class MainWindow(MainWindowMenus, QMainWindow):
+class MainWindow(MainWindowMenus, MainWindowDatasets, QMainWindow):
     """`open_workspace()` opens the workspace in the background; `open_file(path)` loads a table."""
 
     workspace_ready = Signal(object)
@@ -259,135 +255,7 @@ class MainWindow(MainWindowMenus, QMainWindow):
         self.workspace_label.setText("No workspace")
         self.bridge.report_error(exc, "Opening the workspace")
 
-    def refresh_datasets(self, select: str | None = None) -> None:
-        ws = self.bridge.workspace
-        if ws is None:
-            return
-        self.bridge.call(
-            ws.datasets,
-            lambda datasets: self._show_datasets(datasets, select),
-            key="main-datasets",
-            description="",
-        )
-
-    def _show_datasets(self, datasets: list[Any], select: str | None) -> None:
-        current = select or self.dataset_id
-        self.dataset_model.set_datasets(datasets)
-        self._update_dataset_list_visibility()
-        row = self.dataset_model.row_of(current)
-        if row >= 0:
-            self.dataset_list.selectionModel().setCurrentIndex(
-                self.dataset_model.index(row),
-                QItemSelectionModel.SelectionFlag.ClearAndSelect,
-            )
-        elif self.dataset_id is not None:
-            self.select_dataset(None)
-
-    def _update_dataset_list_visibility(self) -> None:
-        has = self.dataset_model.rowCount() > 0
-        self.dataset_list.setVisible(has)
-        self.datasets_empty.setVisible(not has)
-
-    def _on_event(self, event) -> None:
-        if event.kind in DATASET_EVENTS:
-            self.refresh_datasets()
-
-    # --- datasets -------------------------------------------------------------------------------
-    def _list_current_changed(self, current, _previous) -> None:
-        dataset_id = current.data(DatasetListModel.ID_ROLE) if current.isValid() else None
-        if dataset_id != self.dataset_id:
-            self.select_dataset(dataset_id)
-
-    def select_dataset(self, dataset_id: str | None) -> None:
-        """Show a dataset in every tab (None: back to the welcome screen)."""
-        self.dataset_id = dataset_id
-        self.remove_action.setEnabled(dataset_id is not None)
-        if dataset_id is None:
-            self.dataset_list.selectionModel().clearSelection()
-            self.dataset_list.selectionModel().setCurrentIndex(
-                self.dataset_model.index(-1), QItemSelectionModel.SelectionFlag.Clear
-            )
-        if dataset_id is not None or self._data_view is not None:
-            self.data_view.set_dataset(dataset_id)
-        for view in self.other_views.values():
-            view.set_dataset(dataset_id)
-        draft = self._data_view is not None and (
-            self._data_view.loaded is not None or self._data_view.loading
-        )
-        if dataset_id is None and not draft:
-            self.stack.setCurrentWidget(self.welcome)
-        else:
-            self.stack.setCurrentWidget(self.tabs)
-        self.dataset_selected.emit(dataset_id)
-
-    def _dataset_added(self, info) -> None:
-        self.refresh_datasets(select=info.dataset_id)
-        self.dataset_id = info.dataset_id
-        for view in self.other_views.values():
-            view.set_dataset(info.dataset_id)
-        self.remove_action.setEnabled(True)
-        self.dataset_selected.emit(info.dataset_id)
-
-    def remove_dataset(self) -> None:
-        ws, dataset_id = self.bridge.workspace, self.dataset_id
-        if ws is None or dataset_id is None:
-            return
-        from PySide6.QtWidgets import QMessageBox
-
-        row = self.dataset_model.row_of(dataset_id)
-        name = self.dataset_model.datasets[row].name if row >= 0 else "this dataset"
-        box = QMessageBox(
-            QMessageBox.Icon.Question,
-            "Remove dataset",
-            f"Remove “{name}” and its experiments from the workspace?",
-            QMessageBox.StandardButton.Cancel,
-            self,
-        )
-        box.setInformativeText("Your original file is not touched.")
-        remove = box.addButton("Remove", QMessageBox.ButtonRole.DestructiveRole)
-        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
-        box.exec()
-        if box.clickedButton() is not remove:
-            return
-        self.bridge.call(
-            lambda: ws.remove_dataset(dataset_id),
-            lambda _r: self.refresh_datasets(),
-            description="Removing the dataset",
-        )
-        self.select_dataset(None)
-
-    # --- files ----------------------------------------------------------------------------------
-    def open_file_dialog(self) -> None:
-        from PySide6.QtWidgets import QFileDialog
-
-        recent = self.settings.recent_files
-        start = str(Path(recent[0]).parent) if recent else str(Path.home())
-        path, _filter = QFileDialog.getOpenFileName(self, "Open a table", start, FILE_FILTER)
-        if path:
-            self.open_file(path)
-
-    def open_file(self, path: str | Path, **options: Any) -> None:
-        """Load a table into the Data tab (on a worker thread); waits for the workspace if needed."""
-        path = str(path)
-        if self.bridge.workspace is None:
-            self._pending_file = (path, options)
-            self.statusBar().showMessage(f"{Path(path).name} opens once the workspace is ready…")
-            return
-        self.dataset_id = None
-        self.dataset_list.selectionModel().clearSelection()
-        for view in self.other_views.values():
-            view.set_dataset(None)
-        self.remove_action.setEnabled(False)
-        self.stack.setCurrentWidget(self.tabs)
-        view = self.data_view
-        self.tabs.setCurrentWidget(self.data_tab)
-        view.open_file(path, **options)
-
-    def _file_loaded(self, path: str) -> None:
-        self.settings.add_recent_file(path)
-        self.welcome.set_recent_files(self.settings.recent_files)
-        self.setWindowTitle(f"{Path(path).name} — metadesk")
-
+    # --- dropping a file (opened by `open_file`) ------------------------------------------------
     def dragEnterEvent(self, event) -> None:
         if any(url.isLocalFile() for url in event.mimeData().urls()):
             event.acceptProposedAction()

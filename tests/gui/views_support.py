@@ -6,6 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
+from inline_executor import InlineExecutor
 
 from metadesk.experiments.spec import Protocol
 from metadesk.gui.workers import WorkspaceBridge
@@ -20,40 +21,6 @@ FAST = (
     "lda:shrinkage=true",
 )
 TWO_FOLDS = Protocol(folds=2, time_limit_s=60)
-
-
-class _Finished:
-    def __init__(self, result):
-        self._result = result
-
-    def done(self) -> bool:
-        return True
-
-    def result(self, timeout=None):
-        return self._result
-
-    def cancel(self) -> None:
-        pass
-
-
-class InlineExecutor:
-    """Runs each experiment for real in the dispatcher's thread: real scores, no child process."""
-
-    workers = 1
-
-    def submit(self, spec):
-        from metadesk.experiments.runner import run
-
-        return _Finished(run(spec))
-
-    def running(self):
-        return []
-
-    def busy(self) -> int:
-        return 0
-
-    def close(self) -> None:
-        pass
 
 
 def table(n: int = 60, seed: int = 0, *, noise: float = 0.3, extra: int = 0) -> pd.DataFrame:

@@ -11,6 +11,7 @@ import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from inline_executor import InlineExecutor
 
 from metadesk.errors import TaskProblem, UnsupportedFormat
 from metadesk.experiments.spec import Protocol
@@ -27,40 +28,6 @@ def tiny_frame(n: int = 60, seed: int = 0) -> pd.DataFrame:
     colour = rng.choice(["red", "green", "blue"], size=n)
     y = np.where(a + 0.5 * b + rng.normal(scale=0.3, size=n) > 0, "yes", "no")
     return pd.DataFrame({"a": a, "b": b, "colour": colour, "y": y})
-
-
-class _Finished:
-    def __init__(self, result):
-        self._result = result
-
-    def done(self) -> bool:
-        return True
-
-    def result(self, timeout=None):
-        return self._result
-
-    def cancel(self) -> None:
-        pass
-
-
-class InlineExecutor:
-    """Runs each experiment for real, in the dispatcher's thread: real scores, no processes."""
-
-    workers = 1
-
-    def submit(self, spec):
-        from metadesk.experiments.runner import run
-
-        return _Finished(run(spec))
-
-    def running(self):
-        return []
-
-    def busy(self) -> int:
-        return 0
-
-    def close(self) -> None:
-        pass
 
 
 @pytest.fixture(scope="module")
