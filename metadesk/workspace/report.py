@@ -197,8 +197,8 @@ def build_report_html(workspace: Any, dataset_id: str, *, metric: str | None = N
         "held-out predictions", lambda: held_out_predictions(workspace, dataset_id, metric), {}
     )
     pairs = [
-        (lbl, held_out[cid], score)
-        for cid, lbl, score in _own_scores(board, metric)
+        (str(place), held_out[cid], score)  # points numbered as on the leaderboard above
+        for place, cid, score in _own_scores(board, metric)
         if cid in held_out
     ]
     if pairs:
@@ -214,7 +214,8 @@ def build_report_html(workspace: Any, dataset_id: str, *, metric: str | None = N
                 ),
                 "predicted against measured",
                 "What the meta-model predicted without this dataset's results, against what was "
-                "measured. Points on the dashed line were predicted exactly.",
+                "measured, each run numbered by its place on the leaderboard. Points on the "
+                "dashed line were predicted exactly.",
             )
         )
     if len(parts) and parts[-1] == "<h2>Plots</h2>":
@@ -227,14 +228,14 @@ def build_report_html(workspace: Any, dataset_id: str, *, metric: str | None = N
     return "\n".join(parts)
 
 
-def _own_scores(board: pd.DataFrame, metric: str) -> list[tuple[str, str, float]]:
+def _own_scores(board: pd.DataFrame, metric: str) -> list[tuple[int, str, float]]:
+    """(place on the leaderboard from 1, configuration id, score) of this dataset's own runs."""
     if board.empty or metric not in board:
         return []
-    own = board[board["provenance"] == "own"]
     return [
-        (str(r.configuration_id), str(r.label), float(getattr(r, metric)))
-        for r in own.itertuples(index=False)
-        if pd.notna(getattr(r, metric))
+        (place, str(r.configuration_id), float(getattr(r, metric)))
+        for place, r in enumerate(board.itertuples(index=False), start=1)
+        if r.provenance == "own" and pd.notna(getattr(r, metric))
     ]
 
 

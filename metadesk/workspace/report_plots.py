@@ -145,7 +145,7 @@ def score_by_configuration(
     m = np.asarray(means, dtype=float)[order]
     s = np.nan_to_num(np.asarray(stds, dtype=float)[order])
     ax.barh(y, m, xerr=s, color=colours, ecolor=style.foreground, capsize=2, height=0.65)
-    ax.set_yticks(y, [_shorten(labels[i]) for i in order])
+    ax.set_yticks(y, [_shorten(labels[i], 46) for i in order])
     lo = float(np.nanmin(m - s))
     hi = float(np.nanmax(m + s))
     pad = max((hi - lo) * 0.15, 1e-3)
@@ -177,7 +177,10 @@ def predicted_vs_measured(
     metric_label: str,
     style: PlotStyle | None = None,
 ) -> Figure:
-    """Each run suggestion: predicted score with its 80% interval (x) against what was measured (y)."""
+    """Each run suggestion: predicted score with its 80% interval (x) against what was measured (y).
+
+    Points carry their `labels`; pass the leaderboard's places ("1", "2", ...) so that they stay
+    readable where several runs score alike (long names would pile up on each other)."""
     style = style or PlotStyle()
     if not labels:
         return message_figure("Run a suggestion to compare its prediction with the result.", style)
@@ -198,14 +201,16 @@ def predicted_vs_measured(
         ax.scatter(
             p[~inside], y[~inside], color=style.highlight, zorder=3, label="outside the interval"
         )
-    if len(p) <= 8:  # few points: name them
-        for x0, y0, text in zip(p, y, labels, strict=True):
+    if len(p) <= 20:  # beyond that the labels would hide the points
+        for i, (x0, y0, text) in enumerate(zip(p, y, labels, strict=True)):
+            # Alternate above and below, so two runs that scored alike keep both labels readable.
             ax.annotate(
                 _shorten(str(text), 28),
                 (x0, y0),
-                xytext=(4, 4),
+                xytext=(5, 5 if i % 2 == 0 else -11),
                 textcoords="offset points",
-                fontsize=style.font_size - 1.5,
+                fontsize=style.font_size - 1,
+                fontweight="bold",
                 color=style.foreground,
             )
     both = np.concatenate([lo, hi, y])
@@ -242,6 +247,7 @@ def best_so_far(
     ax.set_xlabel("Experiments finished")
     ax.set_ylabel(metric_label)
     ax.set_xticks(x if len(x) <= 12 else np.linspace(1, len(x), 8).round().astype(int))
+    ax.margins(x=0.04, y=0.15)  # the best point sits clear of the frame, not on its edge
     _legend(ax, style, loc="best")
     return fig
 
@@ -296,7 +302,7 @@ def dataset_map(
             handles.append(
                 Line2D(
                     [], [], linestyle="none", marker=f"${rank}$", markersize=7,
-                    color=style.highlight, label=_shorten(names[j], 24),
+                    color=style.highlight, label=_shorten(names[j], 30),
                 )
             )  # fmt: skip
         ax.scatter(
@@ -304,7 +310,7 @@ def dataset_map(
         )
     pcs = [*explained, math.nan, math.nan]
     ax.set_xlabel("Component 1" + (f" ({pcs[0]:.0%} of variation)" if pcs[0] == pcs[0] else ""))
-    ax.set_ylabel("Component 2" + (f" ({pcs[1]:.0%})" if pcs[1] == pcs[1] else ""))
+    ax.set_ylabel("Component 2" + (f" ({pcs[1]:.0%} of variation)" if pcs[1] == pcs[1] else ""))
     kinds, labels = ax.get_legend_handles_labels()
     if handles:
         title = Line2D([], [], linestyle="none", label="Nearest datasets:")
@@ -336,8 +342,14 @@ def score_heatmap(
     ax = fig.add_subplot(1, 1, 1)
     ax.set_facecolor(style.grid)  # missing runs show as the grid colour
     image = ax.imshow(np.ma.masked_invalid(m), cmap=style.colormap, vmin=0, vmax=1, aspect="auto")
-    ax.set_yticks(range(rows), [_shorten(t, 46) for t in configuration_labels])
-    ax.set_xticks(range(cols), [_shorten(t, 16) for t in dataset_labels], rotation=40, ha="right")
+    ax.set_yticks(range(rows), [_shorten(t, 52) for t in configuration_labels])
+    ax.set_xticks(
+        range(cols),
+        [_shorten(t, 28) for t in dataset_labels],
+        rotation=30,
+        ha="right",
+        rotation_mode="anchor",
+    )
     ax.tick_params(colors=style.foreground, labelsize=style.font_size - 0.5, length=0)
     for spine in ax.spines.values():
         spine.set_visible(False)
@@ -347,6 +359,17 @@ def score_heatmap(
     bar.set_label("relative score (1 = best)", color=style.foreground, fontsize=style.font_size - 1)
     bar.ax.tick_params(colors=style.foreground, labelsize=style.font_size - 1)
     bar.outline.set_visible(False)
+    if np.isnan(m).any():
+        from matplotlib.patches import Patch
+
+        legend = fig.legend(
+            handles=[Patch(color=style.grid, label="not run there")],
+            loc="outside lower right",
+            frameon=False,
+            fontsize=style.font_size - 1,
+        )
+        for text in legend.get_texts():
+            text.set_color(style.foreground)
     return fig
 
 
@@ -376,6 +399,8 @@ def loss_curve(
             linewidth=width,
             label=name,
         )
+    if len(ks) <= 12:  # every k is a whole number of experiments: no "2.5" ticks
+        ax.set_xticks(list(ks))
     ax.set_xlabel("Experiments run in suggestion order (k)")
     ax.set_ylabel(ylabel)
     ax.set_ylim(bottom=0)

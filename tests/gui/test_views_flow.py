@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
-from views_support import InlineExecutor, prior_folder  # noqa: F401 (fixture)
+from views_support import InlineExecutor, prior_folder, use_result  # noqa: F401 (fixture)
 
 from metadesk.workspace import Workspace
 
@@ -90,17 +90,12 @@ def test_from_a_sample_to_a_prediction_file_and_a_report(qtbot, window, workspac
     frame = pd.read_csv(window.welcome.samples[0].path).drop(columns=["churn"]).head(10)
     frame.to_csv(new, index=False)
     out = tmp_path / "next month predictions.csv"
-    results.actions.ask_open_path = lambda *a: str(new)
-    results.actions.ask_save_path = lambda *a: str(out)
-    with qtbot.waitSignal(results.actions.done, timeout=120_000):
-        results.predict_button.click()
+    use_result(qtbot, results, results.predict_button, out, new)
     predicted = pd.read_csv(out)
     assert len(predicted) == 10 and {"predicted churn", "probability of yes"} <= set(predicted)
 
     report = tmp_path / "churn report.html"
-    results.actions.ask_save_path = lambda *a: str(report)
-    with qtbot.waitSignal(results.actions.done, timeout=120_000):
-        results.export_report_button.click()
+    use_result(qtbot, results, results.export_report_button, report)
     text = report.read_text(encoding="utf-8")
     assert "data:image/png;base64," in text and "What to try next" in text
     assert not errors

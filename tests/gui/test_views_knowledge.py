@@ -9,6 +9,8 @@ from views_support import (  # noqa: F401 (fixtures)
     FAST,
     prior_folder,
     run_and_wait,
+    set_dataset_and_wait,
+    showing,
     views_bridge,
     views_workspace,
 )
@@ -17,17 +19,11 @@ from metadesk.gui.views.knowledge import KnowledgeView
 
 
 def _view(qtbot, bridge) -> KnowledgeView:
-    view = KnowledgeView(bridge)
-    qtbot.addWidget(view)
-    view.resize(1000, 700)
-    view.show()
-    return view
+    return showing(qtbot, KnowledgeView(bridge), (1000, 700))
 
 
 def _shown(qtbot, view, dataset_id):
-    with qtbot.waitSignal(view.knowledge_shown, timeout=60_000) as blocker:
-        view.set_dataset(dataset_id)
-    return blocker.args[0]
+    return set_dataset_and_wait(qtbot, view, view.knowledge_shown, dataset_id)
 
 
 def test_map_highlights_the_current_dataset_and_its_neighbours(

@@ -9,7 +9,10 @@ from views_support import (  # noqa: F401 (fixtures)
     FAST,
     prior_folder,
     run_and_wait,
+    set_dataset_and_wait,
+    showing,
     table,
+    use_result,
     views_bridge,
     views_workspace,
 )
@@ -18,16 +21,11 @@ from metadesk.gui.views.results import ResultsView
 
 
 def _view(qtbot, bridge) -> ResultsView:
-    view = ResultsView(bridge)
-    qtbot.addWidget(view)
-    view.resize(1100, 750)
-    view.show()
-    return view
+    return showing(qtbot, ResultsView(bridge), (1100, 750))
 
 
 def _shown(qtbot, view, dataset_id) -> None:
-    with qtbot.waitSignal(view.results_changed, timeout=60_000):
-        view.set_dataset(dataset_id)
+    set_dataset_and_wait(qtbot, view, view.results_changed, dataset_id)
 
 
 def test_leaderboard_is_sorted_best_first_with_provenance(qtbot, views_bridge, views_workspace):
@@ -96,19 +94,14 @@ def test_predict_on_a_new_file_and_export_a_report(qtbot, views_bridge, views_wo
     new = tmp_path / "new customers.csv"
     table(15, seed=7).drop(columns=["y"]).to_csv(new, index=False)
     out = tmp_path / "predictions.xlsx"
-    view.actions.ask_open_path = lambda *a: str(new)
-    view.actions.ask_save_path = lambda *a: str(out)
-    with qtbot.waitSignal(view.actions.done, timeout=120_000) as blocker:
-        view.predict_button.click()
-    assert blocker.args[1] == str(out)
+    done = use_result(qtbot, view, view.predict_button, out, new)
+    assert done[1] == str(out)
     written = pd.read_excel(out, engine="openpyxl")
     assert len(written) == 15 and "probability of yes" in written.columns
     assert "Predictions written to predictions.xlsx" in view.feedback.text()
 
     report = tmp_path / "report.html"
-    view.actions.ask_save_path = lambda *a: str(report)
-    with qtbot.waitSignal(view.actions.done, timeout=120_000):
-        view.export_report_button.click()
+    use_result(qtbot, view, view.export_report_button, report)
     text = report.read_text(encoding="utf-8")
     assert "data:image/png;base64," in text and "&lt;i&gt;churn&lt;/i&gt;" in text
 
@@ -118,10 +111,8 @@ def test_export_model_writes_a_skops_file(qtbot, views_bridge, views_workspace, 
     run_and_wait(ws, dataset_id, FAST[:1])
     view = _view(qtbot, views_bridge)
     _shown(qtbot, view, dataset_id)
-    view.actions.ask_save_path = lambda *a: str(tmp_path / "best model")
-    with qtbot.waitSignal(view.actions.done, timeout=120_000) as blocker:
-        view.export_model_button.click()
-    assert blocker.args[1].endswith("best model.skops")
+    done = use_result(qtbot, view, view.export_model_button, tmp_path / "best model")
+    assert done[1].endswith("best model.skops")
     assert (tmp_path / "best model.skops").read_bytes()[:2] == b"PK"
 
 

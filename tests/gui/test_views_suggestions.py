@@ -10,6 +10,8 @@ from views_support import (  # noqa: F401 (fixtures)
     add_table,
     prior_folder,
     run_and_wait,
+    set_dataset_and_wait,
+    showing,
     table,
     views_bridge,
     views_workspace,
@@ -19,17 +21,11 @@ from metadesk.gui.views.suggestions import SuggestionsView
 
 
 def _view(qtbot, bridge, app_settings) -> SuggestionsView:
-    view = SuggestionsView(bridge, settings=app_settings)
-    qtbot.addWidget(view)
-    view.resize(1000, 600)
-    view.show()
-    return view
+    return showing(qtbot, SuggestionsView(bridge, settings=app_settings), (1000, 600))
 
 
 def _shown(qtbot, view, dataset_id):
-    with qtbot.waitSignal(view.suggestions_changed, timeout=60_000) as blocker:
-        view.set_dataset(dataset_id)
-    return blocker.args[0]
+    return set_dataset_and_wait(qtbot, view, view.suggestions_changed, dataset_id)
 
 
 def test_suggestions_show_predictions_reasons_and_the_recommender(
@@ -47,10 +43,14 @@ def test_suggestions_show_predictions_reasons_and_the_recommender(
     predicted = view.model.index(0, 2).data()
     assert f"{first.predicted:.3f}" in predicted and "–" in predicted  # "0.870 (0.840–0.900)"
     header = view.model.headerData(2, Qt.Orientation.Horizontal, Qt.ItemDataRole.DisplayRole)
-    assert header == "Predicted Accuracy (80% interval)"
+    assert header.replace("\n", " ") == "Predicted Accuracy (80% interval)"  # on two lines
+    why = view.model.index(0, 3).data()
+    assert why.startswith("Did well on ") and first.evidence[0].dataset_name in why
+    assert view.model.index(0, 3).data(Qt.ItemDataRole.ToolTipRole) == first.reason
     assert view.table.selectionModel().hasSelection()
     detail = view.detail.toPlainText()
     assert first.configuration.label in detail and "Why" in detail
+    assert f"Ranked from {view.recommender['label']}" in detail  # in words, not an identifier
     assert "Run top 3" in view.run_top_button.text().replace("&", "")
 
 

@@ -92,3 +92,28 @@ def views_bridge(qtbot, views_workspace):
 def run_and_wait(ws: Workspace, dataset_id: str, configuration_ids) -> None:
     ws.queue(dataset_id, list(configuration_ids), protocol=TWO_FOLDS)
     assert ws.wait(120)
+
+
+def showing(qtbot, view, size: tuple[int, int]):
+    """`view` shown at `size`, closed with the test."""
+    qtbot.addWidget(view)
+    view.resize(*size)
+    view.show()
+    return view
+
+
+def set_dataset_and_wait(qtbot, view, signal, dataset_id):
+    """Show `dataset_id` in `view`; the first argument of `signal` once it has been drawn."""
+    with qtbot.waitSignal(signal, timeout=60_000) as blocker:
+        view.set_dataset(dataset_id)
+    return blocker.args[0] if blocker.args else None
+
+
+def use_result(qtbot, results_view, button, save_as, open_path=None) -> list:
+    """Click a Results action with its file dialogs answered; the `done` signal's arguments."""
+    if open_path is not None:
+        results_view.actions.ask_open_path = lambda *a: str(open_path)
+    results_view.actions.ask_save_path = lambda *a: str(save_as)
+    with qtbot.waitSignal(results_view.actions.done, timeout=120_000) as blocker:
+        button.click()
+    return blocker.args

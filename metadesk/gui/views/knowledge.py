@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 
 from metadesk.experiments.spec import LOWER_IS_BETTER, METRIC_LABELS, default_metric
 from metadesk.gui.plots import PlotCanvas
+from metadesk.gui.views.metric_view import feedback_label, view_title
 from metadesk.workspace import report_plots
 from metadesk.workspace.insights import DatasetMap, ScoreHeatmap, dataset_map, score_heatmap
 
@@ -152,6 +153,11 @@ def build_snapshot(ws: Any, dataset_id: str | None) -> KnowledgeSnapshot:
     )
 
 
+def in_sentence(label: str) -> str:
+    """A metric's label inside a sentence: "accuracy", but "ROC AUC" and "R²" as they are."""
+    return label[0].lower() + label[1:] if label[1:2].islower() else label
+
+
 def summary_text(snapshot: KnowledgeSnapshot) -> str:
     def part(p: str, label: str) -> str:
         c = snapshot.counts.get(p, {})
@@ -178,8 +184,7 @@ class KnowledgeView(QWidget):
         self._refresh_timer = QTimer(self, singleShot=True, interval=500)
         self._refresh_timer.timeout.connect(self.refresh)
 
-        title = QLabel("Knowledge")
-        title.setStyleSheet("font-size: 15px; font-weight: 600;")
+        title = view_title("Knowledge")
         self.summary = QLabel("Loading what is known…")
         self.summary.setAccessibleName("Size of the meta-dataset")
         self.summary.setWordWrap(True)
@@ -192,8 +197,7 @@ class KnowledgeView(QWidget):
         self.export_button = QPushButton("E&xport knowledge…")
         self.export_button.setToolTip("Write what this workspace knows as two CSV tables")
         self.export_button.clicked.connect(self.export_knowledge)
-        self.feedback = QLabel("")
-        self.feedback.setAccessibleName("Last action")
+        self.feedback = feedback_label()
         top = QHBoxLayout()
         top.addWidget(title)
         top.addStretch(1)
@@ -275,7 +279,7 @@ class KnowledgeView(QWidget):
         curve_label = (
             f"{metric} above the best (held out)"
             if snap.metric in LOWER_IS_BETTER
-            else f"Points of {metric} below the best (held out)"
+            else f"Points of {in_sentence(metric)} below the best (held out)"
         )
         if snap.curves:
             self.curve_plot.plot(

@@ -13,68 +13,59 @@ from typing import Any
 import pandas as pd
 from PySide6.QtCore import (
     Qt,
-    QTimer,
     Signal,
 )
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QMenu,
     QPushButton,
     QSplitter,
-    QTableView,
     QTabWidget,
-    QToolButton,
     QVBoxLayout,
     QWidget,
 )
 
-from metadesk.experiments.spec import LOWER_IS_BETTER, METRIC_LABELS, default_metric, metrics_for
+from metadesk.experiments.spec import LOWER_IS_BETTER, METRIC_LABELS
 from metadesk.gui.dialogs.use_result import UseResultActions
 from metadesk.gui.plots import PlotCanvas
 from metadesk.gui.views.leaderboard_model import LeaderboardModel
-from metadesk.gui.views.metric_picker import MetricPicker, preferred_metric
+from metadesk.gui.views.metric_view import MetricView, feedback_label, row_table
 from metadesk.workspace import report_plots
 from metadesk.workspace.insights import finished_scores
 
 log = logging.getLogger(__name__)
 
-_REFRESH_ON = {"finished", "knowledge_changed"}
 
-
-class ResultsView(QWidget):
+class ResultsView(MetricView):
     """`set_dataset(id)`: that dataset's leaderboard and plots, refreshed as experiments finish."""
 
     results_changed = Signal()  # after each refresh reached the screen
 
+    REFRESH_ON = frozenset({"finished", "knowledge_changed"})
+    CALL_KEY = "results"
+    FETCHING = "Loading results"
+    FAILING = "Loading results"
+
     def __init__(self, bridge: Any, parent: QWidget | None = None, *, settings: Any = None) -> None:
-        super().__init__(parent)
-        self.bridge = bridge
-        self.settings = settings
-        self.dataset_id: str | None = None
-        self.info: Any = None
+        super().__init__(
+            bridge, parent, settings=settings, title="Results", metric_name="Metric shown"
+        )
         self.experiments: list[Any] = []
         self.held_out: dict[str, tuple[float, float, float]] = {}
         self._held_out_key: tuple[str, str] | None = None
         self._pending_action: str | None = None  # asked for before the first results came
-        self._refresh_timer = QTimer(self, singleShot=True, interval=300)
-        self._refresh_timer.timeout.connect(self.refresh)
         self.actions = UseResultActions(bridge, self)
         self.actions.started.connect(self._set_feedback)
         self.actions.done.connect(lambda message, _path: self._set_feedback(message))
         self.actions.failed.connect(self._set_feedback)
 
-        self.title = QLabel("Results")
-        self.title.setStyleSheet("font-size: 15px; font-weight: 600;")
-        self.metric_picker = MetricPicker(self, accessible_name="Metric shown")
-        self.metric_picker.metric_changed.connect(lambda _m: self.refresh())
-        self.columns_button = QToolButton(self)
-        self.columns_button.setText("Columns")
+        # A push button leaves room for its menu arrow (a tool button drew it over the text).
+        self.columns_button = QPushButton("Columns", self)
         self.columns_button.setAccessibleName("Show other metrics")
-        self.columns_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        self.columns_button.setToolTip("Show or hide the other metrics' columns")
         self.columns_menu = QMenu(self.columns_button)
         self.columns_button.setMenu(self.columns_menu)
         self._shown_metrics: set[str] = set()
@@ -86,13 +77,7 @@ class ResultsView(QWidget):
         top.addWidget(self.columns_button)
 
         self.model = LeaderboardModel(self)
-        self.table = QTableView(self)
-        self.table.setModel(self.model)
-        self.table.setAccessibleName("Leaderboard")
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setAlternatingRowColors(True)
-        self.table.verticalHeader().hide()
+        self.table = row_table(self, self.model, "Leaderboard")
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)  # the configuration's name
@@ -102,6 +87,7 @@ class ResultsView(QWidget):
 
         self.score_plot = PlotCanvas(self, accessible_name="Score by configuration")
         self.predicted_plot = PlotCanvas(self, accessible_name="Predicted against measured")
+        self.predicted_plot.setToolTip("Each run is numbered as in the leaderboard's # column")
         self.progress_plot = PlotCanvas(self, accessible_name="Best so far")
         self.plots = QTabWidget(self)
         self.plots.addTab(self.score_plot, "Score by configuration")
@@ -110,8 +96,8 @@ class ResultsView(QWidget):
         splitter = QSplitter(Qt.Orientation.Vertical, self)
         splitter.addWidget(self.table)
         splitter.addWidget(self.plots)
-        splitter.setStretchFactor(0, 1)
-        splitter.setStretchFactor(1, 1)
+        splitter.setStretchFactor(0, 2)
+        splitter.setStretchFactor(1, 3)  # the plots need the height more than a short leaderboard
         splitter.setChildrenCollapsible(False)
 
         self.predict_button = QPushButton("&Predict on a new file…")
@@ -120,9 +106,7 @@ class ResultsView(QWidget):
         self.export_model_button.clicked.connect(self.export_model)
         self.export_report_button = QPushButton("Export &report…")
         self.export_report_button.clicked.connect(self.export_report)
-        self.feedback = QLabel("")
-        self.feedback.setAccessibleName("Last action")
-        self.feedback.setWordWrap(True)
+        self.feedback = feedback_label(wrap=True)
         actions = QHBoxLayout()
         actions.addWidget(self.predict_button)
         actions.addWidget(self.export_model_button)
@@ -138,15 +122,10 @@ class ResultsView(QWidget):
         layout.addLayout(top)
         layout.addWidget(splitter, 1)
         layout.addLayout(actions)
-        bridge.event.connect(self._on_event)
         self._update_buttons()
         self._show_nothing("Open or select a dataset to see its results.")
 
     # --- data -----------------------------------------------------------------------------------
-    @property
-    def metric(self) -> str | None:
-        return self.metric_picker.metric
-
     def set_dataset(self, dataset_id: str | None) -> None:
         if dataset_id != self.dataset_id:
             self._pending_action = None
@@ -163,42 +142,16 @@ class ResultsView(QWidget):
         self.refresh()
 
     def _on_event(self, event: Any) -> None:
-        if self.dataset_id is None or event.kind not in _REFRESH_ON:
-            return
-        if event.kind == "knowledge_changed":
+        if self.dataset_id is not None and event.kind == "knowledge_changed":
             self._held_out_key = None  # other datasets' knowledge changed the held-out model
-        elif event.dataset_id not in (None, self.dataset_id):
-            return
-        self._refresh_timer.start()
+        super()._on_event(event)
 
-    def refresh(self) -> None:
-        if self.dataset_id is None or self.bridge.workspace is None:
-            return
-        ws, dataset_id = self.bridge.workspace, self.dataset_id
-        metric = self.metric or preferred_metric(self.settings)
+    @staticmethod
+    def fetch(ws: Any, dataset_id: str, info: Any, metric: str) -> tuple[pd.DataFrame, list]:
+        return ws.leaderboard(dataset_id, metric), ws.experiments(dataset_id)
 
-        def fetch() -> tuple[Any, str, pd.DataFrame, list[Any]]:
-            info = ws.dataset(dataset_id)
-            chosen = metric if metric in metrics_for(info.task_type) else None
-            chosen = chosen or default_metric(info.task_type)
-            return info, chosen, ws.leaderboard(dataset_id, chosen), ws.experiments(dataset_id)
-
-        self.bridge.call(
-            fetch,
-            lambda result, ds=dataset_id: self._show(ds, *result),
-            lambda exc: self.bridge.report_error(exc, "Loading results"),
-            key=f"results:{id(self)}",
-            description="Loading results",
-        )
-
-    def _show(
-        self, dataset_id: str, info: Any, metric: str, board: pd.DataFrame, experiments: list
-    ) -> None:
-        if dataset_id != self.dataset_id:
-            return
-        self.info = info
+    def show_fetched(self, info: Any, metric: str, board: pd.DataFrame, experiments: list) -> None:
         self.experiments = experiments
-        self.metric_picker.set_task_type(info.task_type, metric)
         selected = self.selected_configuration()
         self.model.set_frame(board, metric, info.task_type)
         self._rebuild_columns_menu()
@@ -211,7 +164,7 @@ class ResultsView(QWidget):
         self._reselect(selected[0] if selected else None)
         self._draw_plots()
         self._update_buttons()
-        key = (dataset_id, metric)
+        key = (self.dataset_id, metric)
         if own and self._held_out_key != key:
             self._fetch_held_out(key)
         self.results_changed.emit()
@@ -283,10 +236,12 @@ class ResultsView(QWidget):
                 scores, metric_label=label, lower_is_better=lower, style=style
             )
         )
-        pairs = [
-            (str(r.label), self.held_out[str(r.configuration_id)], float(getattr(r, metric)))
-            for r in board[board["provenance"] == "own"].itertuples(index=False)
-            if str(r.configuration_id) in self.held_out and pd.notna(getattr(r, metric))
+        pairs = [  # numbered by their place in the leaderboard's "#" column
+            (str(place), self.held_out[str(r.configuration_id)], float(getattr(r, metric)))
+            for place, r in enumerate(board.itertuples(index=False), start=1)
+            if r.provenance == "own"
+            and str(r.configuration_id) in self.held_out
+            and pd.notna(getattr(r, metric))
         ]
         if not pairs:
             self.predicted_plot.show_message(

@@ -24,8 +24,18 @@ def interval_text(predicted: float, low: float, high: float, digits: int = 3) ->
     return f"{predicted:.{digits}f} ({low:.{digits}f}–{high:.{digits}f})"
 
 
+def short_reason(s: Any) -> str:
+    """The "Why" cell: the reason in few words; the pane beside (and the tooltip) say it all."""
+    if s.cold_start:
+        return "Default order: nothing similar known yet"
+    if not s.evidence:
+        return "Predicted by the meta-model"
+    return "Did well on " + ", ".join(f"{e.dataset_name} ({e.score:.3f})" for e in s.evidence[:3])
+
+
 class SuggestionModel(QAbstractTableModel):
-    """Suggestions, best first: rank, configuration, predicted score with its 80% interval, why."""
+    """Suggestions, best first: rank, configuration, predicted score with its 80% interval, and
+    why in few words (the full reason is the cell's tooltip)."""
 
     HEADERS = ("#", "Configuration", "Predicted", "Why")
 
@@ -56,8 +66,8 @@ class SuggestionModel(QAbstractTableModel):
         if orientation != Qt.Orientation.Horizontal:
             return None
         if role == Qt.ItemDataRole.DisplayRole:
-            if section == 2:
-                return f"Predicted {METRIC_LABELS.get(self.metric, self.metric)} (80% interval)"
+            if section == 2:  # on two lines: the column stays as narrow as its numbers
+                return f"Predicted {METRIC_LABELS.get(self.metric, self.metric)}\n(80% interval)"
             return self.HEADERS[section]
         if role == Qt.ItemDataRole.TextAlignmentRole and section in (0, 2):
             return _RIGHT
@@ -75,7 +85,7 @@ class SuggestionModel(QAbstractTableModel):
                 return s.configuration.label or s.configuration.id
             if col == 2:
                 return interval_text(*within_metric_range(s.metric, s.predicted, s.low, s.high))
-            return s.reason
+            return short_reason(s)
         if role == Qt.ItemDataRole.ToolTipRole:
             if col == 1:
                 return s.configuration.id
@@ -88,8 +98,9 @@ class SuggestionModel(QAbstractTableModel):
         return None
 
 
-def suggestion_html(s: Any) -> str:
-    """The detail pane: what the configuration is, what is expected, and the evidence."""
+def suggestion_html(s: Any, recommender: str = "") -> str:
+    """The detail pane: what the configuration is, what is expected, and the evidence.
+    `recommender` says in words what the ranking comes from (else the recommender's name shows)."""
     e = html.escape
     label = METRIC_LABELS.get(s.metric, s.metric)
     params = "".join(
@@ -113,20 +124,23 @@ def suggestion_html(s: Any) -> str:
     parts.append(f"<p><b>Why:</b> {e(s.reason)}</p>")
     if s.evidence:
         rows = "".join(
-            f"<tr><td>{e(ev.dataset_name)}</td><td align='right'>{ev.similarity:.2f}</td>"
+            f"<tr><td>{e(ev.dataset_name)}</td>"
+            f"<td align='right'>{ev.similarity:.2f}</td>"
             f"<td align='right'>{ev.score:.3f}</td><td>{e(ev.provenance)}</td></tr>"
             for ev in s.evidence
         )
         parts.append(
-            "<p><b>Similar past datasets</b></p><table cellspacing='0' cellpadding='3'>"
-            "<tr><th align='left'>Dataset</th><th>Similarity</th>"
-            f"<th>{e(label)} there</th><th align='left'>Source</th></tr>{rows}</table>"
+            "<p><b>How it did on similar past datasets</b></p><table cellspacing='0' cellpadding='3'>"
+            "<tr><th align='left'>Dataset</th><th align='right'>Similarity</th>"
+            f"<th align='right'>{e(label)}</th><th align='left'>Source</th></tr>{rows}</table>"
         )
     if params:
         parts.append(
             f"<p><b>Settings</b> ({e(s.configuration.algorithm)})</p>"
             f"<table cellspacing='0' cellpadding='2'>{params}</table>"
         )
-    if s.recommender:
+    if recommender:
+        parts.append(f"<p style='color:gray'>Ranked from {e(recommender)}.</p>")
+    elif s.recommender:
         parts.append(f"<p style='color:gray'>Ranked by {e(s.recommender)}.</p>")
     return "".join(parts)

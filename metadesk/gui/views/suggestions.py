@@ -12,12 +12,10 @@ from typing import Any
 from PySide6.QtCore import (
     QItemSelectionModel,
     Qt,
-    QTimer,
     Signal,
 )
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QFrame,
     QHBoxLayout,
     QHeaderView,
@@ -25,41 +23,35 @@ from PySide6.QtWidgets import (
     QPushButton,
     QSpinBox,
     QSplitter,
-    QTableView,
     QTextBrowser,
     QVBoxLayout,
     QWidget,
 )
 
-from metadesk.gui.views.metric_picker import MetricPicker, preferred_metric, queue_protocol
+from metadesk.gui.views.metric_picker import queue_protocol
+from metadesk.gui.views.metric_view import MetricView, feedback_label, row_table
 from metadesk.gui.views.suggestion_model import SuggestionModel, suggestion_html
 
 log = logging.getLogger(__name__)
 
-# Events after which the ranking may have changed.
-_REFRESH_ON = {"finished", "suggestions_stale", "knowledge_changed", "meta_features"}
 
-
-class SuggestionsView(QWidget):
+class SuggestionsView(MetricView):
     """`set_dataset(id)` shows that dataset's suggestions; they refresh as results arrive."""
 
     suggestions_changed = Signal(list)  # the new list of Suggestions, after each refresh
     experiments_queued = Signal(list)  # experiment ids, after a run action
 
-    def __init__(self, bridge: Any, parent: QWidget | None = None, *, settings: Any = None) -> None:
-        super().__init__(parent)
-        self.bridge = bridge
-        self.settings = settings
-        self.dataset_id: str | None = None
-        self.info: Any = None
-        self.recommender: dict[str, Any] = {}
-        self._refresh_timer = QTimer(self, singleShot=True, interval=250)
-        self._refresh_timer.timeout.connect(self.refresh)
+    REFRESH_ON = frozenset({"finished", "suggestions_stale", "knowledge_changed", "meta_features"})
+    REFRESH_DELAY_MS = 250
+    CALL_KEY = "suggest"
+    FETCHING = "Ranking configurations"
+    FAILING = "Suggesting configurations"
 
-        self.title = QLabel("Suggestions")
-        self.title.setStyleSheet("font-size: 15px; font-weight: 600;")
-        self.metric_picker = MetricPicker(self, accessible_name="Metric to optimise")
-        self.metric_picker.metric_changed.connect(lambda _m: self.refresh())
+    def __init__(self, bridge: Any, parent: QWidget | None = None, *, settings: Any = None) -> None:
+        super().__init__(
+            bridge, parent, settings=settings, title="Suggestions", metric_name="Metric to optimise"
+        )
+        self.recommender: dict[str, Any] = {}
         self.status = QLabel("")
         self.status.setAccessibleName("Suggestions status")
         top = QHBoxLayout()
@@ -84,20 +76,15 @@ class SuggestionsView(QWidget):
         self.sentence.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
 
         self.model = SuggestionModel(self)
-        self.table = QTableView(self)
-        self.table.setModel(self.model)
-        self.table.setAccessibleName("Suggested configurations")
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
-        self.table.setAlternatingRowColors(True)
+        self.table = row_table(self, self.model, "Suggested configurations", several=True)
         self.table.setWordWrap(False)
-        self.table.verticalHeader().hide()
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Interactive)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)  # names matter most
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
-        header.setStretchLastSection(True)
-        self.table.setColumnWidth(1, 280)
+        header.setSectionResizeMode(3, QHeaderView.ResizeMode.Interactive)
+        header.setStretchLastSection(False)
+        self.table.setColumnWidth(3, 200)
         self.table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.table.selectionModel().selectionChanged.connect(self._show_detail)
         self.table.doubleClicked.connect(lambda _i: self.run_selected())
@@ -111,8 +98,8 @@ class SuggestionsView(QWidget):
         splitter.addWidget(self.detail)
         splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 1)
-        self.detail.setMinimumWidth(240)
-        splitter.setSizes([720, 300])
+        self.detail.setMinimumWidth(260)
+        splitter.setSizes([690, 330])
 
         self.run_selected_button = QPushButton("&Run selected")
         self.run_selected_button.setToolTip("Queue the selected configurations (Ctrl+Enter)")
@@ -127,8 +114,7 @@ class SuggestionsView(QWidget):
         self.run_all_button = QPushButton("Run the &whole portfolio")
         self.run_all_button.setToolTip("Queue every configuration not run yet on this dataset")
         self.run_all_button.clicked.connect(self.run_all)
-        self.feedback = QLabel("")
-        self.feedback.setAccessibleName("Last action")
+        self.feedback = feedback_label()
         actions = QHBoxLayout()
         actions.addWidget(self.run_selected_button)
         actions.addSpacing(12)
@@ -146,15 +132,10 @@ class SuggestionsView(QWidget):
         layout.addWidget(self.sentence)
         layout.addWidget(splitter, 1)
         layout.addLayout(actions)
-        bridge.event.connect(self._on_event)
         self._update_buttons()
         self._show_empty("Open or select a dataset to see which models to try first.")
 
     # --- data -----------------------------------------------------------------------------------
-    @property
-    def metric(self) -> str | None:
-        return self.metric_picker.metric
-
     def set_dataset(self, dataset_id: str | None) -> None:
         changed = dataset_id != self.dataset_id
         self.dataset_id = dataset_id
@@ -168,54 +149,25 @@ class SuggestionsView(QWidget):
             return
         self.refresh()
 
-    def _on_event(self, event: Any) -> None:
-        if self.dataset_id is None or event.kind not in _REFRESH_ON:
-            return
-        if event.kind == "finished" and event.dataset_id not in (None, self.dataset_id):
-            return
-        self._refresh_timer.start()  # coalesce a burst of results into one re-ranking
+    @staticmethod
+    def fetch(ws: Any, dataset_id: str, info: Any, metric: str) -> tuple[list[Any], dict]:
+        suggestions = ws.suggest(dataset_id, metric=metric)
+        try:
+            about = ws.recommender_info(info.task_type, metric)
+        except Exception:  # the sentence is a nicety; suggestions still show without it
+            log.exception("recommender_info failed")
+            about = {}
+        return suggestions, about
 
-    def refresh(self) -> None:
-        if self.dataset_id is None or self.bridge.workspace is None:
-            return
-        ws, dataset_id = self.bridge.workspace, self.dataset_id
-        metric = self.metric or preferred_metric(self.settings)
-
-        def fetch() -> tuple[Any, str, list[Any], dict[str, Any]]:
-            from metadesk.experiments.spec import default_metric, metrics_for
-
-            info = ws.dataset(dataset_id)
-            chosen = metric if metric in metrics_for(info.task_type) else None
-            chosen = chosen or default_metric(info.task_type)
-            suggestions = ws.suggest(dataset_id, metric=chosen)
-            try:
-                about = ws.recommender_info(info.task_type, chosen)
-            except Exception:  # the sentence is a nicety; suggestions still show without it
-                log.exception("recommender_info failed")
-                about = {}
-            return info, chosen, suggestions, about
-
+    def _refresh_started(self) -> None:
         self.status.setText("Updating…")
-        self.bridge.call(
-            fetch,
-            lambda result, ds=dataset_id: self._show(ds, *result),
-            self._failed,
-            key=f"suggest:{id(self)}",
-            description="Ranking configurations",
-        )
 
-    def _failed(self, exc: BaseException) -> None:
+    def _refresh_failed(self, exc: BaseException) -> None:
         self.status.setText("")
-        self.bridge.report_error(exc, "Suggesting configurations")
+        super()._refresh_failed(exc)
 
-    def _show(
-        self, dataset_id: str, info: Any, metric: str, suggestions: list[Any], about: dict
-    ) -> None:
-        if dataset_id != self.dataset_id:
-            return
-        self.info = info
+    def show_fetched(self, info: Any, metric: str, suggestions: list[Any], about: dict) -> None:
         self.recommender = about
-        self.metric_picker.set_task_type(info.task_type, metric)
         self.title.setText(f"Suggestions for {info.name}")
         selected = {s.configuration.id for s in self.selected_suggestions()}
         self.model.set_suggestions(suggestions, metric)
@@ -261,7 +213,8 @@ class SuggestionsView(QWidget):
 
     def _show_detail(self, *_: Any) -> None:
         chosen = self.selected_suggestions()
-        self.detail.setHtml(suggestion_html(chosen[0]) if chosen else "")
+        about = str(self.recommender.get("label") or "")
+        self.detail.setHtml(suggestion_html(chosen[0], about) if chosen else "")
         self._update_buttons()
 
     def selected_suggestions(self) -> list[Any]:
