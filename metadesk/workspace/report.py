@@ -20,6 +20,7 @@ from metadesk import __version__
 from metadesk.experiments.spec import LOWER_IS_BETTER, METRIC_LABELS, default_metric, metrics_for
 from metadesk.workspace import report_plots
 from metadesk.workspace.insights import finished_scores, within_metric_range
+from metadesk.workspace.report_numbers import number_text
 
 log = logging.getLogger(__name__)
 
@@ -46,11 +47,7 @@ def _e(value: Any) -> str:
 
 
 def _num(value: Any, digits: int = 3) -> str:
-    try:
-        v = float(value)
-    except (TypeError, ValueError):
-        return "–"
-    return f"{v:.{digits}f}" if math.isfinite(v) else "–"
+    return number_text(value, digits, missing="–")  # a dash: an empty cell looks like a fault
 
 
 def _img(fig: Any, alt: str, caption: str) -> str:

@@ -1,5 +1,6 @@
 """The report's and the views' plots: points stay readable where runs score alike, the best score
-is not drawn on the frame, cells never run are explained, and experiment counts are whole."""
+is not drawn on the frame, cells never run are explained, experiment counts are whole, and numbers
+read alike in the app and the report."""
 
 from __future__ import annotations
 
@@ -51,3 +52,17 @@ def test_held_out_curve_counts_experiments_in_whole_numbers():
         0
     ]
     assert list(ax.get_xticks()) == list(range(1, 11))
+
+
+def test_numbers_read_alike_in_the_leaderboard_and_the_report():
+    from metadesk.workspace.report_numbers import duration_text, number_text
+
+    assert number_text(0.97712) == "0.977"
+    assert number_text(math.nan) == "" and number_text(None, missing="–") == "–"
+    assert number_text("not a number", 2, missing="–") == "–"
+    assert [duration_text(s) for s in (0.265, 3.4, 150, math.inf)] == [
+        "265 ms",
+        "3.4 s",
+        "2.5 min",
+        "",
+    ]

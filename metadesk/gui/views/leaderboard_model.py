@@ -2,34 +2,16 @@
 
 from __future__ import annotations
 
-import math
 from typing import Any
 
 import pandas as pd
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 
 from metadesk.experiments.spec import METRIC_LABELS, metrics_for
+from metadesk.workspace.report_numbers import duration_text, number_text
 
 _Index = QModelIndex | QPersistentModelIndex
 _RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-
-
-def _fmt(value: Any, digits: int = 3) -> str:
-    try:
-        v = float(value)
-    except (TypeError, ValueError):
-        return ""
-    return f"{v:.{digits}f}" if math.isfinite(v) else ""
-
-
-def _seconds(value: Any) -> str:
-    try:
-        v = float(value)
-    except (TypeError, ValueError):
-        return ""
-    if not math.isfinite(v):
-        return ""
-    return f"{v * 1000:.0f} ms" if v < 1 else (f"{v:.1f} s" if v < 120 else f"{v / 60:.1f} min")
 
 
 class LeaderboardModel(QAbstractTableModel):
@@ -94,13 +76,13 @@ class LeaderboardModel(QAbstractTableModel):
                 return str(r.get("label") or r.get("configuration_id"))
             if name == self.metric:
                 folds = int(r.get("folds") or 0) if pd.notna(r.get("folds")) else 0
-                text = f"{_fmt(r.get(name))} ± {_fmt(r.get(f'{name}_std'))}"
+                text = f"{number_text(r.get(name))} ± {number_text(r.get(f'{name}_std'))}"
                 return text + (f" ({folds}-fold)" if folds else "")
             if name == "fit_seconds":
-                return _seconds(r.get(name))
+                return duration_text(r.get(name))
             if name == "provenance":
                 return "own run" if r.get(name) == "own" else str(r.get(name))
-            return _fmt(r.get(name))
+            return number_text(r.get(name))
         if role == Qt.ItemDataRole.TextAlignmentRole and name not in (
             "Configuration",
             "provenance",
