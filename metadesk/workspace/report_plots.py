@@ -145,7 +145,7 @@ def score_by_configuration(
     m = np.asarray(means, dtype=float)[order]
     s = np.nan_to_num(np.asarray(stds, dtype=float)[order])
     ax.barh(y, m, xerr=s, color=colours, ecolor=style.foreground, capsize=2, height=0.65)
-    ax.set_yticks(y, [_shorten(labels[i], 46) for i in order])
+    ax.set_yticks(y, [_shorten(labels[i], 52) for i in order])
     lo = float(np.nanmin(m - s))
     hi = float(np.nanmax(m + s))
     pad = max((hi - lo) * 0.15, 1e-3)

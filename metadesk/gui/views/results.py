@@ -98,6 +98,7 @@ class ResultsView(MetricView):
         splitter.addWidget(self.plots)
         splitter.setStretchFactor(0, 2)
         splitter.setStretchFactor(1, 3)  # the plots need the height more than a short leaderboard
+        splitter.setSizes([200, 300])  # scaled to the real height when first shown
         splitter.setChildrenCollapsible(False)
 
         self.predict_button = QPushButton("&Predict on a new file…")
