@@ -119,7 +119,8 @@ def suggestion_html(s: Any, recommender: str = "") -> str:
         parts.append(f"<p>No prediction of {e(label)} yet: nothing similar is known.</p>")
     if s.expected_improvement and math.isfinite(s.expected_improvement) and not s.cold_start:
         parts.append(
-            f"<p>Expected gain over the best result so far: {s.expected_improvement:.3f}</p>"
+            f"<p>Expected gain over the best of what is already run and ranked above it: "
+            f"{s.expected_improvement:.3f}</p>"
         )
     parts.append(f"<p><b>Why:</b> {e(s.reason)}</p>")
     if s.evidence:
