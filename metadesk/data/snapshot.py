@@ -21,6 +21,7 @@ from metadesk.data.task import Task, detect_task_type
 from metadesk.errors import FileProblem
 
 _META_KEY = b"metadesk.task"
+_BLOCK_ROWS = 100_000  # rows converted and written per call (one Parquet row group)
 
 
 def snapshot_path(folder: Path | str, dataset_id: str) -> Path:
@@ -47,21 +48,12 @@ def write_snapshot(task: Task, folder: Path | str) -> Path:
     final = snapshot_path(folder, task.dataset_id)
     if final.exists() and final.stat().st_size > 0:
         return final
-    frame = task.frame.copy()
-    for column in frame.columns:
-        # Parquet needs one type per column; mixed Python objects are stored as their text.
-        if frame[column].dtype == object:
-            frame[column] = frame[column].astype("str")
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        table = pa.Table.from_pandas(frame, preserve_index=False)
-        meta = dict(table.schema.metadata or {})
-        meta[_META_KEY] = json.dumps(_task_metadata(task)).encode()
-        table = table.replace_schema_metadata(meta)
         fd, tmp = tempfile.mkstemp(prefix=f".{task.dataset_id}.", suffix=".tmp", dir=folder)
         os.close(fd)
         try:
-            pq.write_table(table, tmp, compression="zstd")
+            _write_parquet(task, tmp)
             os.replace(tmp, final)
         finally:
             if os.path.exists(tmp):
@@ -73,6 +65,35 @@ def write_snapshot(task: Task, folder: Path | str) -> Path:
             details=str(exc),
         ) from exc
     return final
+
+
+def _write_parquet(task: Task, path: str) -> None:
+    """The frame, a block of rows at a time (one row group each), with the task in the metadata.
+
+    Converting or writing a million rows in one call would hold the interpreter lock for a tenth
+    of a second or more, freezing the window that waits for it; no whole-frame copy is made."""
+    frame = task.frame
+    # Parquet needs one type per column; mixed Python objects are stored as their text.
+    as_text = [c for c in frame.columns if frame[c].dtype == object]
+    writer = None
+    try:
+        for start in range(0, max(len(frame), 1), _BLOCK_ROWS):
+            block = frame.iloc[start : start + _BLOCK_ROWS]
+            if as_text:
+                block = block.assign(**{str(c): block[c].astype("str") for c in as_text})
+            if writer is None:
+                table = pa.Table.from_pandas(block, preserve_index=False)
+                meta = dict(table.schema.metadata or {})
+                meta[_META_KEY] = json.dumps(_task_metadata(task)).encode()
+                schema = table.schema.with_metadata(meta)
+                writer = pq.ParquetWriter(path, schema, compression="zstd")
+                table = table.replace_schema_metadata(meta)
+            else:
+                table = pa.Table.from_pandas(block, schema=schema, preserve_index=False)
+            writer.write_table(table)
+    finally:
+        if writer is not None:
+            writer.close()
 
 
 def _read(path: Path) -> pa.Table:

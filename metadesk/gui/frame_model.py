@@ -141,6 +141,11 @@ class FrameModel(QAbstractTableModel):
             self._numeric = [getattr(dtype, "kind", "O") in "iufb" for dtype in frame.dtypes]
         self.endResetModel()
 
+    def column_texts(self, column: int, rows: int) -> list[str]:
+        """How the first `rows` cells of a column read, without a model index per cell."""
+        values = self._columns[column]
+        return [format_value(values[r]) for r in range(min(rows, len(values)))]
+
     def set_target(self, column: str | None) -> None:
         self._target = column
         if self._names:

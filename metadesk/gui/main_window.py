@@ -94,6 +94,8 @@ class MainWindow(MainWindowMenus, MainWindowDatasets, QMainWindow):
         if state is not None:
             self.restoreState(state)
         self._show_home()
+        # Build the Data view at idle time once the window shows, not when the first file opens.
+        self.after_first_paint(self._warm_up_data_view)
 
     # --- layout ---------------------------------------------------------------------------------
     def _build_central(self) -> None:
@@ -174,6 +176,12 @@ class MainWindow(MainWindowMenus, MainWindowDatasets, QMainWindow):
             self.data_tab.layout().addWidget(view)
             self._data_view = view
         return self._data_view
+
+    def _warm_up_data_view(self) -> None:
+        if not self._closing:
+            from metadesk.gui.views.data_view import warm_up
+
+            warm_up(self.data_view)
 
     def after_first_paint(self, callback) -> None:
         """Run `callback` once the window has painted (start-up work that can wait a moment)."""

@@ -80,3 +80,32 @@ def test_missing_or_damaged_snapshot(tmp_path):
     bad.write_bytes(b"not parquet at all")
     with pytest.raises(FileProblem, match="damaged"):
         task_from_snapshot(bad)
+
+
+def test_blocks_of_rows_give_the_same_id_and_snapshot(tmp_path, mixed_frame, monkeypatch):
+    """Big tables are hashed and written a block of rows at a time (so no single call freezes the
+    window); the id and the stored data must not depend on where the blocks split."""
+    import importlib
+
+    fingerprint_module = importlib.import_module("metadesk.data.fingerprint")  # not the function
+    snapshot_module = importlib.import_module("metadesk.data.snapshot")
+
+    frame = mixed_frame.assign(
+        notes=pd.Series([1, "two", None, 4.5] * 10, dtype=object),  # mixed objects: stored as text
+        level=pd.Categorical(["low", "high"] * 20),
+        since=pd.date_range("2024-01-01", periods=40, freq="D"),
+    )
+    whole = make_task(frame, "churn", roles={"notes": "categorical"})
+    whole_dir = tmp_path / "whole"
+    write_snapshot(whole, whole_dir)
+    monkeypatch.setattr(fingerprint_module, "_BLOCK_ROWS", 7)
+    monkeypatch.setattr(snapshot_module, "_BLOCK_ROWS", 7)
+    blocked = make_task(frame, "churn", roles={"notes": "categorical"})
+    assert blocked.dataset_id == whole.dataset_id
+    path = write_snapshot(blocked, tmp_path / "blocks")
+    stored = read_snapshot(path)
+    pd.testing.assert_frame_equal(stored, read_snapshot(whole_dir / path.name))
+    assert stored["notes"].tolist()[:2] == ["1", "two"] and stored["notes"].isna()[2]
+    assert str(stored["level"].dtype) == "category"
+    assert fingerprint(stored, "churn") == whole.dataset_id
+    assert task_from_snapshot(path).feature_roles() == whole.feature_roles()

@@ -72,9 +72,15 @@ class SparklineDelegate(QStyledItemDelegate):
         if not bars:
             return
         rect = QRectF(option.rect).adjusted(4, 4, -4, -4)
+        left, bottom, full_width, full_height = (
+            rect.left(),
+            rect.bottom(),
+            rect.width(),
+            rect.height(),
+        )
         n = len(bars)
-        gap = 1.0 if rect.width() / n > 3 else 0.0
-        width = (rect.width() - gap * (n - 1)) / n
+        gap = 1.0 if full_width / n > 3 else 0.0
+        width = (full_width - gap * (n - 1)) / n
         color = QColor(accent(option.palette))
         if option.state & QStyle.StateFlag.State_Selected:
             color = option.palette.color(QPalette.ColorRole.HighlightedText)
@@ -82,10 +88,13 @@ class SparklineDelegate(QStyledItemDelegate):
         painter.setRenderHint(QPainter.RenderHint.Antialiasing, False)
         painter.setPen(Qt.PenStyle.NoPen)
         painter.setBrush(color)
+        # One drawing call for all bars: each call into Qt from here is a chance to wait for a
+        # worker thread's turn with the interpreter while a big file loads.
+        rects = []
         for i, h in enumerate(bars):
-            height = max(1.0, h * rect.height())
-            x = rect.left() + i * (width + gap)
-            painter.drawRect(QRectF(x, rect.bottom() - height, max(1.0, width), height))
+            height = max(1.0, h * full_height)
+            rects.append(QRectF(left + i * (width + gap), bottom - height, max(1.0, width), height))
+        painter.drawRects(rects)
         painter.restore()
 
     def sizeHint(self, option, index):

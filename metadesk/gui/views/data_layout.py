@@ -322,10 +322,13 @@ class DataViewLayout(DataViewSizes):
             self._progress_since = time.monotonic()
             self._progress_clock.start()
         self.progress_label.setText(text)
+        # Setting the range restarts the busy animation and re-lays the bar out: only on a change.
         if fraction is None:
-            self.progress.setRange(0, 0)  # busy, unknown how long: the reader cannot tell
+            if self.progress.maximum() != 0:
+                self.progress.setRange(0, 0)  # busy, unknown how long: the reader cannot tell
         else:
-            self.progress.setRange(0, 100)
+            if self.progress.maximum() != 100:
+                self.progress.setRange(0, 100)
             self.progress.setValue(int(fraction * 100))
         self._show_elapsed()
 

@@ -13,6 +13,7 @@ from metadesk.gui.views.column_summary import ROLE_CHOICES, ColumnsModel
 # never scanned on the GUI thread. Past `_MEASURED_COLUMNS` columns only the header is measured.
 _SAMPLE_ROWS = 40
 _MEASURED_COLUMNS = 120
+_MEASURED_TEXTS = 4  # the longest texts of a column's sample: one of them is the widest
 _CELL_WIDTH = (56, 260)  # narrowest and widest a Rows column starts
 _MEASURED_SUMMARIES = 500  # columns of a very wide table measured for the Columns table
 _SPLIT_KEY = "ui/data_split"  # the user's Columns/Rows split, as the Columns pane's share
@@ -54,26 +55,32 @@ class DataViewSizes:
         header.resizeSection(ColumnsModel.COL_PLOT, 136)
 
     def _size_row_columns(self, columns: list[int] | None = None) -> None:
-        """Each Rows column as wide as its header and the first rows' text, within bounds."""
+        """Each Rows column as wide as its header and the first rows' text, within bounds.
+
+        Runs on the GUI thread right after a load, while workers compete for the interpreter:
+        the texts come straight from the model (no index objects) and only the longest few of
+        each column are measured."""
         model = self.frame_model
         metrics = self.rows_table.fontMetrics()
         bold = QFont(self.rows_table.font())
         bold.setBold(True)
         header_metrics = QFontMetrics(bold)  # the target's header is bold: size every one so
         header = self.rows_table.horizontalHeader()
-        sample = range(min(_SAMPLE_ROWS, model.rowCount()))
+        rows = min(_SAMPLE_ROWS, model.rowCount())
         low, high = _CELL_WIDTH
         for i in columns if columns is not None else range(model.columnCount()):
             title = str(model.headerData(i, Qt.Orientation.Horizontal) or "")
             width = header_metrics.horizontalAdvance(title) + 28
             if i < _MEASURED_COLUMNS:
-                for r in sample:
-                    text = model.data(model.index(r, i))
+                texts = sorted(set(model.column_texts(i, rows)), key=len)[-_MEASURED_TEXTS:]
+                for text in texts:
                     if text:
                         width = max(width, metrics.horizontalAdvance(text) + 16)
             header.resizeSection(i, max(low, min(high, width)))
-        digits = metrics.horizontalAdvance(f"{model.rowCount():,}")
-        self.rows_table.verticalHeader().setMinimumWidth(digits + 16)
+        digits = metrics.horizontalAdvance(f"{model.rowCount():,}") + 16
+        vertical = self.rows_table.verticalHeader()
+        if vertical.minimumWidth() != digits:  # re-lays the table out: only when it changes
+            vertical.setMinimumWidth(digits)
 
     def _place_split(self) -> None:
         """Columns above, rows below: the Columns pane gets what its list needs (at most half),

@@ -427,6 +427,32 @@ class DataView(DataViewLayout, QWidget):
         self.bridge.report_error(exc, "Opening the dataset")
 
 
+def warm_up(view: DataView) -> None:
+    """Idle-time work after the window first shows, so the first table shown is not the one
+    paying for it: polish the view's widgets (style, fonts) and create the Qt enum types its
+    models and delegates use (PySide builds each Python enum type on first use)."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtGui import QPainter, QPalette
+    from PySide6.QtWidgets import QHeaderView, QStyle
+
+    for kind in (
+        Qt.ItemDataRole,
+        Qt.ItemFlag,
+        Qt.Orientation,
+        Qt.AlignmentFlag,
+        Qt.PenStyle,
+        QPalette.ColorRole,
+        QStyle.StateFlag,
+        QStyle.PrimitiveElement,
+        QPainter.RenderHint,
+        QHeaderView.ResizeMode,
+    ):
+        list(kind)
+    view.ensurePolished()
+    for child in view.findChildren(QWidget):
+        child.ensurePolished()
+
+
 def _left_out(excluded: dict) -> str:
     """ "id: looks like a row identifier; notes: the same value in every row" (reasons have
     their own parentheses, so none are added around them)."""
