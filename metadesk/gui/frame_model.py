@@ -16,6 +16,15 @@ _Index = QModelIndex | QPersistentModelIndex
 _DISPLAY = Qt.ItemDataRole.DisplayRole
 _ALIGN_NUMBER = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
 _ALIGN_TEXT = int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+# Looked up once: the view asks for several roles of every visible cell on each paint.
+_TOOLTIP = Qt.ItemDataRole.ToolTipRole
+_ALIGNMENT = Qt.ItemDataRole.TextAlignmentRole
+_ACCESSIBLE = Qt.ItemDataRole.AccessibleTextRole
+_FONT = Qt.ItemDataRole.FontRole
+_FOREGROUND = Qt.ItemDataRole.ForegroundRole
+_HORIZONTAL = Qt.Orientation.Horizontal
+_CELL_FLAGS = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+_NO_FLAGS = Qt.ItemFlag.NoItemFlags
 
 
 def format_value(value: Any) -> str:
@@ -164,41 +173,41 @@ class FrameModel(QAbstractTableModel):
     def data(self, index: _Index, role: int = _DISPLAY) -> Any:
         if not index.isValid():
             return None
-        if role == _DISPLAY or role == Qt.ItemDataRole.ToolTipRole:
+        if role in (_DISPLAY, _TOOLTIP):
             value = self._columns[index.column()][index.row()]
             text = format_value(value)
-            if role == Qt.ItemDataRole.ToolTipRole:
+            if role == _TOOLTIP:
                 return str(value) if text else "missing"
             return text
-        if role == Qt.ItemDataRole.TextAlignmentRole:
+        if role == _ALIGNMENT:
             return _ALIGN_NUMBER if self._numeric[index.column()] else _ALIGN_TEXT
-        if role == Qt.ItemDataRole.AccessibleTextRole:
+        if role == _ACCESSIBLE:
             return format_value(self._columns[index.column()][index.row()]) or "missing"
         return None
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = _DISPLAY) -> Any:
-        if orientation == Qt.Orientation.Horizontal:
+        if orientation == _HORIZONTAL:
             if section >= len(self._names):
                 return None
             name = self._names[section]
             if role == _DISPLAY:
                 return f"{name} (target)" if name == self._target else name
-            if role == Qt.ItemDataRole.FontRole and name == self._target:
+            if role == _FONT and name == self._target:
                 font = QFont()
                 font.setBold(True)
                 return font
-            if role == Qt.ItemDataRole.ToolTipRole:
+            if role == _TOOLTIP:
                 return name
-            if role == Qt.ItemDataRole.ForegroundRole and name == self._target:
+            if role == _FOREGROUND and name == self._target:
                 return QColor(QGuiApplication.palette().color(QPalette.ColorRole.Link))
             return None
         if role == _DISPLAY:
             return f"{section + 1:,}"
-        if role == Qt.ItemDataRole.TextAlignmentRole:
+        if role == _ALIGNMENT:
             return _ALIGN_NUMBER
         return None
 
     def flags(self, index: _Index) -> Qt.ItemFlag:
         if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+            return _NO_FLAGS
+        return _CELL_FLAGS

@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 from metadesk.gui.views.column_delegates import RoleDelegate, SparklineDelegate
 from metadesk.gui.views.column_summary import ColumnsModel
 from metadesk.gui.views.data_loading import TASK_TYPE_LABELS, LoadedTable
-from metadesk.gui.views.data_sizes import DataViewSizes
+from metadesk.gui.views.data_sizes import DataViewSizes, RowNumberHeader
 from metadesk.gui.views.elided_label import ElidedLabel
 from metadesk.gui.views.message_bar import MessageBar
 from metadesk.gui.views.queue_model import format_seconds
@@ -207,8 +207,8 @@ class DataViewLayout(DataViewSizes):
         rows.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         rows.setHorizontalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
         rows.horizontalHeader().setHighlightSections(False)
-        vheader = rows.verticalHeader()
-        vheader.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)  # no per-row measuring
+        vheader = RowNumberHeader(rows)
+        rows.setVerticalHeader(vheader)
         vheader.setDefaultSectionSize(self.fontMetrics().height() + 8)
         vheader.setDefaultAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
 

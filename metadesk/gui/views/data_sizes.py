@@ -4,8 +4,9 @@ and the Columns/Rows split from the number of columns (or where the user last dr
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QSize, Qt, QTimer
 from PySide6.QtGui import QFont, QFontMetrics
+from PySide6.QtWidgets import QHeaderView
 
 from metadesk.gui.views.column_summary import ROLE_CHOICES, ColumnsModel
 
@@ -17,6 +18,20 @@ _MEASURED_TEXTS = 4  # the longest texts of a column's sample: one of them is th
 _CELL_WIDTH = (56, 260)  # narrowest and widest a Rows column starts
 _MEASURED_SUMMARIES = 500  # columns of a very wide table measured for the Columns table
 _SPLIT_KEY = "ui/data_split"  # the user's Columns/Rows split, as the Columns pane's share
+
+
+class RowNumberHeader(QHeaderView):
+    """The Rows table's row numbers, as wide as `setMinimumWidth` says (the widest number, set
+    by the view). Qt's own size hint asks the model for 200 rows' headers in several roles each
+    time the table is laid out: thousands of calls into Python on the GUI thread per new table."""
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(Qt.Orientation.Vertical, parent)
+        self.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)  # no per-row measuring
+        self.setSectionsClickable(True)  # as QTableView's own: a click selects the row
+
+    def sizeHint(self) -> QSize:
+        return QSize(self.minimumWidth(), self.defaultSectionSize())
 
 
 class DataViewSizes:
