@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from metadesk.metamodel.metrics import sign
+from metadesk.metamodel.metrics import sign, within_range
 from metadesk.metamodel.values import Evidence, Suggestion
 from metadesk.portfolio.configuration import Configuration
 
@@ -126,14 +126,15 @@ def suggestions_from(
     unit = forecast.scale if forecast.scenario_scale is None else forecast.scenario_scale
     out = []
     for rank, (pos, gain) in enumerate(zip(order, gains, strict=False), start=1):
+        shown, lo, hi = within_range(metric, predicted[pos], low[pos], high[pos])
         out.append(
             Suggestion(
                 configuration=by_pos[pos],
                 rank=rank,
                 metric=metric,
-                predicted=_finite(predicted[pos]),
-                low=_finite(low[pos]),
-                high=_finite(high[pos]),
+                predicted=_finite(shown),
+                low=_finite(lo),
+                high=_finite(hi),
                 expected_improvement=_finite(gain * unit),
                 recommender=recommender,
                 evidence=evidence[pos] if evidence else (),

@@ -24,6 +24,23 @@ METRIC_LABELS = {
 }
 # One "point" is 0.01 of the metric: natural for accuracy-like scores and R².
 POINT = 0.01
+# What each metric can reach: an 80% interval up to 1.045 accuracy is one up to 1.0.
+METRIC_RANGE = {
+    "accuracy": (0.0, 1.0),
+    "balanced_accuracy": (0.0, 1.0),
+    "roc_auc": (0.0, 1.0),
+    "f1_macro": (0.0, 1.0),
+    "r2": (-np.inf, 1.0),
+    "log_loss": (0.0, np.inf),
+    "rmse": (0.0, np.inf),
+    "mae": (0.0, np.inf),
+}
+
+
+def within_range(metric: str, *values: float) -> tuple[float, ...]:
+    """`values` clipped to what `metric` can reach (NaN stays NaN)."""
+    low, high = METRIC_RANGE.get(metric, (-np.inf, np.inf))
+    return tuple(float(np.clip(v, low, high)) if v == v else v for v in values)
 
 
 def metrics_for(task_type: str) -> tuple[str, ...]:

@@ -11,24 +11,12 @@ import numpy as np
 import pandas as pd
 
 from metadesk.experiments.spec import LOWER_IS_BETTER
-
-# What each metric can reach: an interval is shown within these bounds, never past them.
-_METRIC_RANGE = {
-    "accuracy": (0.0, 1.0),
-    "balanced_accuracy": (0.0, 1.0),
-    "roc_auc": (0.0, 1.0),
-    "f1_macro": (0.0, 1.0),
-    "r2": (-np.inf, 1.0),
-    "log_loss": (0.0, np.inf),
-    "rmse": (0.0, np.inf),
-    "mae": (0.0, np.inf),
-}
+from metadesk.metamodel.metrics import within_range
 
 
 def within_metric_range(metric: str, *values: float) -> tuple[float, ...]:
     """`values` clipped to what `metric` can reach (an 80% interval up to 1.045 accuracy is 1.0)."""
-    low, high = _METRIC_RANGE.get(metric, (-np.inf, np.inf))
-    return tuple(float(np.clip(v, low, high)) if v == v else v for v in values)
+    return within_range(metric, *values)
 
 
 # Columns of MetaDataset.datasets that are not meta-features.
