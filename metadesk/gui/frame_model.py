@@ -9,7 +9,13 @@ import math
 from datetime import datetime
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QModelRoleDataSpan,
+    QPersistentModelIndex,
+    Qt,
+)
 from PySide6.QtGui import QColor, QFont, QGuiApplication, QPalette
 
 _Index = QModelIndex | QPersistentModelIndex
@@ -23,8 +29,6 @@ _ACCESSIBLE = Qt.ItemDataRole.AccessibleTextRole
 _FONT = Qt.ItemDataRole.FontRole
 _FOREGROUND = Qt.ItemDataRole.ForegroundRole
 _HORIZONTAL = Qt.Orientation.Horizontal
-_CELL_FLAGS = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
-_NO_FLAGS = Qt.ItemFlag.NoItemFlags
 
 
 def format_value(value: Any) -> str:
@@ -100,7 +104,23 @@ class _DateColumn(_BlockColumn):
         ]
 
 
-class FrameModel(QAbstractTableModel):
+class OneCallPerCell:
+    """Mixed into a table model before `QAbstractTableModel`: a view asks for all the roles of a
+    cell in one `multiData` call instead of one `data` call per role (about eight). Each call
+    from Qt into Python waits its turn for the interpreter, and while a worker thread loads or
+    checks a big table that wait, times the calls of a repaint, is what freezes the window."""
+
+    def multiData(self, index: _Index, span: QModelRoleDataSpan) -> None:
+        for i in range(len(span)):
+            item = span[i]
+            value = self.data(index, item.role())
+            if value is None:
+                item.clearData()
+            else:
+                item.setData(value)
+
+
+class FrameModel(OneCallPerCell, QAbstractTableModel):
     """Rows of `frame` with the column names as headers; the row index (1-based) as vertical header.
 
     `set_target(column)` marks the target column in bold; `set_frame()` swaps the data at once.
@@ -160,6 +180,17 @@ class FrameModel(QAbstractTableModel):
         if self._names:
             self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, len(self._names) - 1)
 
+    # No `flags()` here: Qt's own (enabled, selectable) is what a read-only table needs, without a
+    # call into Python for every cell painted.
+
+    def index(self, row: int, column: int, parent: _Index = QModelIndex()) -> QModelIndex:
+        """Qt's own asks `rowCount` and `columnCount` first: two calls into Python per cell."""
+        if parent.isValid() or not (0 <= column < len(self._names)) or self._frame is None:
+            return QModelIndex()
+        if not 0 <= row < len(self._frame):
+            return QModelIndex()
+        return self.createIndex(row, column)
+
     def rowCount(self, parent: _Index = QModelIndex()) -> int:
         if parent.isValid() or self._frame is None:
             return 0
@@ -206,8 +237,3 @@ class FrameModel(QAbstractTableModel):
         if role == _ALIGNMENT:
             return _ALIGN_NUMBER
         return None
-
-    def flags(self, index: _Index) -> Qt.ItemFlag:
-        if not index.isValid():
-            return _NO_FLAGS
-        return _CELL_FLAGS

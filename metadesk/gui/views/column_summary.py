@@ -16,6 +16,8 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QFont, QGuiApplication, QPalette
 
+from metadesk.gui.frame_model import OneCallPerCell
+
 _Index = QModelIndex | QPersistentModelIndex
 # Role values of `metadesk.data.roles.Role`, in the order offered in the role picker.
 ROLE_CHOICES = (
@@ -190,7 +192,7 @@ def summarize_frame(frame, roles: dict[str, str]) -> list[ColumnSummary]:
     return out
 
 
-class ColumnsModel(QAbstractTableModel):
+class ColumnsModel(OneCallPerCell, QAbstractTableModel):
     """One row per column: name, role (editable), type, missing, distinct, summary, distribution."""
 
     HEADERS = ("Column", "Role", "Missing", "Distinct", "Summary", "Distribution")
