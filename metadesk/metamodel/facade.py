@@ -260,9 +260,26 @@ class MetaModel:
             f"{head}On {n} held-out datasets, its first pick was on average "
             f"{_amount(mine.get('top1_regret'), self.metric)} {what}"
         )
-        if self.name != AverageRank.name and base.get("top1_regret") is not None:
+        versus = self.name != AverageRank.name and base.get("top1_regret") is not None
+        if versus:
             text += f", against {_amount(base.get('top1_regret'), self.metric, unit=False)} for a fixed ranking"
+        # The choice is made on the first few runs, not the first pick alone: say so.
+        third = _third(mine)
+        if third is not None:
+            text += f"; the best of its first three, {_amount(third, self.metric, unit=False)}"
+            if versus and _third(base) is not None:
+                text += f" (against {_amount(_third(base), self.metric, unit=False)})"
         return text + "."
+
+
+def _third(figures: dict[str, Any]) -> float | None:
+    """Regret of the best of the first three runs, re-ranked after each (None when unknown)."""
+    bsf = figures.get("best_so_far_observed") or []
+    try:
+        v = float(bsf[2])
+    except (IndexError, TypeError, ValueError):
+        return None
+    return v if math.isfinite(v) else None
 
 
 def _classic_is_better(report: EvaluationReport | None) -> bool:

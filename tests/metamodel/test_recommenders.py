@@ -221,6 +221,7 @@ def test_meta_model_picks_a_learned_recommender_and_says_how_good_it_is(meta_dat
     assert info["n_datasets"] == 60 and info["cold_start"] is False
     assert info["held_out"]["top1_regret"] < info["baseline"]["top1_regret"]
     assert "held-out datasets" in info["sentence"] and "fixed ranking" in info["sentence"]
+    assert "best of its first three" in info["sentence"], "the choice is judged on a few runs"
     # The same choice from the saved (JSON) form of the evaluation.
     again = MetaModel().fit(meta_dataset, "binary", "accuracy", evaluation=held_out.to_dict())
     assert again.name == model.name
