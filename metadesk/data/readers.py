@@ -16,6 +16,7 @@ import pyarrow as pa
 
 from metadesk.data import cleanup, sniff
 from metadesk.data.arff import read_arff
+from metadesk.data.arrow_frames import to_pandas
 from metadesk.data.report import ColumnReport, NoteBook, ReadReport
 from metadesk.data.roles import infer_roles
 from metadesk.data.sources import check_file, check_size, detect_format, os_errors_as_file_problems
@@ -258,7 +259,7 @@ def _read_parquet(path: Path, nrows: int | None, notes: NoteBook) -> tuple[pd.Da
         if nested:
             table = table.drop_columns(nested)
             notes.add(f"Dropped column(s) holding lists or records: {', '.join(nested)}.")
-        frame = table.to_pandas(date_as_object=False)
+        frame = to_pandas(table, date_as_object=False)
     except (pa.ArrowException, OSError, ValueError) as exc:
         if isinstance(exc, FileNotFoundError | PermissionError):
             raise

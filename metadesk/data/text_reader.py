@@ -17,6 +17,7 @@ import pyarrow as pa
 import pyarrow.csv as pacsv
 
 from metadesk.data import cleanup
+from metadesk.data.arrow_frames import to_pandas
 from metadesk.data.report import NoteBook
 from metadesk.data.sniff import HEAD_BYTES, Dialect, read_head, sniff_dialect
 from metadesk.errors import FileProblem
@@ -161,7 +162,7 @@ def _parse(
             raise _ragged_problem(path, dialect, again) from None
     if any(pa.types.is_binary(f.type) for f in table.schema):
         table = _redecode(path, source, dialect, names, notes)
-    frame = table.to_pandas(date_as_object=False)
+    frame = to_pandas(table, date_as_object=False)
     frame = cleanup.tidy(frame, notes)
     frame = cleanup.coerce_columns(frame, dialect.decimal, dialect.thousands, notes)
     return cleanup.settle_objects(frame, notes)

@@ -10,7 +10,7 @@ import logging
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import QWidget
 
 from metadesk.gui.frame_model import FrameModel
@@ -211,7 +211,9 @@ class DataView(DataViewLayout, QWidget):
         else:
             self.add_button.setEnabled(False)
             self.detected_label.setText("Checking…")
-            self._remake_task()
+            # Check the task once the new table has painted: the check's worker thread would
+            # compete with that paint for the interpreter and stretch it into a visible freeze.
+            QTimer.singleShot(0, self, lambda: self.loaded is table and self._remake_task())
 
     def _column_selected(self, current, _previous) -> None:
         if current.isValid():
@@ -339,6 +341,7 @@ class DataView(DataViewLayout, QWidget):
         if task is None or (self.loaded is not None and self.loaded.dataset_id is not None):
             return
         self.add_button.setEnabled(False)
+        # Before the worker starts: from then on the GUI thread shares the interpreter with it.
         self._set_progress("Adding to the workspace…")
         self.bridge.call(
             lambda: self._workspace().add_dataset(task),
