@@ -27,6 +27,7 @@ from metadesk.gui.views.data_loading import (
 
 log = logging.getLogger(__name__)
 
+_CHECK_AFTER_MS = 200  # after a new table shows, before its task is checked
 PART_ROWS = 100_000  # "Load the first N rows" / "a random sample of N rows" for a huge file
 
 
@@ -211,9 +212,12 @@ class DataView(DataViewLayout, QWidget):
         else:
             self.add_button.setEnabled(False)
             self.detected_label.setText("Checking…")
-            # Check the task once the new table has painted: the check's worker thread would
-            # compete with that paint for the interpreter and stretch it into a visible freeze.
-            QTimer.singleShot(0, self, lambda: self.loaded is table and self._remake_task())
+            # Check the task once the new table has painted (a paint and its layouts take up to
+            # ~0.1 s on a loaded machine): the check's worker thread would compete with it for
+            # the interpreter and stretch it into a visible freeze. The check takes seconds.
+            QTimer.singleShot(
+                _CHECK_AFTER_MS, self, lambda: self.loaded is table and self._remake_task()
+            )
 
     def _column_selected(self, current, _previous) -> None:
         if current.isValid():
