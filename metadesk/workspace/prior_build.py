@@ -151,7 +151,9 @@ def build_prior(
     entries = build_order(entries, max_rows)[:limit] if limit else build_order(entries, max_rows)
     summary = BuildSummary(datasets_total=len(entries))
     seeded = read_exported(out_dir)
-    say(f"{len(entries)} datasets; {len(seeded.done_pairs)} experiments already in {out_dir}")
+    # Both are built from the exported tables on each access: once here, not per lookup.
+    done_pairs, seeded_ids = seeded.done_pairs, seeded.dataset_ids
+    say(f"{len(entries)} datasets; {len(done_pairs)} experiments already in {out_dir}")
 
     pid_file = work_dir / "build.pid"
     pid_file.write_text(str(os.getpid()))
@@ -163,8 +165,8 @@ def build_prior(
         last_export = time.monotonic()
         for i, entry in enumerate(entries, start=1):
             ids = portfolio_ids(entry.task_type, configurations)
-            known = seeded.dataset_ids.get(entry.name)
-            if known and all((known, c) in seeded.done_pairs for c in ids):
+            known = seeded_ids.get(entry.name)
+            if known and all((known, c) in done_pairs for c in ids):
                 summary.datasets_complete_before += 1
                 continue
             try:
@@ -180,7 +182,7 @@ def build_prior(
                 summary.dataset_failures[entry.name] = f"{type(exc).__name__}: {exc}"
                 continue
             summary.datasets_added += 1
-            todo = [c for c in ids if (dataset_id, c) not in seeded.done_pairs]
+            todo = [c for c in ids if (dataset_id, c) not in done_pairs]
             if todo:
                 summary.queued += len(
                     ws.queue(dataset_id, todo, protocol=protocol, retry_failed=True)
