@@ -69,6 +69,11 @@ class CorpusEntry:
     columns: int = 0
     note: str = ""
 
+    @property
+    def duplicate(self) -> bool:
+        """A file holding exactly another entry's rows (same dataset id): built once, as that one."""
+        return "built once" in self.note
+
     def to_row(self) -> dict[str, str]:
         return {
             "name": self.name,

@@ -287,7 +287,7 @@ def _exported_counts(entries: Sequence[CorpusEntry], prior: ExportedPrior) -> di
         "experiments_in_full_build": sum(sizes[e.task_type] for e in entries),
         "meta_features": 0 if ds.empty else len(ds.columns) - 4,
         "not_exported": {
-            e.name: e.note if "built once" in e.note else "no results yet"
+            e.name: e.note if e.duplicate else "no results yet"
             for e in entries
             if ds.empty or e.name not in set(ds["name"])
         },

@@ -119,6 +119,25 @@ def test_fresh_build_runs_only_the_pairs_missing_from_the_export(corpus):
     assert len(read_exported(corpus / "out").done_pairs) == 6
 
 
+def test_a_file_holding_another_entrys_rows_is_built_once_under_the_first_name(corpus):
+    from dataclasses import replace
+
+    from metadesk.knowledge.corpus import read_manifest
+
+    entries = read_manifest(corpus / "manifest.csv")
+    # Listed as cheaper, so built first if it were built at all: it must not rename its twin.
+    twin = replace(
+        entries[0], name="toy-class-copy", rows=10, note="same rows as toy-class (built once)"
+    )
+    write_manifest([*entries, twin], corpus / "manifest.csv")
+    summary = _build(corpus)
+    assert summary.datasets_added == 2
+    prior = read_exported(corpus / "out")
+    assert sorted(prior.datasets["name"]) == ["toy-class", "toy-reg"]
+    report = (corpus / "out" / "build_report.md").read_text()
+    assert "toy-class-copy: same rows as toy-class (built once)" in report
+
+
 def test_row_cap_keeps_every_class_in_proportion():
     frame = pd.DataFrame({"x": range(5000), "y": ["a"] * 4000 + ["b"] * 990 + ["c"] * 10})
     capped = cap_rows(frame, "y", "multiclass", 1000)
