@@ -74,8 +74,24 @@ def memory_limit(limit_mb: int | None) -> Iterator[None]:
         resource.setrlimit(resource.RLIMIT_AS, (soft, hard))
 
 
+# How much lower than the app a background process runs (Unix niceness): on a laptop whose cores
+# are all fitting models, the window still gets the CPU the moment it needs it.
+BACKGROUND_NICENESS = 10
+
+
+def lower_priority(step: int = BACKGROUND_NICENESS) -> None:
+    """Run this process at a lower CPU priority than the app (a no-op where the OS has no nice)."""
+    if hasattr(os, "nice"):
+        try:
+            os.nice(step)
+        except OSError:  # not allowed here: run at the same priority
+            pass
+
+
 def start_worker(initializer: Callable[..., Any] | None = None, initargs: Sequence = ()) -> None:
-    """Pool initializer: load the runner (and scikit-learn) before the first task arrives."""
+    """Pool initializer: run below the app's priority, and load the runner (and scikit-learn)
+    before the first task arrives."""
+    lower_priority()
     import metadesk.experiments.runner  # noqa: F401
 
     if initializer is not None:

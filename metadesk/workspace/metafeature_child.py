@@ -177,6 +177,9 @@ def serve(conn: Connection) -> None:
     """The child process: answer requests until told to stop or the parent goes away."""
     for name in _THREAD_VARIABLES:  # one core per child, like the experiment workers
         os.environ[name] = "1"
+    from metadesk.experiments.worker import lower_priority
+
+    lower_priority()  # below the window's priority, like the experiment workers
     from threadpoolctl import threadpool_limits
 
     threadpool_limits(1)  # numpy may be loaded already (the package's imports)

@@ -130,6 +130,20 @@ def test_cancelling_a_running_experiment_kills_only_its_worker(snapshot, executo
     assert ex.submit(make_spec(path, "dummy:strategy=prior")).result(120).ok
 
 
+@pytest.mark.skipif(not hasattr(os, "nice"), reason="no process niceness on this OS")
+def test_experiments_run_below_the_applications_priority(snapshot, executor):
+    """With every core fitting models, the window must still get the CPU when it needs it."""
+    path = snapshot()
+    before = {p.pid for p in multiprocessing.active_children()}
+    ex = executor(1)
+    sleepy = ex.submit(make_spec(path, trial_algorithms.configuration("sleeping", seconds=3)))
+    wait_until(lambda: sleepy.running())
+    wait_until(lambda: {p.pid for p in multiprocessing.active_children()} - before)
+    (worker,) = {p.pid for p in multiprocessing.active_children()} - before
+    assert os.getpriority(os.PRIO_PROCESS, worker) > os.getpriority(os.PRIO_PROCESS, 0)
+    assert sleepy.result(120).status == "ok"
+
+
 def test_cancelling_a_waiting_experiment_never_starts_it(snapshot, executor):
     path = snapshot()
     ex = executor(1)
