@@ -63,7 +63,7 @@ def test_metric_picker_and_column_toggle(qtbot, views_bridge, views_workspace):
     assert view.model.metric == "log_loss"
     losses = list(view.model.frame["log_loss"])
     assert losses == sorted(losses)  # lower is better: best first
-    assert view.model.headerData(2, _horizontal(), 0) == "Log loss (mean ± std)"
+    assert view.model.headerData(2, _horizontal(), 0) == "Log loss\n(mean ± std)"
 
 
 def _horizontal():

@@ -53,7 +53,7 @@ class LeaderboardModel(QAbstractTableModel):
         name = self.columns[section]
         if role == Qt.ItemDataRole.DisplayRole:
             if name == self.metric:
-                return f"{METRIC_LABELS.get(name, name)} (mean ± std)"
+                return f"{METRIC_LABELS.get(name, name)}\n(mean ± std)"
             return {"fit_seconds": "Fit time", "provenance": "Source"}.get(
                 name, METRIC_LABELS.get(name, name)
             )
