@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -82,10 +82,8 @@ BACKGROUND_NICENESS = 10
 def lower_priority(step: int = BACKGROUND_NICENESS) -> None:
     """Run this process at a lower CPU priority than the app (a no-op where the OS has no nice)."""
     if hasattr(os, "nice"):
-        try:
+        with suppress(OSError):  # not allowed here: run at the same priority
             os.nice(step)
-        except OSError:  # not allowed here: run at the same priority
-            pass
 
 
 def start_worker(initializer: Callable[..., Any] | None = None, initargs: Sequence = ()) -> None:
