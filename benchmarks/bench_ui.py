@@ -6,7 +6,8 @@
 2. The GUI thread's longest stall and 99th percentile while a 1,000,000-row CSV loads through the
    window, its meta-features compute and two experiments run (a 5 ms QTimer measures the gaps),
    next to the same ticker in an idle process at the same time (the machine's own noise), with
-   what was running during each stall over 50 ms.
+   what was running during each stall over 50 ms, what the GUI thread itself was doing (sampled by
+   a watchdog thread), garbage-collection passes, and the CPU time the hypervisor stole.
 3. Loading the shipped prior knowledge (`metadesk.metamodel.exchange.load_prior`), best of 3.
 
 Run: `nice .venv/bin/python benchmarks/bench_ui.py [--rows N]`
@@ -183,15 +184,22 @@ def gui_stall(rows: int) -> dict:
             gap = now - last[0]
             gaps.append((now, gap))
             if gap > 0.055:
-                causes.append(_stall_cause(now, now - t0, gap, bridge))
+                cause = _stall_cause(now, now - t0, gap, bridge)
+                cause["gui_thread"] = watchdog.stack_during(now - gap, now)
+                causes.append(cause)
             last[0] = time.monotonic()
 
         ticker = QTimer()
         ticker.setTimerType(ticker.timerType().PreciseTimer)
         ticker.setInterval(5)
         ticker.timeout.connect(tick)
+        import gc
+
+        gc.callbacks.append(_record_gc)  # so that a stall can say whether a collection caused it
         idle = IdleTicker(Path(tmp))  # first: it waits for its process to tick
+        steal_before = _steal_seconds()
         last[0] = time.monotonic()
+        watchdog = _Watchdog(last)
         ticker.start()
         t0 = time.monotonic()
 
@@ -226,7 +234,9 @@ def gui_stall(rows: int) -> dict:
         t_all = time.monotonic() - t0
         phases["experiments"] = (phases["meta_features"][1], time.monotonic())
         ticker.stop()
+        watchdog.stop()
         idle_gaps = idle.stop()
+        steal = _steal_seconds() - steal_before
         window.close()
 
     overall = _stall_figures([g for _t, g in gaps])
@@ -260,12 +270,85 @@ def gui_stall(rows: int) -> dict:
         # Each GUI stall less the idle process's longest stall overlapping it: the part the
         # machine's other load does not explain.
         "longest_stall_beyond_idle_ticker_ms": round(max(own, default=0.0), 1),
+        # CPU time the hypervisor gave to others while this VM wanted it (Linux /proc/stat): when
+        # both cores are busy, a virtual machine's cores can stop for a scheduling period (~100 ms).
+        "steal_seconds_during_run": None if steal != steal else round(steal, 2),
+        "garbage_collection": {
+            "passes": len(_GC_PASSES),
+            "longest_ms": round(max((b - a for a, b in _GC_PASSES), default=0.0) * 1000, 1),
+        },
         "stalls_over_50ms": len(causes),
         "longest_stalls": [
             {k: v for k, v in c.items() if not k.startswith("_")}
             for c in sorted(causes, key=lambda c: -c["stall_ms"])[:8]
         ],
     }
+
+
+def _steal_seconds() -> float:
+    """Seconds of CPU stolen from this machine by its hypervisor so far (NaN where unknown)."""
+    try:
+        fields = Path("/proc/stat").read_text().splitlines()[0].split()
+        return int(fields[8]) / os.sysconf("SC_CLK_TCK")
+    except (OSError, ValueError, IndexError):
+        return float("nan")
+
+
+class _Watchdog:
+    """Samples the GUI thread's stack whenever its ticker is late by more than 40 ms, so that a
+    stall says what the GUI thread itself was doing (the other threads are read afterwards)."""
+
+    def __init__(self, last_tick: list[float]) -> None:
+        import threading
+
+        self._last = last_tick
+        self._gui = threading.get_ident()
+        self._samples: list[tuple[float, list[str]]] = []
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="bench-watchdog", daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        import sys as _sys
+        import traceback
+
+        while not self._stop.wait(0.01):
+            now = time.monotonic()
+            if now - self._last[0] < 0.04:
+                continue
+            frame = _sys._current_frames().get(self._gui)
+            if frame is None:
+                continue
+            stack = traceback.extract_stack(frame)
+            ours = [f for f in stack if "metadesk" in f.filename or "site-packages" in f.filename]
+            self._samples.append(
+                (
+                    now,
+                    [f"{Path(f.filename).name}:{f.lineno} {f.name}" for f in (ours or stack)[-6:]],
+                )
+            )
+
+    def stack_during(self, start: float, end: float) -> list[str]:
+        """The GUI thread's most frequent stack among the samples taken during the stall."""
+        from collections import Counter
+
+        seen = Counter(tuple(st) for t, st in self._samples if start <= t <= end)
+        return list(seen.most_common(1)[0][0]) if seen else []
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._thread.join(2)
+
+
+_GC_PASSES: list[tuple[float, float]] = []  # (start, stop) of this process's collections
+_gc_started = [0.0]
+
+
+def _record_gc(phase: str, _info: dict) -> None:
+    if phase == "start":
+        _gc_started[0] = time.monotonic()
+    else:
+        _GC_PASSES.append((_gc_started[0], time.monotonic()))
 
 
 def _stall_cause(end: float, at_s: float, gap: float, bridge) -> dict:
@@ -286,11 +369,19 @@ def _stall_cause(end: float, at_s: float, gap: float, bridge) -> dict:
         threads[names.get(ident, str(ident))] = [
             f"{Path(f.filename).name}:{f.lineno} {f.name}" for f in picked
         ]
+    # Garbage-collection passes of this process that overlapped the stall, in ms.
+    start = end - gap
+    gc_ms = sum(
+        min(stop, end) - max(begin, start)
+        for begin, stop in _GC_PASSES
+        if stop > start and begin < end
+    )
     return {
         "_end": end,
         "_gap": gap,
         "at_s": round(at_s, 2),
         "stall_ms": round((gap - 0.005) * 1000, 1),
+        "garbage_collection_ms": round(gc_ms * 1000, 1),
         "running": bridge.running_descriptions(),
         "threads": {k: v for k, v in threads.items() if v and "wait" not in v[-1]},
     }
