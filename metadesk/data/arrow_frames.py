@@ -4,6 +4,8 @@ call holds the interpreter lock for a tenth of a second, and a window waiting on
 
 from __future__ import annotations
 
+import json
+
 import pandas as pd
 import pyarrow as pa
 
@@ -12,12 +14,11 @@ _BLOCK_ROWS = 100_000
 
 def to_pandas(table: pa.Table, **options) -> pd.DataFrame:
     """`table.to_pandas(**options)`, the same frame, converted in blocks of rows when that is safe:
-    no dictionary columns (each block would get its own categories) and no pandas metadata (an
-    index stored in the file must come back as it was)."""
-    metadata = table.schema.metadata or {}
+    no dictionary columns (each block would get its own categories) and no index stored by pandas
+    (it must come back as it was; metadata that only restores column types is fine)."""
     if (
         table.num_rows <= _BLOCK_ROWS
-        or b"pandas" in metadata
+        or _stores_an_index(table.schema)
         or any(pa.types.is_dictionary(f.type) for f in table.schema)
     ):
         return table.to_pandas(**options)
@@ -26,3 +27,14 @@ def to_pandas(table: pa.Table, **options) -> pd.DataFrame:
         for start in range(0, table.num_rows, _BLOCK_ROWS)
     ]
     return pd.concat(parts, ignore_index=True)
+
+
+def _stores_an_index(schema: pa.Schema) -> bool:
+    """Whether pandas recorded an index in the table (any but the default 0..n-1)."""
+    raw = (schema.metadata or {}).get(b"pandas")
+    if raw is None:
+        return False
+    try:
+        return bool(json.loads(raw).get("index_columns"))
+    except (ValueError, AttributeError):
+        return True  # metadata it cannot read: convert whole, as pandas would

@@ -16,6 +16,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from metadesk.data.arrow_frames import to_pandas
 from metadesk.data.roles import Role, infer_roles
 from metadesk.data.task import Task, detect_task_type
 from metadesk.errors import FileProblem
@@ -115,7 +116,7 @@ def _read(path: Path) -> pa.Table:
 
 def read_snapshot(path: Path | str) -> pd.DataFrame:
     """The frame stored in a snapshot, with its column types."""
-    return _read(Path(path)).to_pandas()
+    return to_pandas(_read(Path(path)))
 
 
 def snapshot_metadata(path: Path | str) -> dict:
@@ -145,7 +146,7 @@ def task_from_snapshot(
     table = _read(path)
     raw = (table.schema.metadata or {}).get(_META_KEY)
     meta = json.loads(raw) if raw else {}
-    frame = table.to_pandas()
+    frame = to_pandas(table)  # in blocks of rows: the window may be waiting on this thread
     target = target or meta.get("target")
     if not target or target not in frame.columns:
         raise FileProblem(

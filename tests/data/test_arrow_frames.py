@@ -45,6 +45,24 @@ def test_dictionaries_and_pandas_metadata_convert_whole(monkeypatch):
     assert list(to_pandas(indexed).index) == list("abcdefghij")
 
 
+def test_a_frame_written_without_its_index_converts_in_blocks_with_its_column_types(monkeypatch):
+    frame = pd.DataFrame(
+        {
+            "count": pd.array([1, None, 3, 4, 5, 6, 7, None, 9, 10], dtype="Int64"),
+            "when": pd.date_range("2024-01-01", periods=10, tz="Europe/Paris"),
+            "city": [f"c{i % 3}" for i in range(10)],
+        }
+    )
+    table = pa.Table.from_pandas(frame, preserve_index=False)  # as snapshots are written
+    monkeypatch.setattr(arrow_frames, "_BLOCK_ROWS", 4)
+    joined, concat = [], pd.concat
+    monkeypatch.setattr(
+        pd, "concat", lambda parts, **kw: joined.append(len(parts)) or concat(parts, **kw)
+    )
+    pd.testing.assert_frame_equal(to_pandas(table), frame)
+    assert joined == [3]  # three blocks of at most four rows
+
+
 @settings(max_examples=30, deadline=None)
 @given(
     values=st.lists(st.one_of(st.none(), st.integers(-(2**40), 2**40)), min_size=1, max_size=40),
