@@ -235,6 +235,7 @@ def gui_stall(rows: int) -> dict:
         phases["experiments"] = (phases["meta_features"][1], time.monotonic())
         ticker.stop()
         watchdog.stop()
+        gc.callbacks.remove(_record_gc)
         idle_gaps = idle.stop()
         steal = _steal_seconds() - steal_before
         window.close()
@@ -310,7 +311,6 @@ class _Watchdog:
 
     def _run(self) -> None:
         import sys as _sys
-        import traceback
 
         while not self._stop.wait(0.01):
             now = time.monotonic()
@@ -319,14 +319,7 @@ class _Watchdog:
             frame = _sys._current_frames().get(self._gui)
             if frame is None:
                 continue
-            stack = traceback.extract_stack(frame)
-            ours = [f for f in stack if "metadesk" in f.filename or "site-packages" in f.filename]
-            self._samples.append(
-                (
-                    now,
-                    [f"{Path(f.filename).name}:{f.lineno} {f.name}" for f in (ours or stack)[-6:]],
-                )
-            )
+            self._samples.append((now, _short_stack(frame, 6)))
 
     def stack_during(self, start: float, end: float) -> list[str]:
         """The GUI thread's most frequent stack among the samples taken during the stall."""
@@ -351,24 +344,27 @@ def _record_gc(phase: str, _info: dict) -> None:
         _GC_PASSES.append((_gc_started[0], time.monotonic()))
 
 
+def _short_stack(frame, depth: int) -> list[str]:
+    """The innermost `depth` frames of a stack, ours and our libraries' first, as file:line name."""
+    import traceback
+
+    stack = traceback.extract_stack(frame)
+    ours = [f for f in stack if "metadesk" in f.filename or "site-packages" in f.filename]
+    return [f"{Path(f.filename).name}:{f.lineno} {f.name}" for f in (ours or stack)[-depth:]]
+
+
 def _stall_cause(end: float, at_s: float, gap: float, bridge) -> dict:
     """The bridge calls running and where the other threads are right after a long stall: the
     thread that just let go of the interpreter lock is usually the one that held it."""
     import sys as _sys
     import threading
-    import traceback
 
     names = {t.ident: t.name for t in threading.enumerate()}
     threads = {}
     for ident, frame in _sys._current_frames().items():
         if ident == threading.get_ident():
             continue
-        stack = traceback.extract_stack(frame)
-        ours = [f for f in stack if "metadesk" in f.filename or "site-packages" in f.filename]
-        picked = (ours or stack)[-4:]
-        threads[names.get(ident, str(ident))] = [
-            f"{Path(f.filename).name}:{f.lineno} {f.name}" for f in picked
-        ]
+        threads[names.get(ident, str(ident))] = _short_stack(frame, 4)
     # Garbage-collection passes of this process that overlapped the stall, in ms.
     start = end - gap
     gc_ms = sum(

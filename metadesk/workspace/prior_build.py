@@ -164,10 +164,10 @@ def build_prior(
         in_workspace = {d.name: d.dataset_id for d in ws.datasets()}
         last_export = time.monotonic()
         for i, entry in enumerate(entries, start=1):
-            ids = portfolio_ids(entry.task_type, configurations)
-            known = seeded_ids.get(entry.name)
             if entry.duplicate:  # it would take over its twin's dataset id, and with it its name
                 continue
+            ids = portfolio_ids(entry.task_type, configurations)
+            known = seeded_ids.get(entry.name)
             if known and all((known, c) in done_pairs for c in ids):
                 summary.datasets_complete_before += 1
                 continue
