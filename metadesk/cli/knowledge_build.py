@@ -66,6 +66,12 @@ def add_build_parser(knowledge_subparsers: argparse._SubParsersAction) -> argpar
     )
     p.add_argument("--time-limit", type=float, default=PRIOR_PROTOCOL.time_limit_s)
     p.add_argument("--folds", type=int, default=PRIOR_PROTOCOL.folds)
+    p.add_argument(
+        "--repeats",
+        type=int,
+        default=PRIOR_PROTOCOL.repeats,
+        help="repetitions of the cross-validation with reshuffled folds (less noisy scores)",
+    )
     p.add_argument("--names", nargs="*", help="only these manifest datasets")
     p.add_argument("--limit", type=int, help="only the first N datasets of the build order")
     p.add_argument("--no-evaluate", action="store_true", help="skip the held-out evaluation")
@@ -93,7 +99,12 @@ def run_build(args: argparse.Namespace) -> int:
     signal.signal(signal.SIGINT, _interrupt)
     signal.signal(signal.SIGTERM, _interrupt)
     protocol = PRIOR_PROTOCOL.__class__(
-        **{**PRIOR_PROTOCOL.to_dict(), "folds": args.folds, "time_limit_s": args.time_limit}
+        **{
+            **PRIOR_PROTOCOL.to_dict(),
+            "folds": args.folds,
+            "repeats": args.repeats,
+            "time_limit_s": args.time_limit,
+        }
     )
     summary = build_prior(
         args.manifest,

@@ -12,6 +12,10 @@ from typing import Any
 
 from metadesk.errors import UserError
 
+# The names `metadesk evaluate --recommender` takes (metamodel.facade.RECOMMENDERS, not imported
+# here so that the CLI starts fast).
+RECOMMENDER_NAMES = ("average_rank", "average_rank_diverse", "nearest_datasets", "surrogate")
+
 FIGURE_COLUMNS = (
     ("top1_regret", "top-1", "regret"),
     ("top1_regret_median", "median 1", "regret"),
@@ -69,6 +73,13 @@ def register(subparsers: Any) -> None:
         type=int,
         default=None,
         help="folds of whole groups instead of leave-one-group-out (faster on big knowledge)",
+    )
+    e.add_argument(
+        "--recommender",
+        action="append",
+        metavar="NAME",
+        help="evaluate only this recommender (repeatable; AverageRank is always measured "
+        "beside it): " + ", ".join(RECOMMENDER_NAMES),
     )
     e.add_argument("--json", action="store_true", help="print JSON instead of tables")
     e.set_defaults(func=evaluate_command)
@@ -209,9 +220,27 @@ def evaluate_command(args: argparse.Namespace) -> int:
             f"There is nothing to evaluate in {source}.",
             "The knowledge holds no datasets of the requested task type.",
         )
+    recommenders = None
+    if args.recommender:
+        from metadesk.metamodel.facade import RECOMMENDERS
+
+        unknown = [n for n in args.recommender if n not in RECOMMENDERS]
+        if unknown:
+            raise UserError(
+                f"There is no recommender called '{unknown[0]}'.",
+                f"Use one of: {', '.join(RECOMMENDERS)}.",
+            )
+        recommenders = [RECOMMENDERS[n]() for n in dict.fromkeys(args.recommender)]
+    if args.folds is not None and args.folds < 2:
+        raise UserError(
+            f"--folds {args.folds} cannot hold anything out.",
+            "Use 2 or more folds of whole groups, or leave --folds out for leave-one-group-out.",
+        )
     reports = {}
     for task_type, metric in wanted:
-        reports[f"{task_type}/{metric}"] = evaluate(md, task_type, metric, folds=args.folds)
+        reports[f"{task_type}/{metric}"] = evaluate(
+            md, task_type, metric, recommenders, folds=args.folds
+        )
     if args.json:
         out = {"source": source, "reports": {k: r.to_dict() for k, r in reports.items()}}
         print(json.dumps(_jsonable(out), indent=1, allow_nan=False))

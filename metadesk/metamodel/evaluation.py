@@ -14,8 +14,10 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from threadpoolctl import threadpool_limits
 
-from metadesk.metamodel.metrics import POINT, sign
+from metadesk.metamodel.level import LevelModel
+from metadesk.metamodel.metrics import METRIC_RANGE, POINT, sign
 from metadesk.metamodel.nearest import NearestDatasets
 from metadesk.metamodel.recommenders import AverageRank, DiversifiedRank, Recommender
 from metadesk.metamodel.scores import ScoreTable, rank_values, spearman
@@ -25,6 +27,8 @@ from metadesk.metamodel.values import MetaDataset
 log = logging.getLogger(__name__)
 
 MAX_K = 10
+# A recommender replaces the fixed ranking only when a paired test says it is better at this level.
+SIGNIFICANCE = 0.10
 BASELINES = ("random", "oracle")
 SCALAR_FIGURES = (
     "top1_regret",
@@ -37,6 +41,11 @@ SCALAR_FIGURES = (
     "first_pick_rank",
     "spearman",
     "coverage",
+    "bias",
+    "abs_error",
+    "top1_within_noise",
+    "top3_within_noise",
+    "p_vs_average_rank",
     "n_datasets",
 )
 
@@ -54,6 +63,10 @@ class EvaluationReport:
     n_datasets: int
     n_groups: int
     figures: dict[str, dict[str, Any]] = field(default_factory=dict)
+    # The same figures on real tables outside the knowledge (`transfer.evaluate_outside`), when
+    # measured: recommender -> figures; `outside_source` says which tables.
+    outside: dict[str, dict[str, Any]] = field(default_factory=dict)
+    outside_source: str = ""
 
     @property
     def table(self) -> pd.DataFrame:
@@ -74,6 +87,8 @@ class EvaluationReport:
             "n_datasets": self.n_datasets,
             "n_groups": self.n_groups,
             "figures": _jsonable(self.figures),
+            "outside": _jsonable(self.outside),
+            "outside_source": self.outside_source,
         }
 
     @classmethod
@@ -85,14 +100,35 @@ class EvaluationReport:
             n_datasets=int(d.get("n_datasets", 0)),
             n_groups=int(d.get("n_groups", 0)),
             figures={k: dict(v) for k, v in (d.get("figures") or {}).items()},
+            outside={k: dict(v) for k, v in (d.get("outside") or {}).items()},
+            outside_source=str(d.get("outside_source") or ""),
         )
 
     def selection_score(self, name: str) -> float:
-        """What the meta-model minimises to choose: mean best-so-far regret over the first five
-        experiments with updates (top-1 regret included); lower is better."""
+        """What the meta-model minimises to choose: `analyst_regret` (the first pick and the
+        best of the first three, counted equally); lower is better, inf when unknown."""
         f = self.figures.get(name) or {}
-        bsf = [v for v in (f.get("best_so_far_observed") or [])[:5] if v is not None]
-        return float(np.mean(bsf)) if bsf else float("inf")
+        try:
+            v = analyst_regret(f)
+        except (KeyError, TypeError, ValueError, IndexError):
+            return float("inf")
+        return v if np.isfinite(v) else float("inf")
+
+    def beats_fixed_ranking(self, name: str, alpha: float = SIGNIFICANCE) -> bool:
+        """True when `name` is no worse than AverageRank on the first pick nor on the best of
+        three, and better on both together by a paired test over held-out groups."""
+        mine, base = self.figures.get(name) or {}, self.figures.get(AverageRank.name) or {}
+        if not mine or not base:
+            return False
+        p = mine.get("p_vs_average_rank")
+        try:
+            no_worse = float(mine["top1_regret"]) <= float(base["top1_regret"]) + 1e-12 and (
+                float(mine["best_so_far_observed"][2])
+                <= float(base["best_so_far_observed"][2]) + 1e-12
+            )
+        except (KeyError, TypeError, ValueError, IndexError):
+            return False
+        return no_worse and p is not None and np.isfinite(p) and p < alpha
 
 
 def _jsonable(x: Any) -> Any:
@@ -136,6 +172,33 @@ def evaluate(
     max_datasets: int | None = None,
     until_close: bool = True,
 ) -> EvaluationReport:
+    """See `_evaluate`; BLAS/OpenMP pinned to one thread (small products are slower threaded)."""
+    with threadpool_limits(1):
+        return _evaluate(
+            meta_dataset,
+            task_type,
+            metric,
+            recommenders,
+            folds=folds,
+            random_seeds=random_seeds,
+            max_k=max_k,
+            max_datasets=max_datasets,
+            until_close=until_close,
+        )
+
+
+def _evaluate(
+    meta_dataset: MetaDataset,
+    task_type: str,
+    metric: str,
+    recommenders: Sequence[Recommender] | None = None,
+    *,
+    folds: int | None = None,
+    random_seeds: int = 10,
+    max_k: int = MAX_K,
+    max_datasets: int | None = None,
+    until_close: bool = True,
+) -> EvaluationReport:
     """Leave-one-group-out (or `folds` folds of whole groups) evaluation of each recommender.
 
     AverageRank is always included, plus a random order (averaged over `random_seeds` seeds) and
@@ -153,6 +216,7 @@ def evaluate(
     report = EvaluationReport(task_type, metric, scheme, table.n_datasets, n_groups)
     if n_groups < 2:
         return report
+    held_groups: list[str] = []
     per: dict[str, list[dict[str, Any]]] = {r.name: [] for r in templates}
     per.update({b: [] for b in BASELINES if b != "random" or random_seeds > 0})
     chosen = np.ones(table.n_datasets, dtype=bool)
@@ -165,7 +229,10 @@ def evaluate(
         if not (test & chosen).any():
             continue
         train = table.subset(np.flatnonzero(~test))
-        fitted = [copy.deepcopy(r).fit_table(train, meta_dataset.configurations) for r in templates]
+        level = LevelModel().fit(train)
+        fitted = [
+            copy.deepcopy(r).fit_table(train, meta_dataset.configurations, level) for r in templates
+        ]
         for d in np.flatnonzero(test & chosen):
             known = np.flatnonzero(np.isfinite(table.raw[d]))
             if known.size < 2:
@@ -173,16 +240,60 @@ def evaluate(
             ids = [table.config_ids[c] for c in known]
             truth = sign(metric) * table.raw[d, known]
             mf = table.meta_features_of(d)
+            noise = best_noise(table, d, known)
             for rec in fitted:
                 per[rec.name].append(
-                    _one(rec, mf, ids, truth, table.raw[d, known], max_k, until_close)
+                    _one(rec, mf, ids, truth, table.raw[d, known], max_k, until_close, noise)
                 )
             if random_seeds > 0:
-                per["random"].append(_random(truth, max_k, random_seeds))
-            per["oracle"].append(_figures(list(np.argsort(-truth, kind="stable")), truth, max_k))
+                per["random"].append(_random(truth, max_k, random_seeds, noise))
+            per["oracle"].append(
+                _figures(list(np.argsort(-truth, kind="stable")), truth, max_k, noise)
+            )
+            held_groups.append(table.groups[d])
     for name, rows in per.items():
         report.figures[name] = _average(rows, max_k)
+    if AverageRank.name in per:
+        for name, rows in per.items():
+            if name not in BASELINES and name != AverageRank.name and rows:
+                report.figures[name]["p_vs_average_rank"] = paired_test(
+                    rows, per[AverageRank.name], held_groups
+                )
     return report
+
+
+def best_noise(table: ScoreTable, d: int, known: np.ndarray) -> float:
+    """The standard error of the best score on dataset d (metric units): differences smaller
+    than this are within cross-validation noise. 0 when the runs do not say."""
+    if table.se is None:
+        return 0.0
+    se = table.se[d, known]
+    best = int(np.argmax(sign(table.metric) * table.raw[d, known]))
+    return float(se[best]) if np.isfinite(se[best]) else 0.0
+
+
+def analyst_regret(row: dict[str, Any]) -> float:
+    """What the choice of recommender serves: the first pick and the best of the first three
+    (re-ranked after each run), counted equally."""
+    bsf = row.get("best_so_far_observed") or [np.nan] * 3
+    return 0.5 * (float(row["top1_regret"]) + float(bsf[min(2, len(bsf) - 1)]))
+
+
+def paired_test(
+    rows: Sequence[dict[str, Any]], baseline: Sequence[dict[str, Any]], groups: Sequence[str]
+) -> float:
+    """One-sided Wilcoxon signed-rank p-value that `rows` has lower `analyst_regret` than
+    `baseline` on the same held-out datasets, with each group counted once (its mean)."""
+    from scipy.stats import wilcoxon
+
+    diff: dict[str, list[float]] = {}
+    for r, b, g in zip(rows, baseline, groups, strict=True):
+        diff.setdefault(str(g), []).append(analyst_regret(r) - analyst_regret(b))
+    d = np.array([np.mean(v) for v in diff.values()])
+    d = d[np.isfinite(d) & (np.abs(d) > 1e-12)]
+    if d.size < 5:
+        return float("nan")
+    return float(wilcoxon(d, alternative="less").pvalue)
 
 
 def _one(
@@ -193,13 +304,19 @@ def _one(
     raw: np.ndarray,
     max_k: int,
     until_close: bool = True,
+    noise: float = 0.0,
 ) -> dict[str, Any]:
     fc = rec.forecast(mf, ids, {})
     order, _ = fc.order(range(len(ids)), [])
-    out = _figures(order, truth, max_k)
+    out = _figures(order, truth, max_k, noise)
     low, high = fc.intervals(rec.metric)
+    lo_hi = METRIC_RANGE.get(rec.metric, (-np.inf, np.inf))
+    predicted, low, high = (np.clip(v, *lo_hi) for v in (fc.predicted(rec.metric), low, high))
     inside = (raw >= low) & (raw <= high)
     out["coverage"] = float(np.mean(inside))
+    err = predicted - raw
+    out["bias"] = float(np.mean(err))
+    out["abs_error"] = float(np.mean(np.abs(err)))
     # Sequential use: after each run the true score is revealed and the rest is re-ranked.
     best = truth.max()
     observed: dict[str, float] = {}
@@ -226,10 +343,13 @@ def _one(
     return out
 
 
-def _figures(order: Sequence[int], truth: np.ndarray, max_k: int) -> dict[str, Any]:
+def _figures(
+    order: Sequence[int], truth: np.ndarray, max_k: int, noise: float = 0.0
+) -> dict[str, Any]:
     order = list(order)
     best = truth.max()
     regret = best - np.maximum.accumulate(truth[order])
+    within = noise + 1e-12
     true_rank = rank_values(-truth, method="min")
     position = np.empty(len(order))
     position[order] = np.arange(len(order))
@@ -246,14 +366,19 @@ def _figures(order: Sequence[int], truth: np.ndarray, max_k: int) -> dict[str, A
         "first_pick_rank": float(true_rank[order[0]]),
         "spearman": float(rho),
         "coverage": np.nan,
+        "bias": np.nan,
+        "abs_error": np.nan,
+        # A pick within the best's standard error is as good as the best, as far as can be told.
+        "top1_within_noise": float(regret[0] <= within),
+        "top3_within_noise": float(regret[min(2, len(order) - 1)] <= within),
     }
 
 
-def _random(truth: np.ndarray, max_k: int, seeds: int) -> dict[str, Any]:
+def _random(truth: np.ndarray, max_k: int, seeds: int, noise: float = 0.0) -> dict[str, Any]:
     rows = []
     for s in range(seeds):
         order = np.random.default_rng(1000 + s).permutation(truth.size)
-        rows.append(_figures(order, truth, max_k))
+        rows.append(_figures(order, truth, max_k, noise))
     return _average(rows, max_k)
 
 

@@ -26,7 +26,13 @@ from metadesk.metamodel.exchange_checks import (
     read_raw,
 )
 from metadesk.metamodel.metrics import TASK_TYPES, metrics_for
-from metadesk.metamodel.values import DATASET_COLUMNS, RUN_COLUMNS, MetaDataset
+from metadesk.metamodel.values import (
+    DATASET_COLUMNS,
+    OPTIONAL_RUN_COLUMNS,
+    RUN_COLUMNS,
+    MetaDataset,
+    parse_fold_scores,
+)
 from metadesk.portfolio.configuration import Configuration
 
 log = logging.getLogger(__name__)
@@ -71,7 +77,7 @@ def write_exchange(
     features = [c for c in ds.columns if c not in DATASET_COLUMNS]
     ds = ds.reset_index()[["dataset_id", *DATASET_COLUMNS, *features]]
     runs = meta_dataset.runs.copy()
-    optional = [c for c in ("std", "folds", "fit_seconds", "provenance") if c in runs]
+    optional = [c for c in OPTIONAL_RUN_COLUMNS if c in runs]
     runs = runs[[*RUN_COLUMNS, *optional]].reset_index(drop=True)
     # Labels and settings travel with the runs so that unknown configurations stay described.
     cfgs = meta_dataset.configurations
@@ -188,6 +194,11 @@ def _read_trusted(datasets_path: Path, runs_path: Path, provenance: str) -> Meta
             if (np.isinf(arr) | (arr < 0)).any():
                 return None
             runs[col] = arr
+    if "fold_scores" in raw_runs:
+        folds = raw_runs["fold_scores"].fillna("")
+        if not folds.map(lambda v: v == "" or parse_fold_scores(v) is not None).all():
+            return None
+        runs["fold_scores"] = folds.astype(str).to_numpy()
     runs["provenance"] = provenance
     problems = Problems()
     meta = raw_runs.reset_index(drop=True)

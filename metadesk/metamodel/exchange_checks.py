@@ -16,11 +16,11 @@ import pandas as pd
 
 from metadesk.errors import KnowledgeProblem
 from metadesk.metamodel.metrics import METRIC_LABELS, TASK_TYPES, metrics_for
-from metadesk.metamodel.values import DATASET_COLUMNS, RUN_COLUMNS
+from metadesk.metamodel.values import DATASET_COLUMNS, RUN_COLUMNS, parse_fold_scores
 from metadesk.portfolio.configuration import Configuration
 
 MAX_LISTED = 50
-RUN_OPTIONAL = ("std", "folds", "fit_seconds", "provenance", "label", "params")
+RUN_OPTIONAL = ("std", "folds", "fit_seconds", "provenance", "label", "params", "fold_scores")
 
 
 class Problems:
@@ -273,6 +273,15 @@ def check_runs(
             kind = "a whole number" if integer else "a number"
             problems.add(f"{name} row {i + off}: {col} {_text(raw[col])[i]!r} is not {kind} ≥ 0")
         out[col] = arr
+    if "fold_scores" in raw:
+        cells = _text(raw["fold_scores"])
+        parsed = [parse_fold_scores(c) if c else [] for c in cells]
+        for i in [i for i, p in enumerate(parsed) if p is None][:MAX_LISTED]:
+            problems.add(
+                f"{name} row {i + off}: fold_scores {cells[i][:40]!r} is not a list of numbers "
+                "separated by spaces"
+            )
+        out["fold_scores"] = cells.to_numpy()
     prov = _text(raw["provenance"]) if "provenance" in raw else pd.Series([""] * len(raw))
     out["provenance"] = prov.where(prov != "", provenance).to_numpy()
     key_cols = ["dataset_id", "configuration_id", "metric"]

@@ -12,6 +12,8 @@ import math
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from threadpoolctl import threadpool_limits
+
 from metadesk.metamodel.evaluation import EvaluationReport, evaluate
 from metadesk.metamodel.metrics import LOWER_IS_BETTER, METRIC_LABELS, POINT, default_metric
 from metadesk.metamodel.nearest import NearestDatasets
@@ -93,6 +95,16 @@ class MetaModel:
         *,
         evaluation: EvaluationReport | Mapping[str, Any] | None = None,
     ) -> MetaModel:
+        with threadpool_limits(1):  # small matrix products: threads only add overhead
+            return self._fit(meta_dataset, task_type, metric, evaluation)
+
+    def _fit(
+        self,
+        meta_dataset: MetaDataset,
+        task_type: str | None,
+        metric: str | None,
+        evaluation: EvaluationReport | Mapping[str, Any] | None,
+    ) -> MetaModel:
         if task_type:
             self.task_type = task_type
             self.metric = metric or default_metric(task_type)
@@ -111,13 +123,7 @@ class MetaModel:
         self.cold_start = False
         report = self._report(meta_dataset, table, evaluation)
         self.evaluation = report
-        chosen = AverageRank.name
-        if report is not None and report.n_datasets >= MIN_DATASETS_TO_SWITCH:
-            best = report.selection_score(AverageRank.name)
-            for name in RECOMMENDERS:
-                score = report.selection_score(name)
-                if name != AverageRank.name and score < best:
-                    chosen, best = name, score
+        chosen = choose_recommender(report)
         try:
             # The fixed ranking as offered: after its first pick, no near-twins in a row.
             # Unless held-out figures found the classic order better, which they then show.
@@ -270,6 +276,18 @@ class MetaModel:
             if versus and _third(base) is not None:
                 text += f" (against {_amount(_third(base), self.metric, unit=False)})"
         return text + "."
+
+
+def choose_recommender(report: EvaluationReport | None) -> str:
+    """The recommender to use: among those that beat the fixed ranking on held-out groups
+    (`EvaluationReport.beats_fixed_ranking`), the one with the lowest `selection_score`;
+    the fixed ranking when none does or the evidence is too thin."""
+    if report is None or report.n_datasets < MIN_DATASETS_TO_SWITCH:
+        return AverageRank.name
+    winners = [n for n in RECOMMENDERS if n != AverageRank.name and report.beats_fixed_ranking(n)]
+    if not winners:
+        return AverageRank.name
+    return min(winners, key=report.selection_score)
 
 
 def _third(figures: dict[str, Any]) -> float | None:

@@ -1,5 +1,6 @@
-"""`NearestDatasets`: the auto-sklearn warm start. kNN over robust-scaled meta-features, with
-learned feature weights, active-testing re-weighting by observed results, and calibrated intervals.
+"""`NearestDatasets`: the auto-sklearn warm start. kNN over z-scored meta-features (a distance
+that skips what is missing), active-testing re-weighting by observed results, the level of scores
+from `LevelModel`, and intervals calibrated on held-out groups.
 """
 
 from __future__ import annotations
@@ -23,9 +24,12 @@ K_GRID = (5, 10, 20, 40)
 
 
 class NearestDatasets(Recommender):
-    """kNN over robust-scaled meta-features: the configurations that did well on the most similar
+    """kNN over z-scored meta-features: the configurations that did well on the most similar
     known datasets. Observed results re-weight the neighbours (active testing): datasets where the
-    configurations already run here scored alike get more say."""
+    configurations already run here scored alike get more say.
+
+    Learned feature weights are off by default: on the shipped prior and on a public OpenML
+    meta-dataset they made held-out regret worse, not better (kept as an option to measure)."""
 
     name = "nearest_datasets"
     label = "similar datasets (nearest datasets)"
@@ -35,7 +39,7 @@ class NearestDatasets(Recommender):
         k: int | None = 12,
         sharpness: float = 2.0,
         tau: float = 1.0,
-        learn_weights: bool = True,
+        learn_weights: bool = False,
         level_weight: float = 0.25,
     ) -> None:
         super().__init__()
@@ -47,7 +51,8 @@ class NearestDatasets(Recommender):
         self.tau = tau
 
     def _fit(self, t: ScoreTable) -> None:
-        self.scaler = FeatureScaler().fit(t.features, t.feature_names)
+        self.scaler = FeatureScaler(clip=None, robust=False, fill_missing=False)
+        self.scaler.fit(t.features, t.feature_names)
         self._x = self.scaler.transform(t.features)
         n_c = len(t.config_ids)
         known = np.isfinite(t.z)
@@ -76,6 +81,8 @@ class NearestDatasets(Recommender):
         self._q = Z80
         # Each known dataset's level (loc, scale, loc_sd) as predicted from the other groups.
         self.heldout_level = np.column_stack([t.loc, t.scale, np.abs(t.loc) * 0.1 + 1e-3])
+        if self.level.fitted:
+            self.heldout_level = self.level.heldout.copy()
         # ...and its normalised scores predicted the same way (a feature for the surrogate).
         self.heldout_z = np.tile(self._cfg_mean, (t.n_datasets, 1))
         if t.n_datasets < 2:
@@ -97,7 +104,9 @@ class NearestDatasets(Recommender):
             self.k_ = k
             fcs, regret = [], []
             for i in rows:
-                fc = self._forecast_cols(other[i], cols, np.zeros(0, int), np.zeros(0), same[i])
+                fc = self._forecast_cols(
+                    other[i], cols, np.zeros(0, int), np.zeros(0), same[i], self._heldout_level(i)
+                )
                 fcs.append(fc)
                 ok = known[i]
                 score = np.where(ok, fc.mean_z, -np.inf)
@@ -121,12 +130,28 @@ class NearestDatasets(Recommender):
             ratios.append(np.abs(oriented[i, ok] - pred[ok]) / sd[ok])
         self._q = _calibrate(ratios)
 
+    def _heldout_level(self, i: int) -> tuple[float, float, float] | None:
+        if not self.level.fitted:
+            return None
+        loc, scale, loc_sd = self.heldout_level[i]
+        return float(loc), float(scale), float(loc_sd)
+
     def _pairwise(self) -> np.ndarray:
-        return cdist(self._xw, self._xw, "cityblock")
+        return np.vstack([self._row_distances(self._xw[i]) for i in range(self._xw.shape[0])])
 
     def _distances(self, meta_features: Mapping[str, float]) -> np.ndarray:
-        x = self.scaler.transform_one(meta_features) * self._w
-        return np.abs(self._xw - x).sum(axis=1)
+        return self._row_distances(self.scaler.transform_one(meta_features) * self._w)
+
+    def _row_distances(self, x: np.ndarray) -> np.ndarray:
+        """Weighted L1 distance over the meta-features known on both sides, scaled up to all of
+        them; a pair with nothing in common is as far as any pair can be."""
+        diff = np.abs(self._xw - x)
+        known = np.isfinite(diff)
+        n_known = known.sum(axis=1)
+        total = np.where(known, diff, 0.0).sum(axis=1)
+        f = max(self._xw.shape[1], 1)
+        dist = total * f / np.maximum(n_known, 1)
+        return np.where(n_known > 0, dist, np.inf if not dist.size else np.nanmax(dist) + 1.0)
 
     def _feature_weights(self, t: ScoreTable) -> np.ndarray:
         """Weight of each meta-feature in the distance: how well differences in it go along with
@@ -150,7 +175,7 @@ class NearestDatasets(Recommender):
         target = target - target.mean()
         weights = np.zeros(f)
         for k in range(f):
-            diff = rank_values(np.abs(self._x[i, k] - self._x[j, k]))
+            diff = rank_values(np.nan_to_num(np.abs(self._x[i, k] - self._x[j, k]), nan=0.0))
             diff = diff - diff.mean()
             denom = math.sqrt(float(diff @ diff) * float(target @ target))
             weights[k] = max(float(diff @ target) / denom, 0.0) if denom > 0 else 0.0
@@ -164,7 +189,8 @@ class NearestDatasets(Recommender):
         pos, vals = self._observed_arrays(config_ids, observed or {})
         if t is None or t.n_datasets == 0:
             return AverageRank().fit_table(t).forecast(meta_features, config_ids, observed)
-        fc = self._forecast_cols(self._distances(meta_features), cols, pos, vals)
+        level = self.level.predict(meta_features) if self.level.fitted else None
+        fc = self._forecast_cols(self._distances(meta_features), cols, pos, vals, level=level)
         fc.config_ids = list(config_ids)
         return fc
 
@@ -175,7 +201,9 @@ class NearestDatasets(Recommender):
         obs_pos: np.ndarray,
         obs_vals: np.ndarray,
         exclude: np.ndarray | None = None,
+        level: tuple[float, float, float] | None = None,
     ) -> Forecast:
+        """`level`: the dataset's (loc, scale, loc_sd) from `LevelModel`; None: the neighbours'."""
         t = self.table
         sim = 1.0 / (1.0 + dist / self._h)
         w = sim**self.sharpness
@@ -191,13 +219,24 @@ class NearestDatasets(Recommender):
         loc = float(wk @ t.loc[idx])
         scale = float(wk @ t.scale[idx])
         loc_sd = math.sqrt(float(wk @ (t.loc[idx] - loc) ** 2) + (0.25 * scale) ** 2)
+        if level is not None:
+            loc, scale, loc_sd = level
         if obs_pos.size:
             loc, loc_sd = anchor_location(loc, loc_sd, scale, mean_z[obs_pos], obs_vals)
         if self._short_ext is None:
             scenarios, unit = np.where(np.isfinite(zk), zk, mean_z[None, :]), None
         else:
             sk = self._short_ext[idx][:, cols]
-            scenarios = np.where(np.isfinite(sk), sk, self._short_fill[cols][None, :])
+            # A configuration a neighbour never ran: what the neighbours that ran it saw, not
+            # the average over every known dataset.
+            known_k = np.isfinite(sk)
+            wsum = wk @ known_k
+            local = np.where(
+                wsum > 0,
+                (wk @ np.where(known_k, sk, 0.0)) / np.maximum(wsum, 1e-12),
+                self._short_fill[cols],
+            )
+            scenarios = np.where(known_k, sk, local[None, :])
             unit = 1.0
         return Forecast(
             config_ids=[],

@@ -18,6 +18,7 @@ from metadesk.metamodel.forecast import (
     suggestions_from,
     weighted_mean_sd,
 )
+from metadesk.metamodel.level import LevelModel
 from metadesk.metamodel.metrics import sign
 from metadesk.metamodel.neighbours import K_NEIGHBOURS, Neighbourhood, neighbour_evidence
 from metadesk.metamodel.scores import ScoreTable, rank_values
@@ -36,6 +37,7 @@ class Recommender:
         self.task_type = ""
         self.table: ScoreTable | None = None
         self.configurations: dict[str, Configuration] = {}
+        self.level = LevelModel()
         self._col: dict[str, int] = {}
 
     def fit(self, meta_dataset: MetaDataset, task_type: str, metric: str) -> Recommender:
@@ -44,10 +46,16 @@ class Recommender:
         return self.fit_table(ScoreTable.build(meta_dataset, task_type, metric))
 
     def fit_table(
-        self, table: ScoreTable, configurations: Mapping[str, Configuration] | None = None
+        self,
+        table: ScoreTable,
+        configurations: Mapping[str, Configuration] | None = None,
+        level: LevelModel | None = None,
     ) -> Recommender:
+        """`level`: a `LevelModel` already fitted on this very table, shared between
+        recommenders (held-out evaluation fits several on each split)."""
         if configurations is not None:
             self.configurations = dict(configurations)
+        self.level = level if level is not None else LevelModel().fit(table)
         self.table = table
         self.metric = table.metric
         self._col = {cid: j for j, cid in enumerate(table.config_ids)}
@@ -192,6 +200,8 @@ class AverageRank(Recommender):
             if same[i].all():
                 continue
             fc = self._neighbour_forecast(sim_all[i], cols, same[i])
+            if self.level.fitted:
+                fc.loc, fc.scale, fc.loc_sd = (float(v) for v in self.level.heldout[i])
             pred = fc.loc + fc.scale * fc.mean_z
             sd = np.sqrt((fc.scale * fc.sd_z) ** 2 + fc.loc_sd**2)
             ratios.append((np.abs(oriented[i] - pred) / sd)[known[i]])
@@ -242,6 +252,9 @@ class AverageRank(Recommender):
             sim = self._hood.similarity(self._hood.distances(meta_features))
             fc = self._neighbour_forecast(sim, cols)
             fc.config_ids = list(config_ids)
+            level = self.level.predict(meta_features) if self.level.fitted else None
+            if level is not None:
+                fc.loc, fc.scale, fc.loc_sd = level
             fc.loc, fc.loc_sd = anchor_location(fc.loc, fc.loc_sd, fc.scale, fc.mean_z[pos], vals)
             order = np.argsort(-sim, kind="stable")
             t = self.table

@@ -51,6 +51,8 @@ class ScoreTable:
     scale: np.ndarray
     features: np.ndarray  # datasets x meta-features, raw values (NaN allowed)
     feature_names: list[str]
+    # Standard error of each score (fold standard deviation / sqrt(folds)); NaN when unknown.
+    se: np.ndarray | None = None
 
     @property
     def n_datasets(self) -> int:
@@ -69,6 +71,7 @@ class ScoreTable:
             return cls._empty(metric, meta_dataset.feature_names)
         matrix = _pivot(runs)
         matrix = matrix[matrix.notna().sum(axis=1) >= 2]  # one score cannot be normalised
+        se = _standard_errors(runs, matrix)
         if len(matrix) == 0:
             return cls._empty(metric, meta_dataset.feature_names)
         raw = matrix.to_numpy(dtype=float)
@@ -103,6 +106,7 @@ class ScoreTable:
             scale=scale,
             features=features,
             feature_names=list(names),
+            se=se,
         )
 
     @classmethod
@@ -138,6 +142,7 @@ class ScoreTable:
             scale=self.scale[rows],
             features=self.features[rows],
             feature_names=self.feature_names,
+            se=None if self.se is None else self.se[rows],
         )
 
     def shortfall(self) -> np.ndarray | None:
@@ -170,6 +175,25 @@ def _pivot(runs: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(values, index=pd.Index(d_uniques), columns=pd.Index(c_uniques))
 
 
+def _standard_errors(runs: pd.DataFrame, matrix: pd.DataFrame) -> np.ndarray:
+    """Each score's standard error, aligned with `matrix` (NaN where the runs do not say)."""
+    out = np.full(matrix.shape, np.nan)
+    if "std" not in runs or len(matrix) == 0:
+        return out
+    std = pd.to_numeric(runs["std"], errors="coerce").to_numpy(dtype=float)
+    folds = (
+        pd.to_numeric(runs["folds"], errors="coerce").to_numpy(dtype=float)
+        if "folds" in runs
+        else np.full(len(runs), 5.0)
+    )
+    folds = np.where(np.isfinite(folds) & (folds >= 2), folds, 5.0)
+    rows = matrix.index.get_indexer(runs["dataset_id"].astype(str))
+    cols = matrix.columns.get_indexer(runs["configuration_id"].astype(str))
+    ok = (rows >= 0) & (cols >= 0) & np.isfinite(std)
+    out[rows[ok], cols[ok]] = std[ok] / np.sqrt(folds[ok])
+    return out
+
+
 def robust_location_scale(
     oriented: np.ndarray, floor: float = MIN_SCALE
 ) -> tuple[np.ndarray, np.ndarray]:
@@ -186,13 +210,24 @@ def robust_location_scale(
 
 
 class FeatureScaler:
-    """Signed log, then median / IQR scaling with missing values at the median and outliers clipped.
+    """Signed log, then median / IQR scaling (or z-scores) with missing values at the centre (or
+    left missing) and outliers clipped (or not).
 
     Columns that are mostly missing or constant carry no similarity signal and are dropped."""
 
-    def __init__(self, max_missing: float = 0.5, clip: float = 4.0) -> None:
+    def __init__(
+        self,
+        max_missing: float = 0.5,
+        clip: float | None = 4.0,
+        robust: bool = True,
+        fill_missing: bool = True,
+    ) -> None:
         self.max_missing = max_missing
         self.clip = clip
+        # robust=False: mean and standard deviation (z-scores) instead of median and IQR.
+        self.robust = robust
+        # fill_missing=False: missing values stay NaN, for distances that skip them.
+        self.fill_missing = fill_missing
         self.names: list[str] = []
         self._keep = np.zeros(0, dtype=int)
         self._median = np.zeros(0)
@@ -211,7 +246,10 @@ class FeatureScaler:
                 med = np.nanmedian(x, axis=0)
                 q75, q25 = np.nanpercentile(x, [75, 25], axis=0)
                 std = np.nanstd(x, axis=0)
+                mean = np.nanmean(x, axis=0)
             scale = np.where(q75 - q25 > 1e-9, (q75 - q25) / 1.349, std)
+            if not self.robust:
+                med, scale = mean, std
             keep = (missing <= self.max_missing) & np.isfinite(scale) & (scale > 1e-9)
             self._keep = np.flatnonzero(keep)
             self._median = med[self._keep]
@@ -222,8 +260,8 @@ class FeatureScaler:
     def transform(self, features: np.ndarray) -> np.ndarray:
         x = _signed_log(features)[:, self._keep]
         z = (x - self._median) / self._scale
-        z = np.where(np.isfinite(z), z, 0.0)
-        return np.clip(z, -self.clip, self.clip)
+        z = np.where(np.isfinite(z), z, 0.0 if self.fill_missing else np.nan)
+        return z if self.clip is None else np.clip(z, -self.clip, self.clip)
 
     def transform_one(self, meta_features: Mapping[str, float]) -> np.ndarray:
         row = np.array(

@@ -96,7 +96,7 @@ class Surrogate(Recommender):
 
     # --- fitting -------------------------------------------------------------------------------
     def _fit(self, t: ScoreTable) -> None:
-        self.knn = NearestDatasets().fit_table(t, self.configurations)
+        self.knn = NearestDatasets().fit_table(t, self.configurations, self.level)
         self.scaler = self.knn.scaler
         # Only meta-features that carry similarity signal (kNN's learned weights) feed the trees.
         self._feat = np.flatnonzero(self.knn._w > 0.1 / max(self.knn._w.size, 1))

@@ -11,7 +11,25 @@ from metadesk.portfolio.configuration import Configuration
 # Descriptive columns of `MetaDataset.datasets`; every other column is a meta-feature.
 DATASET_COLUMNS = ("name", "task_type", "group", "provenance")
 RUN_COLUMNS = ("dataset_id", "configuration_id", "algorithm", "metric", "score")
-OPTIONAL_RUN_COLUMNS = ("std", "folds", "fit_seconds", "provenance")
+OPTIONAL_RUN_COLUMNS = ("std", "folds", "fit_seconds", "provenance", "fold_scores")
+
+
+def format_fold_scores(scores) -> str:
+    """Fold scores as exchanged: space-separated, five decimals, 'nan' for a failed fold."""
+    return " ".join(f"{float(v):.5f}" for v in scores)
+
+
+def parse_fold_scores(text: object) -> list[float] | None:
+    """The inverse of `format_fold_scores`; None when the cell is not such a list."""
+    if not isinstance(text, str):
+        return None
+    parts = text.split()
+    if len(parts) > 1000:
+        return None
+    try:
+        return [float(p) for p in parts]
+    except ValueError:
+        return None
 
 
 @dataclass(frozen=True, eq=False)
@@ -21,7 +39,8 @@ class MetaDataset:
     datasets: one row per dataset, index = dataset id; columns 'name', 'task_type', 'group',
         'provenance' ('prior' | 'own' | 'imported'), then one float column per meta-feature (OpenML names).
     runs: long form, columns 'dataset_id', 'configuration_id', 'algorithm', 'metric', 'score',
-        optional 'std', 'folds', 'fit_seconds', 'provenance'.
+        optional 'std', 'folds', 'fit_seconds', 'provenance', and 'fold_scores' (the score of
+        every fold in run order, as text: `format_fold_scores`), which says how noisy a score is.
     configurations: id -> Configuration (runnable=False for ones known only from imported knowledge).
     evaluations: saved held-out evaluations ("task_type/metric" -> `EvaluationReport.to_dict()`),
         read next to the shipped prior so that the meta-model need not re-evaluate at start-up.

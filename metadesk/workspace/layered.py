@@ -16,7 +16,7 @@ import pandas as pd
 
 from metadesk.experiments.spec import Result, default_metric
 from metadesk.knowledge.store import Store
-from metadesk.metamodel.values import MetaDataset
+from metadesk.metamodel.values import MetaDataset, format_fold_scores
 from metadesk.workspace.records import configuration_from_row
 
 log = logging.getLogger(__name__)
@@ -31,6 +31,7 @@ RUN_COLUMNS = [
     "folds",
     "fit_seconds",
     "provenance",
+    "fold_scores",
 ]
 
 
@@ -78,6 +79,7 @@ def own_meta_dataset(store: Store) -> MetaDataset:
                 "folds": int(r["protocol"].get("folds", 0)),
                 "fit_seconds": float(result.fit_seconds),
                 "provenance": "own",
+                "fold_scores": format_fold_scores(result.fold_scores.get(metric, ())),
             }
     configurations = {c["id"]: configuration_from_row(c) for c in store.configurations()}
     return MetaDataset(

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import logging
-import math
 import os
 import time
 from collections import Counter
@@ -21,6 +20,11 @@ from typing import Any
 import pandas as pd
 
 from metadesk.knowledge.corpus import CorpusEntry
+from metadesk.workspace.prior_report import (
+    SYNTHETIC_PREFIX,
+    evaluate_prior,
+    report_markdown,
+)
 
 log = logging.getLogger(__name__)
 
@@ -30,9 +34,7 @@ FAILURES_FILE = "failures.csv"
 REPORT_JSON = "build_report.json"
 REPORT_MD = "build_report.md"
 EVALUATION_FILE = "evaluation.json"  # matched by metamodel.exchange's evaluation*.json
-SYNTHETIC_PREFIX = "synthetic:"  # the group label of synthetic datasets in the shipped prior
 FAILURE_COLUMNS = ["dataset_id", "name", "configuration_id", "status", "error"]
-EVALUATED = (("binary", "accuracy"), ("regression", "r2"))
 
 
 @dataclass
@@ -311,140 +313,3 @@ def _failure_counts(prior: ExportedPrior) -> list[dict[str, Any]]:
             }
         )
     return sorted(rows, key=lambda r: -r["count"])[:25]
-
-
-def evaluate_prior(prior: ExportedPrior) -> dict[str, Any]:
-    """The held-out table of every recommender and baseline, with and without synthetic groups."""
-    from metadesk.metamodel.evaluation import evaluate
-    from metadesk.metamodel.values import MetaDataset
-
-    out: dict[str, Any] = {}
-    if prior.datasets.empty or prior.runs.empty:
-        return out
-    real = ~prior.datasets["group"].astype(str).str.startswith(SYNTHETIC_PREFIX)
-    variants = {"all": prior.datasets, "without_synthetic": prior.datasets[real]}
-    for label, datasets in variants.items():
-        if label == "without_synthetic" and bool(real.all()):
-            continue
-        md = MetaDataset(
-            datasets=datasets, runs=prior.runs[prior.runs["dataset_id"].isin(datasets.index)]
-        )
-        for task_type, metric in EVALUATED:
-            try:
-                report = evaluate(md, task_type, metric)
-            except Exception as exc:  # a partial prior may be too small: say so in the report
-                log.exception("evaluation failed")
-                out[f"{label}/{task_type}/{metric}"] = {"error": f"{type(exc).__name__}: {exc}"}
-                continue
-            if report.n_datasets:
-                out[f"{label}/{task_type}/{metric}"] = report.to_dict()
-    return out
-
-
-FIGURES = (
-    ("top1_regret", "top-1 regret"),
-    ("top1_regret_median", "median top-1"),
-    ("top3_regret", "top-3 regret"),
-    ("spearman", "Spearman"),
-    ("experiments_to_half_point", "runs to 0.5 pt"),
-    ("coverage", "80% coverage"),
-)
-
-
-def report_markdown(report: dict[str, Any]) -> str:
-    corpus, exported = report["corpus"], report["exported"]
-    hours = report.get("build_seconds", 0.0) / 3600
-    lines = [
-        "# Prior knowledge: build report",
-        "",
-        f"Updated {report['updated_at']}. Every score below comes from a real run of the portfolio "
-        "through metadesk's experiment engine (5-fold cross-validation, seed 0, 120 s per "
-        "experiment, at most 2,000 rows per dataset: a stratified sample for classification, a "
-        "random one for regression).",
-        "",
-        "## Counts",
-        "",
-        f"- Corpus: {corpus['datasets']} datasets in {corpus['groups']} groups "
-        f"({_pairs(corpus['by_task_type'])}); {corpus['synthetic']} labelled synthetic.",
-        f"- Exported: {exported['datasets']} datasets with meta-features and scores, "
-        f"{exported['datasets_complete']} with the whole portfolio finished, "
-        f"{exported['groups']} groups ({_pairs(exported['by_task_type'])}).",
-        f"- Experiments: {exported['experiments_ok']} with scores, "
-        f"{exported['experiments_failed']} failed, {exported['experiments_timeout']} timed out, "
-        f"of {exported['experiments_in_full_build']} in the full build.",
-        f"- Time: {hours:.1f} hours of building over {len(report['sessions'])} session(s).",
-        "",
-    ]
-    missing = exported.get("not_exported") or {}
-    noted = {n: why for n, why in missing.items() if why != "no results yet"}
-    if missing:
-        lines += ["## Manifest entries without results of their own in the export", ""]
-        lines += [f"- {n}: {why}" for n, why in sorted(noted.items())]
-        if len(missing) > len(noted):
-            lines.append(f"- {len(missing) - len(noted)} more have no results yet.")
-        lines.append("")
-    if report["dataset_failures"]:
-        lines += ["## Datasets that could not be added", ""]
-        lines += [f"- {n}: {why}" for n, why in sorted(report["dataset_failures"].items())]
-        lines.append("")
-    if report["failures"]:
-        lines += ["## Failed experiments (most frequent causes)", ""]
-        lines += [
-            "| status | algorithm | count | error | e.g. |",
-            "| --- | --- | --- | --- | --- |",
-        ]
-        for f in report["failures"]:
-            error = f["error"].replace("|", "/")[:120]
-            examples = ", ".join(f["datasets"][:3])
-            lines.append(
-                f"| {f['status']} | {f['algorithm']} | {f['count']} | {error} | {examples} |"
-            )
-        lines.append("")
-    lines += ["## Held-out evaluation (leave-one-group-out)", ""]
-    if not report.get("evaluation"):
-        lines += ["Not evaluated yet: run `metadesk knowledge build --export-only`.", ""]
-    evaluations = report.get("evaluation", {})
-    if evaluations and not any(k.startswith("without_synthetic/") for k in evaluations):
-        lines += ["No synthetic dataset has results yet: these tables are also without them.", ""]
-    for key, ev in sorted(evaluations.items()):
-        lines += [f"### {key}", ""]
-        if "error" in ev:
-            lines += [f"Could not evaluate: {ev['error']}", ""]
-            continue
-        lines.append(f"{ev['n_datasets']} datasets in {ev['n_groups']} groups, {ev['scheme']}.")
-        if ev["n_groups"] < 2:
-            lines += ["", "Too few groups with results yet for a held-out evaluation.", ""]
-            continue
-        lines += [
-            "",
-            "| recommender | "
-            + " | ".join(label for _, label in FIGURES)
-            + " | bsf@1..5 (observed) |",
-        ]
-        lines.append("| --- " * (len(FIGURES) + 2) + "|")
-        for name, fig in ev.get("figures", {}).items():
-            cells = [_fmt(fig.get(k)) for k, _ in FIGURES]
-            bsf = fig.get("best_so_far_observed") or []
-            lines.append(
-                f"| {name} | "
-                + " | ".join(cells)
-                + " | "
-                + " ".join(_fmt(v) for v in bsf[:5])
-                + " |"
-            )
-        lines.append("")
-    lines += [
-        "Regret is in metric units (accuracy or R²; one point = 0.01); lower is better.",
-        "",
-    ]
-    return "\n".join(lines)
-
-
-def _pairs(counts: dict[str, int]) -> str:
-    return ", ".join(f"{v} {k}" for k, v in sorted(counts.items())) or "none"
-
-
-def _fmt(v: Any) -> str:
-    if v is None or (isinstance(v, float) and not math.isfinite(v)):
-        return "–"
-    return f"{v:.3f}" if isinstance(v, float) else str(v)
