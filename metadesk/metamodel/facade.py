@@ -15,11 +15,12 @@ from typing import Any
 from threadpoolctl import threadpool_limits
 
 from metadesk.metamodel.evaluation import EvaluationReport, evaluate
-from metadesk.metamodel.metrics import LOWER_IS_BETTER, METRIC_LABELS, POINT, default_metric
+from metadesk.metamodel.metrics import default_metric
 from metadesk.metamodel.nearest import NearestDatasets
 from metadesk.metamodel.recommenders import AverageRank, DiversifiedRank, Recommender
 from metadesk.metamodel.scores import ScoreTable, task_family
 from metadesk.metamodel.surrogate import Surrogate, configuration_from_id
+from metadesk.metamodel.trust import trust_sentence
 from metadesk.metamodel.values import MetaDataset, Suggestion
 from metadesk.portfolio.configuration import Configuration
 
@@ -235,47 +236,15 @@ class MetaModel:
         }
 
     def sentence(self) -> str:
-        if (self.cold_start or self.recommender is None) and self.n_datasets:
-            return (
-                f"Results on {self.n_datasets} dataset{'s' if self.n_datasets != 1 else ''} are "
-                "too few to learn from yet, so suggestions follow a default order of strong "
-                "general-purpose models; they improve as results on more datasets arrive."
-            )
-        if self.cold_start or self.recommender is None:
-            return (
-                "No past results are known for this kind of task yet, so suggestions follow a "
-                "default order of strong general-purpose models; they improve as results arrive."
-            )
-        label = self.recommender.label
-        if self.evaluation is None or self.name not in self.evaluation.figures:
-            return (
-                f"Suggestions come from {label}, learned from {self.n_datasets} known "
-                f"dataset{'s' if self.n_datasets != 1 else ''}; "
-                "too few yet to measure how well they carry over to a new one."
-            )
-        mine = self.evaluation.figures[self.name]
-        base = self.evaluation.figures.get(AverageRank.name, {})
-        n = int(mine.get("n_datasets") or self.evaluation.n_datasets)
-        what = _regret_words(self.metric)
-        head = (
-            f"Suggestions come from {label}. "
-            if self.name != AverageRank.name
-            else (f"Suggestions follow {label}; no other method did better on past data. ")
+        label = self.recommender.label if self.recommender is not None else "a default order"
+        return trust_sentence(
+            self.name,
+            label,
+            self.evaluation,
+            self.metric,
+            self.n_datasets,
+            self.cold_start or self.recommender is None,
         )
-        text = (
-            f"{head}On {n} held-out datasets, its first pick was on average "
-            f"{_amount(mine.get('top1_regret'), self.metric)} {what}"
-        )
-        versus = self.name != AverageRank.name and base.get("top1_regret") is not None
-        if versus:
-            text += f", against {_amount(base.get('top1_regret'), self.metric, unit=False)} for a fixed ranking"
-        # The choice is made on the first few runs, not the first pick alone: say so.
-        third = _third(mine)
-        if third is not None:
-            text += f"; the best of its first three, {_amount(third, self.metric, unit=False)}"
-            if versus and _third(base) is not None:
-                text += f" (against {_amount(_third(base), self.metric, unit=False)})"
-        return text + "."
 
 
 def choose_recommender(report: EvaluationReport | None) -> str:
@@ -290,44 +259,11 @@ def choose_recommender(report: EvaluationReport | None) -> str:
     return min(winners, key=report.selection_score)
 
 
-def _third(figures: dict[str, Any]) -> float | None:
-    """Regret of the best of the first three runs, re-ranked after each (None when unknown)."""
-    bsf = figures.get("best_so_far_observed") or []
-    try:
-        v = float(bsf[2])
-    except (IndexError, TypeError, ValueError):
-        return None
-    return v if math.isfinite(v) else None
-
-
 def _classic_is_better(report: EvaluationReport | None) -> bool:
     if report is None or DiversifiedRank.name not in report.figures:
         return False
     diverse = report.selection_score(DiversifiedRank.name)
     return report.selection_score(AverageRank.name) < diverse
-
-
-def _regret_words(metric: str) -> str:
-    label = METRIC_LABELS.get(metric, metric)
-    side = "above" if metric in LOWER_IS_BETTER else "below"
-    return f"of {label} {side} the best" if _in_points(metric) else f"{side} the best {label}"
-
-
-def _in_points(metric: str) -> bool:
-    return metric not in LOWER_IS_BETTER
-
-
-def _amount(value: Any, metric: str, unit: bool = True) -> str:
-    try:
-        v = float(value)
-    except (TypeError, ValueError):
-        return "an unknown amount"
-    if not math.isfinite(v):
-        return "an unknown amount"
-    if _in_points(metric):
-        pts = v / POINT
-        return f"{pts:.1f} point{'s' if round(pts, 1) != 1 else ''}" if unit else f"{pts:.1f}"
-    return f"{v:.3g}"
 
 
 def _portfolio_configuration(config_id: str) -> Configuration | None:

@@ -125,8 +125,11 @@ def suggestions_from(
     evidence = forecast.explain() if forecast.explain is not None else None
     unit = forecast.scale if forecast.scenario_scale is None else forecast.scenario_scale
     out = []
+    shown_scores = [within_range(metric, predicted[p])[0] for p in order]
     for rank, (pos, gain) in enumerate(zip(order, gains, strict=False), start=1):
         shown, lo, hi = within_range(metric, predicted[pos], low[pos], high[pos])
+        above = [by_pos[p] for p in order[: rank - 1]]
+        note = order_note(by_pos[pos], shown, shown_scores[rank:], above, metric, gain * unit)
         out.append(
             Suggestion(
                 configuration=by_pos[pos],
@@ -138,9 +141,45 @@ def suggestions_from(
                 expected_improvement=_finite(gain * unit),
                 recommender=recommender,
                 evidence=evidence[pos] if evidence else (),
+                order_note=note,
             )
         )
     return out
+
+
+def order_note(
+    config: Configuration,
+    predicted: float,
+    below: Sequence[float],
+    above: Sequence[Configuration],
+    metric: str,
+    gain: float,
+) -> str:
+    """Why a configuration is offered before some predicted to score higher; "" when it is not.
+
+    The order is by expected improvement over what is ranked above, so a different kind of model
+    can come before a near-twin of the leader that is predicted a little higher."""
+    if not math.isfinite(predicted) or not below:
+        return ""
+    better = sign(metric) * (np.asarray(below, dtype=float) - predicted)
+    overtaken = int(np.sum(np.isfinite(better) & (better > 1e-9)))
+    if overtaken == 0:
+        return ""
+    if not above:  # only a fixed ranking leads with something else than the best prediction
+        return (
+            "First in the fixed ranking (the best on average over all known datasets), although "
+            f"{overtaken} below {'is' if overtaken == 1 else 'are'} predicted a little higher here."
+        )
+    if config.algorithm not in {c.algorithm for c in above}:
+        return (
+            "A different kind of model from those above: worth one run, although "
+            f"{overtaken} below {'is' if overtaken == 1 else 'are'} predicted a little higher."
+        )
+    gain_text = f" (expected gain {gain:.3f})" if math.isfinite(gain) and gain > 0 else ""
+    return (
+        f"Tried before {overtaken} predicted a little higher, as it is more likely to improve "
+        f"on those above{gain_text}: the higher-predicted ones tend to score like them."
+    )
 
 
 def _finite(x: float) -> float:

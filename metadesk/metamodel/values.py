@@ -91,6 +91,8 @@ class Suggestion:
     recommender: str = ""
     cold_start: bool = False  # True: a default order, not learned from similar datasets
     evidence: tuple[Evidence, ...] = ()
+    # Why it comes before configurations predicted to score higher ("" when it does not).
+    order_note: str = ""
 
     @property
     def reason(self) -> str:

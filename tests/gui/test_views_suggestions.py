@@ -44,9 +44,26 @@ def test_suggestions_show_predictions_reasons_and_the_recommender(
     assert f"{first.predicted:.3f}" in predicted and "–" in predicted  # "0.870 (0.840–0.900)"
     header = view.model.headerData(2, Qt.Orientation.Horizontal, Qt.ItemDataRole.DisplayRole)
     assert header.replace("\n", " ") == "Predicted Accuracy (80% interval)"  # on two lines
-    why = view.model.index(0, 3).data()
-    assert why.startswith("Did well on ") and first.evidence[0].dataset_name in why
-    assert view.model.index(0, 3).data(Qt.ItemDataRole.ToolTipRole) == first.reason
+    # "Why" leads with what sets a row apart: its place in the order when a row below is
+    # predicted higher, else the similar datasets it did well on.
+    for row, s in enumerate(suggestions):
+        if s.cold_start or s.configuration.algorithm == "dummy":
+            continue  # unknown to the knowledge / a baseline, listed last and labelled so
+        why = view.model.index(row, 3).data()
+        tip = view.model.index(row, 3).data(Qt.ItemDataRole.ToolTipRole)
+        if s.order_note:
+            assert s.order_note.startswith(why) and tip.startswith(s.order_note)
+            assert any(t.predicted > s.predicted for t in suggestions[row + 1 :])
+        else:
+            assert why.startswith("Did well on ") and s.evidence[0].dataset_name in why
+            assert tip == s.reason
+            assert not any(
+                t.predicted > s.predicted + 1e-9
+                for t in suggestions[row + 1 :]
+                if t.configuration.algorithm != "dummy"
+            )
+    # Tooltips name configurations in words, never by their identifier.
+    assert view.model.index(0, 1).data(Qt.ItemDataRole.ToolTipRole) != first.configuration.id
     assert view.table.selectionModel().hasSelection()
     detail = view.detail.toPlainText()
     assert first.configuration.label in detail and "Why" in detail
@@ -102,3 +119,21 @@ def test_cold_start_shows_the_default_order_banner(qtbot, bridge, app_settings, 
     assert view.banner.isVisible() and "Default order" in view.banner.text()
     assert view.model.index(0, 2).data() == "not predicted"  # no invented number
     assert "nan" not in view.detail.toPlainText().lower()
+
+
+def test_sorting_by_prediction_leaves_the_order_to_run_them(
+    qtbot, views_bridge, views_workspace, app_settings
+):
+    _ws, dataset_id = views_workspace
+    view = _view(qtbot, views_bridge, app_settings)
+    suggestions = _shown(qtbot, view, dataset_id)
+    view.table.sortByColumn(2, Qt.SortOrder.DescendingOrder)
+    shown = [s.predicted for s in view.model.suggestions()]
+    assert shown == sorted(shown, reverse=True)
+    assert view.model.index(0, 0).data() == str(view.model.suggestions()[0].rank)
+    # "Run top N" still runs the first N in the suggested order, not the first rows shown.
+    assert [s.configuration.id for s in view.model.ranked()[:3]] == [
+        s.configuration.id for s in suggestions[:3]
+    ]
+    view.table.sortByColumn(0, Qt.SortOrder.AscendingOrder)
+    assert [s.rank for s in view.model.suggestions()] == sorted(s.rank for s in suggestions)

@@ -25,7 +25,10 @@ def interval_text(predicted: float, low: float, high: float, digits: int = 3) ->
 
 
 def short_reason(s: Any) -> str:
-    """The "Why" cell: the reason in few words; the pane beside (and the tooltip) say it all."""
+    """The "Why" cell: the reason in few words; the pane beside (and the tooltip) say it all.
+    A suggestion placed before higher-predicted ones says why first."""
+    if getattr(s, "order_note", ""):
+        return s.order_note.split(":")[0].split(",")[0]
     if s.cold_start:
         return "Default order: nothing similar known yet"
     if not s.evidence:
@@ -33,9 +36,17 @@ def short_reason(s: Any) -> str:
     return "Did well on " + ", ".join(f"{e.dataset_name} ({e.score:.3f})" for e in s.evidence[:3])
 
 
+def configuration_tip(config: Any) -> str:
+    """A configuration's tooltip in words: its name and settings, never its raw id."""
+    settings = ", ".join(f"{k} = {v}" for k, v in sorted(config.params.items()))
+    name = config.label or config.algorithm
+    return f"{name}\nSettings: {settings}" if settings else name
+
+
 class SuggestionModel(QAbstractTableModel):
-    """Suggestions, best first: rank, configuration, predicted score with its 80% interval, and
-    why in few words (the full reason is the cell's tooltip)."""
+    """Suggestions: rank, configuration, predicted score with its 80% interval, and why in few
+    words (the full reason is the cell's tooltip). Shown in the order to run them unless sorted
+    by a column; `ranked()` is always the order to run them."""
 
     HEADERS = ("#", "Configuration", "Predicted", "Why")
 
@@ -43,18 +54,47 @@ class SuggestionModel(QAbstractTableModel):
         super().__init__(parent)
         self._rows: list[Any] = []
         self.metric = "accuracy"
+        self._sort: tuple[int, Qt.SortOrder] = (0, Qt.SortOrder.AscendingOrder)
 
     def set_suggestions(self, suggestions: list[Any], metric: str) -> None:
         self.beginResetModel()
         self._rows = list(suggestions)
         self.metric = metric
+        self._apply_sort()
         self.endResetModel()
 
     def suggestion(self, row: int) -> Any:
         return self._rows[row]
 
     def suggestions(self) -> list[Any]:
+        """In the order shown."""
         return list(self._rows)
+
+    def ranked(self) -> list[Any]:
+        """In the order to run them, whatever the table is sorted by."""
+        return sorted(self._rows, key=lambda s: s.rank)
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        self.layoutAboutToBeChanged.emit()
+        self._sort = (column, order)
+        self._apply_sort()
+        self.layoutChanged.emit()
+
+    def _apply_sort(self) -> None:
+        column, order = self._sort
+        better_high = self.metric not in LOWER_IS_BETTER
+
+        def key(s: Any) -> tuple:
+            if column == 1:
+                return ((s.configuration.label or s.configuration.id).lower(), s.rank)
+            if column == 2:  # best prediction first when descending, unknowns last
+                p = s.predicted if math.isfinite(s.predicted) else -math.inf
+                return (p if better_high else -p, -s.rank)
+            if column == 3:
+                return (short_reason(s).lower(), s.rank)
+            return (s.rank,)
+
+        self._rows.sort(key=key, reverse=order == Qt.SortOrder.DescendingOrder)
 
     def rowCount(self, parent: _Index = QModelIndex()) -> int:
         return 0 if parent.isValid() else len(self._rows)
@@ -88,9 +128,10 @@ class SuggestionModel(QAbstractTableModel):
             return short_reason(s)
         if role == Qt.ItemDataRole.ToolTipRole:
             if col == 1:
-                return s.configuration.id
+                return configuration_tip(s.configuration)
             if col == 3:
-                return s.reason
+                note = getattr(s, "order_note", "")
+                return f"{note}\n\n{s.reason}" if note else s.reason
         if role == Qt.ItemDataRole.TextAlignmentRole and col in (0, 2):
             return _RIGHT
         if role == Qt.ItemDataRole.UserRole:
@@ -122,6 +163,8 @@ def suggestion_html(s: Any, recommender: str = "") -> str:
             f"<p>Expected gain over the best of what is already run and ranked above it: "
             f"{s.expected_improvement:.3f}</p>"
         )
+    if getattr(s, "order_note", ""):
+        parts.append(f"<p><b>Why here:</b> {e(s.order_note)}</p>")
     parts.append(f"<p><b>Why:</b> {e(s.reason)}</p>")
     if s.evidence:
         rows = "".join(

@@ -78,6 +78,8 @@ class SuggestionsView(MetricView):
         self.model = SuggestionModel(self)
         self.table = row_table(self, self.model, "Suggested configurations", several=True)
         self.table.setWordWrap(False)
+        self.table.setSortingEnabled(True)
+        self.table.sortByColumn(0, Qt.SortOrder.AscendingOrder)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)  # names matter most
@@ -234,7 +236,7 @@ class SuggestionsView(MetricView):
         self._queue([s.configuration.id for s in self.selected_suggestions()])
 
     def run_top(self, n: int) -> None:
-        self._queue([s.configuration.id for s in self.model.suggestions()[:n]])
+        self._queue([s.configuration.id for s in self.model.ranked()[:n]])
 
     def run_all(self) -> None:
         self._queue("all")
