@@ -17,10 +17,10 @@ import pandas as pd
 from threadpoolctl import threadpool_limits
 
 from metadesk.metamodel.level import LevelModel
-from metadesk.metamodel.metrics import METRIC_RANGE, POINT, sign
+from metadesk.metamodel.metrics import LOWER_IS_BETTER, METRIC_RANGE, POINT, sign
 from metadesk.metamodel.nearest import NearestDatasets
 from metadesk.metamodel.recommenders import AverageRank, DiversifiedRank, Recommender
-from metadesk.metamodel.scores import ScoreTable, rank_values, spearman
+from metadesk.metamodel.scores import SHORTFALL_FLOOR, ScoreTable, rank_values, spearman
 from metadesk.metamodel.surrogate import Surrogate
 from metadesk.metamodel.values import MetaDataset
 
@@ -314,6 +314,10 @@ def _one(
     predicted, low, high = (np.clip(v, *lo_hi) for v in (fc.predicted(rec.metric), low, high))
     inside = (raw >= low) & (raw <= high)
     out["coverage"] = float(np.mean(inside))
+    # A collapsed model (R² of -100) is "far below the best", not a hundred points of bias:
+    # measured scores count at most `SHORTFALL_FLOOR` below the best, as regret scenarios do.
+    if rec.metric not in LOWER_IS_BETTER:
+        raw = np.maximum(raw, np.max(raw) - SHORTFALL_FLOOR)
     err = predicted - raw
     out["bias"] = float(np.mean(err))
     out["abs_error"] = float(np.mean(np.abs(err)))

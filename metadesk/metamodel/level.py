@@ -55,6 +55,7 @@ class LevelModel:
         self._anchor_cols: list[tuple[int, str]] = []
         self._anchor_names: list[str] = []
         self._anchor_fill = 0.0
+        self._memo: dict[bytes, tuple[float, float, float]] = {}
 
     @property
     def fitted(self) -> bool:
@@ -63,6 +64,7 @@ class LevelModel:
     def fit(self, table: ScoreTable) -> LevelModel:
         n = table.n_datasets
         self.trees = []
+        self._memo = {}
         self.heldout = np.column_stack([table.loc, table.scale, np.full(n, np.nan)])
         if n < MIN_DATASETS or len(np.unique(table.groups)) < 4:
             return self
@@ -133,13 +135,19 @@ class LevelModel:
         if not self.trees:
             return None
         x = np.ascontiguousarray(self.scaler.transform_one(meta_features)[None, :], np.float32)
-        p = np.vstack([t.tree_.predict(x).reshape(1, -1)[0] for t in self.trees])
         row = np.array([[_float(meta_features.get(n)) for n in self._anchor_names]])
-        anchor = float(self._anchor(row, names_given=True)[0]) if self._anchor_names else math.nan
-        anchor = anchor if math.isfinite(anchor) else self._anchor_fill
-        loc = anchor + float(p[:, 0].mean()) - self.bias
-        loc_sd = float(np.sqrt(p[:, 0].var() + self._extra_var))
-        return loc, float(np.exp(p[:, 1].mean())), loc_sd
+        key = x.tobytes() + row.tobytes()
+        if key not in self._memo:
+            # Re-ranking after each result asks again for the same table: the trees answer once.
+            p = np.vstack([t.tree_.predict(x).reshape(1, -1)[0] for t in self.trees])
+            anchor = float(self._anchor(row, names_given=True)[0]) if self._anchor_names else 0.0
+            anchor = anchor if math.isfinite(anchor) else self._anchor_fill
+            loc = anchor + float(p[:, 0].mean()) - self.bias
+            loc_sd = float(np.sqrt(p[:, 0].var() + self._extra_var))
+            if len(self._memo) >= 64:
+                self._memo.clear()
+            self._memo[key] = (loc, float(np.exp(p[:, 1].mean())), loc_sd)
+        return self._memo[key]
 
 
 def _anchor_columns(metric: str, names: list[str]) -> list[tuple[int, str]]:

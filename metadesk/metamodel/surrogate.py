@@ -81,8 +81,8 @@ class Surrogate(Recommender):
         self,
         n_trees: int = 24,
         min_samples_leaf: int = 5,
-        max_features: float = 0.6,
-        max_rows: int = 10000,
+        max_features: float = 0.25,
+        max_rows: int = 6000,
         tau: float = 0.6,
         seed: int = 0,
     ) -> None:
