@@ -164,7 +164,7 @@ def run_command(args: argparse.Namespace) -> int:
         frame, _report = ws.read_table(args.file)
         task = ws.make_task(frame, args.target, source_path=args.file, folds=args.folds)
         info = ws.add_dataset(task)
-        metric = args.metric or default_metric(info.task_type)
+        metric = args.metric or ws.default_metric(info.dataset_id)
         protocol = Protocol(folds=args.folds, time_limit_s=args.time_limit)
         ids = ws.queue(info.dataset_id, parse_configs(args.configs), protocol=protocol)
         rows = {e.experiment_id: e for e in ws.experiments(info.dataset_id)}

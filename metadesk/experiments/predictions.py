@@ -34,7 +34,7 @@ class OutOfFold:
 
     @property
     def n_rows(self) -> int:
-        return int(len(self.y_true))
+        return len(self.y_true)
 
 
 def _code_dtype(n_classes: int) -> type:

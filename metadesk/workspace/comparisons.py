@@ -147,7 +147,10 @@ def _own_runs(rows: list[dict[str, Any]]) -> dict[int, tuple[Result, Protocol]]:
     out = {}
     for row in rows:
         if row.get("status") == "ok" and row.get("result"):
-            out[int(row["id"])] = (Result.from_json(row["result"]), Protocol.from_dict(row["protocol"]))
+            out[int(row["id"])] = (
+                Result.from_json(row["result"]),
+                Protocol.from_dict(row["protocol"]),
+            )
     return out
 
 

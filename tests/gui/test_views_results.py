@@ -34,17 +34,27 @@ def test_leaderboard_is_sorted_best_first_with_provenance(qtbot, views_bridge, v
     view = _view(qtbot, views_bridge)
     _shown(qtbot, view, dataset_id)
     model = view.model
-    assert model.rowCount() == 3
+    assert model.rowCount() == 4  # three runs and the baseline row
     scores = list(model.frame["accuracy"])
     assert scores == sorted(scores, reverse=True)
     assert model.index(0, 0).data() == "1"
     cell = model.index(0, 2).data()
     assert "±" in cell and "(2-fold)" in cell  # "0.867 ± 0.019 (2-fold)"
     source = model.columns.index("provenance")
-    assert {model.index(r, source).data() for r in range(3)} == {"own run"}
+    assert sorted(model.index(r, source).data() for r in range(4)) == ["own run"] * 3 + [
+        "reference"
+    ]
+    verdict = model.columns.index("verdict")
+    assert model.index(0, verdict).data() == "best"
+    baseline = [r for r in range(4) if model.is_baseline(r)]
+    assert len(baseline) == 1 and model.index(baseline[0], 0).data() == ""
+    assert "most frequent class" in model.index(baseline[0], 1).data()
     assert "3 runs" in view.title.text()
-    # The plots drew real figures: bars for three configurations, a best-so-far step line.
-    assert len(view.score_plot.figure.axes[0].patches) == 3
+    # The plots drew real figures: bars for three configurations (and the baseline as a dashed
+    # line, not a bar), a best-so-far step line.
+    axes = view.score_plot.figure.axes[0]
+    assert len(axes.patches) == 3
+    assert any(line.get_linestyle() == "--" for line in axes.lines)
     assert view.progress_plot.figure.axes[0].lines
     assert view.predict_button.isEnabled() and view.export_report_button.isEnabled()
 

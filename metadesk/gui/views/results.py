@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
 from metadesk.experiments.spec import LOWER_IS_BETTER, METRIC_LABELS
 from metadesk.gui.dialogs.use_result import UseResultActions
 from metadesk.gui.plots import PlotCanvas
-from metadesk.gui.views.leaderboard_model import LeaderboardModel
+from metadesk.gui.views.leaderboard_model import LeaderboardModel, with_baseline
 from metadesk.gui.views.metric_view import MetricView, feedback_label, row_table
 from metadesk.workspace import report_plots
 from metadesk.workspace.insights import finished_scores
@@ -54,6 +54,7 @@ class ResultsView(MetricView):
             bridge, parent, settings=settings, title="Results", metric_name="Metric shown"
         )
         self.experiments: list[Any] = []
+        self.results_table: Any = None  # the workspace's ResultsTable: ties, baseline, notes
         self.held_out: dict[str, tuple[float, float, float]] = {}
         self._held_out_key: tuple[str, str] | None = None
         self._pending_action: str | None = None  # asked for before the first results came
@@ -75,6 +76,19 @@ class ResultsView(MetricView):
         top.addWidget(QLabel("Metric:"))
         top.addWidget(self.metric_picker)
         top.addWidget(self.columns_button)
+
+        # What the ties and the baseline mean on this table, in plain words.
+        self.notes = QLabel("")
+        self.notes.setWordWrap(True)
+        self.notes.setAccessibleName("What the comparison means")
+        self.notes.setTextFormat(Qt.TextFormat.PlainText)
+        self.better_metric_button = QPushButton("Use balanced accuracy")
+        self.better_metric_button.setAccessibleName("Switch to the proposed metric")
+        self.better_metric_button.clicked.connect(self.use_better_metric)
+        self.better_metric_button.hide()
+        notes_row = QHBoxLayout()
+        notes_row.addWidget(self.notes, 1)
+        notes_row.addWidget(self.better_metric_button, 0, Qt.AlignmentFlag.AlignTop)
 
         self.model = LeaderboardModel(self)
         self.table = row_table(self, self.model, "Leaderboard")
@@ -121,6 +135,7 @@ class ResultsView(MetricView):
 
         layout = QVBoxLayout(self)
         layout.addLayout(top)
+        layout.addLayout(notes_row)
         layout.addWidget(splitter, 1)
         layout.addLayout(actions)
         self._update_buttons()
@@ -133,6 +148,7 @@ class ResultsView(MetricView):
             self.info = None
             self.held_out = {}
             self._held_out_key = None
+            self.results_table = None
             self.model.set_frame(pd.DataFrame(), self.model.metric, "binary")
             self.feedback.clear()
         self.dataset_id = dataset_id
@@ -148,13 +164,24 @@ class ResultsView(MetricView):
         super()._on_event(event)
 
     @staticmethod
-    def fetch(ws: Any, dataset_id: str, info: Any, metric: str) -> tuple[pd.DataFrame, list]:
-        return ws.leaderboard(dataset_id, metric), ws.experiments(dataset_id)
+    def fetch(ws: Any, dataset_id: str, info: Any, metric: str) -> tuple[Any, list]:
+        return ws.results(dataset_id, metric), ws.experiments(dataset_id)
 
-    def show_fetched(self, info: Any, metric: str, board: pd.DataFrame, experiments: list) -> None:
+    def show_fetched(self, info: Any, metric: str, table: Any, experiments: list) -> None:
         self.experiments = experiments
+        self.results_table = table
+        board = table.board
         selected = self.selected_configuration()
-        self.model.set_frame(board, metric, info.task_type)
+        lower = metric in LOWER_IS_BETTER
+        self.model.set_frame(
+            with_baseline(board, table.baseline, metric, lower), metric, info.task_type
+        )
+        self.notes.setText("\n".join(table.notes))
+        self.notes.setVisible(bool(table.notes))
+        better = table.better_metric
+        self.better_metric_button.setVisible(bool(better) and better != metric)
+        if better:
+            self.better_metric_button.setText(f"Use {METRIC_LABELS.get(better, better).lower()}")
         self._rebuild_columns_menu()
         own = int((board["provenance"] == "own").sum()) if len(board) else 0
         running = sum(e.status in ("queued", "running") for e in experiments)
@@ -214,8 +241,17 @@ class ResultsView(MetricView):
         if metric in self.model.others:
             self.table.setColumnHidden(self.model.other_column(metric), not shown)
 
+    def use_better_metric(self) -> None:
+        """Switch to the metric the comparison proposes (balanced accuracy on a skewed table)."""
+        table = self.results_table
+        if table is not None and table.better_metric:
+            index = self.metric_picker.findData(table.better_metric)
+            if index >= 0:
+                self.metric_picker.setCurrentIndex(index)  # refreshes through metric_changed
+
     def _draw_plots(self) -> None:
-        board, metric = self.model.frame, self.model.metric
+        table, metric = self.results_table, self.model.metric
+        board = table.board if table is not None else pd.DataFrame()
         label = METRIC_LABELS.get(metric, metric)
         lower = metric in LOWER_IS_BETTER
         if board.empty or metric not in board:
@@ -224,10 +260,15 @@ class ResultsView(MetricView):
         labels = list(board["label"].astype(str))
         means, stds = list(board[metric]), list(board.get(f"{metric}_std", [math.nan] * len(board)))
         prov = list(board["provenance"])
+        groups = list(board["group"]) if "group" in board else None
+        baseline = table.baseline
+        base_score = baseline.mean.get(metric) if baseline is not None else None
+        base_label = baseline.label if baseline is not None else ""
         self.score_plot.plot(
             lambda style: report_plots.score_by_configuration(
                 labels, means, stds, metric_label=label, provenance=prov,
-                lower_is_better=lower, style=style,
+                lower_is_better=lower, style=style, groups=groups,
+                baseline=base_score, baseline_label=base_label,
             )
         )  # fmt: skip
         ordered = finished_scores(self.experiments, metric)
@@ -276,7 +317,10 @@ class ResultsView(MetricView):
         if self.model.rowCount() == 0:
             return None
         rows = self.table.selectionModel().selectedRows()
-        r = self.model.row(rows[0].row() if rows else 0)
+        index = rows[0].row() if rows else 0
+        if self.model.is_baseline(index):
+            return None  # the reference line, not a model worth using
+        r = self.model.row(index)
         return str(r["configuration_id"]), str(r.get("label") or r["configuration_id"])
 
     def _update_buttons(self, *_: Any) -> None:
@@ -305,7 +349,11 @@ class ResultsView(MetricView):
             self._pending_action = method
             return False
         if needs_result and self.selected_configuration() is None:
-            self._set_feedback("Run an experiment first: there is no result to use yet.")
+            self._set_feedback(
+                "Select a run: the baseline row is only a reference."
+                if any(self.model.place(i) for i in range(self.model.rowCount()))
+                else "Run an experiment first: there is no result to use yet."
+            )
             return False
         return True
 
