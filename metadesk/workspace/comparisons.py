@@ -232,6 +232,30 @@ def results_table(
     )
 
 
+def with_baseline(board: pd.DataFrame, baseline: Any, metric: str, lower: bool) -> pd.DataFrame:
+    """The leaderboard with the baseline as one more row (provenance 'baseline') where its score
+    places it, so runs below it are visibly no better than guessing."""
+    if baseline is None or metric not in baseline.mean:
+        return board
+    row: dict[str, Any] = {
+        "configuration_id": baseline.configuration_id,
+        "label": baseline.label,
+        "algorithm": "dummy",
+        "provenance": "baseline",
+        "experiment_id": None,
+        "folds": baseline.protocol.folds,
+        "group": "baseline",
+    }
+    for m, v in baseline.mean.items():
+        row[m] = v
+        row[f"{m}_std"] = baseline.std.get(m)
+    scores = board[metric] if metric in board else pd.Series(dtype=float)
+    value = baseline.mean[metric]
+    place = int((scores < value).sum() if lower else (scores > value).sum())
+    top, bottom = board.iloc[:place], board.iloc[place:]
+    return pd.concat([top, pd.DataFrame([row]), bottom], ignore_index=True)
+
+
 def baseline_p_value(table: ResultsTable) -> float:
     """The corrected t-test of the baseline against the best run (NaN when not comparable)."""
     b, board = table.baseline, table.board

@@ -179,10 +179,19 @@ def score_by_configuration(
         handles.append(Patch(color=style.muted, label="prior"))
     if baseline is not None and math.isfinite(baseline):
         handles.append(
-            Line2D([0], [0], color=style.highlight, linestyle="--", label=_shorten(baseline_label))
-        )
-    if handles:
+            Line2D(
+                [0], [0], color=style.highlight, linestyle="--",
+                label=f"{baseline_label} ({baseline:.3g})",
+            )
+        )  # fmt: skip
+    if handles and groups is None:
         _legend(ax, style, handles=handles, loc="lower right")
+    elif handles:  # below the axes: inside, it would hide the shortest bars
+        legend = fig.legend(
+            handles=handles, loc="outside lower center", ncol=len(handles), frameon=False,
+            fontsize=style.font_size - 0.5, labelcolor=style.foreground,
+        )  # fmt: skip
+        legend.set_zorder(5)
     return fig
 
 

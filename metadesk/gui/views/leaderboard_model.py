@@ -10,6 +10,9 @@ from PySide6.QtGui import QFont, QPalette
 from PySide6.QtWidgets import QApplication
 
 from metadesk.experiments.spec import METRIC_LABELS, metrics_for
+from metadesk.workspace.comparisons import with_baseline
+
+__all__ = ["LeaderboardModel", "with_baseline"]
 from metadesk.workspace.report_numbers import duration_text, number_text
 
 _Index = QModelIndex | QPersistentModelIndex
@@ -21,30 +24,6 @@ _VERDICT_TIP = (
     "t-test). 'Tied' means the difference could be chance: pick among tied runs by speed "
     "or simplicity."
 )
-
-
-def with_baseline(board: pd.DataFrame, baseline: Any, metric: str, lower: bool) -> pd.DataFrame:
-    """The leaderboard with the baseline as one more row (provenance 'baseline') where its score
-    places it, so runs below it are visibly no better than guessing."""
-    if baseline is None or metric not in baseline.mean:
-        return board
-    row: dict[str, Any] = {
-        "configuration_id": baseline.configuration_id,
-        "label": baseline.label,
-        "algorithm": "dummy",
-        "provenance": "baseline",
-        "experiment_id": None,
-        "folds": baseline.protocol.folds,
-        "group": "baseline",
-    }
-    for m, v in baseline.mean.items():
-        row[m] = v
-        row[f"{m}_std"] = baseline.std.get(m)
-    scores = board[metric] if metric in board else pd.Series(dtype=float)
-    value = baseline.mean[metric]
-    place = int((scores < value).sum() if lower else (scores > value).sum())
-    top, bottom = board.iloc[:place], board.iloc[place:]
-    return pd.concat([top, pd.DataFrame([row]), bottom], ignore_index=True)
 
 
 class LeaderboardModel(QAbstractTableModel):

@@ -263,12 +263,11 @@ class ResultsView(MetricView):
         groups = list(board["group"]) if "group" in board else None
         baseline = table.baseline
         base_score = baseline.mean.get(metric) if baseline is not None else None
-        base_label = baseline.label if baseline is not None else ""
         self.score_plot.plot(
             lambda style: report_plots.score_by_configuration(
                 labels, means, stds, metric_label=label, provenance=prov,
                 lower_is_better=lower, style=style, groups=groups,
-                baseline=base_score, baseline_label=base_label,
+                baseline=base_score,
             )
         )  # fmt: skip
         ordered = finished_scores(self.experiments, metric)
