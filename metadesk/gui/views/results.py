@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 from metadesk.experiments.spec import LOWER_IS_BETTER, METRIC_LABELS
 from metadesk.gui.dialogs.use_result import UseResultActions
 from metadesk.gui.plots import PlotCanvas
+from metadesk.gui.views.diagnostics_panel import DiagnosticsPanel, ImportancePanel
 from metadesk.gui.views.leaderboard_model import LeaderboardModel, with_baseline
 from metadesk.gui.views.metric_view import MetricView, feedback_label, row_table
 from metadesk.workspace import report_plots
@@ -98,6 +99,7 @@ class ResultsView(MetricView):
         header.setStretchLastSection(False)
         self.table.setMinimumHeight(150)
         self.table.selectionModel().selectionChanged.connect(self._update_buttons)
+        self.table.selectionModel().selectionChanged.connect(self._selected_run_changed)
 
         self.score_plot = PlotCanvas(self, accessible_name="Score by configuration")
         self.predicted_plot = PlotCanvas(self, accessible_name="Predicted against measured")
@@ -107,6 +109,10 @@ class ResultsView(MetricView):
         self.plots.addTab(self.score_plot, "Score by configuration")
         self.plots.addTab(self.predicted_plot, "Predicted vs measured")
         self.plots.addTab(self.progress_plot, "Best so far")
+        self.diagnostics = DiagnosticsPanel(bridge, self)
+        self.importance = ImportancePanel(bridge, self)
+        self.plots.addTab(self.diagnostics, "Diagnostics")
+        self.plots.addTab(self.importance, "Column importance")
         splitter = QSplitter(Qt.Orientation.Vertical, self)
         splitter.addWidget(self.table)
         splitter.addWidget(self.plots)
@@ -190,6 +196,7 @@ class ResultsView(MetricView):
             + (f", {running} waiting or running" if running else "")
         )
         self._reselect(selected[0] if selected else None)
+        self._selected_run_changed()
         self._draw_plots()
         self._update_buttons()
         key = (self.dataset_id, metric)
@@ -336,6 +343,22 @@ class ResultsView(MetricView):
         if chosen:
             self.predict_button.setToolTip(f"Fit {chosen[1]} on all rows and predict a new file")
             self.export_model_button.setToolTip(f"Fit {chosen[1]} on all rows and save it")
+
+    def _selected_run_changed(self, *_: Any) -> None:
+        """The diagnostics and importance tabs follow the selected row."""
+        if self.info is None or self.model.rowCount() == 0:
+            return
+        rows = self.table.selectionModel().selectedRows()
+        index = rows[0].row() if rows else 0
+        r = self.model.row(index)
+        label = str(r.get("label") or r.get("configuration_id"))
+        eid = r.get("experiment_id")
+        own = r.get("provenance") == "own" and eid is not None and pd.notna(eid)
+        self.diagnostics.show_run(int(eid) if own else None, label, self.info.task_type)
+        chosen = self.selected_configuration()
+        self.importance.set_configuration(
+            self.dataset_id, chosen[0] if chosen else None, label, self.metric or ""
+        )
 
     def _set_feedback(self, message: str) -> None:
         self.feedback.setText(message)
