@@ -251,12 +251,45 @@ def build_report_html(workspace: Any, dataset_id: str, *, metric: str | None = N
         )
     if len(parts) and parts[-1] == "<h2>Plots</h2>":
         parts.append('<p class="muted">No finished experiments to plot yet.</p>')
+    parts += _safely("diagnostics", lambda: _diagnostics_section(workspace, board, info), [])
     parts.append("<h2>What to try next</h2>")
     if recommender.get("sentence"):
         parts.append(f"<p class='note'>{_e(recommender['sentence'])}</p>")
     parts.append(_suggestions_table(suggestions, label))
     parts.append("</body></html>")
     return "\n".join(parts)
+
+
+def _diagnostics_section(workspace: Any, board: pd.DataFrame, info: Any) -> list[str]:
+    """The best own run's out-of-fold diagnostics (when its predictions were kept)."""
+    from metadesk.workspace import diagnostic_plots
+    from metadesk.workspace.diagnostics import diagnostics
+
+    best = board[board["group"] == "best"] if "group" in board else board.iloc[:0]
+    if best.empty:
+        return []
+    row = best.iloc[0]
+    oof = workspace.predictions(int(row["experiment_id"]))
+    if oof is None:
+        return []
+    found = diagnostics(oof)
+    label = str(row["label"])
+    parts = [
+        f"<h2>Diagnostics of the best run</h2><p class='muted'>{_e(label)}: each of the "
+        f"{found.n_rows:,} rows predicted by the model that did not see it (out of fold).</p>"
+    ]
+    captions = {
+        "confusion": "Rows: the actual class; columns: the predicted one.",
+        "roc": "ROC curve: true against false positive rate; the area (AUC) is 0.5 for guessing.",
+        "precision_recall": "Precision against recall, with the average precision (AP).",
+        "calibration": "Predicted probability against how often it came true.",
+        "predicted_actual": "Predicted against actual values.",
+        "residuals": "Residuals (actual − predicted) against the prediction.",
+    }
+    for key, text in diagnostic_plots.views_for(info.task_type):
+        figure = diagnostic_plots.BUILDERS[key](found)
+        parts.append(_img(figure, text, captions[key]))
+    return parts
 
 
 def _own_scores(board: pd.DataFrame, metric: str) -> list[tuple[int, str, float]]:

@@ -165,3 +165,31 @@ def test_no_result_yet_says_so(qtbot, views_bridge, views_workspace):
     assert not view.predict_button.isEnabled()
     view.predict_on_new_file()
     assert "Run an experiment first" in view.feedback.text()
+
+
+def test_diagnostics_follow_the_selected_run_and_importance_is_measured_on_request(
+    qtbot, views_bridge, views_workspace
+):
+    ws, dataset_id = views_workspace
+    run_and_wait(ws, dataset_id, FAST[:2])
+    view = _view(qtbot, views_bridge)
+    with qtbot.waitSignal(view.diagnostics.drawn, timeout=60_000):
+        _shown(qtbot, view, dataset_id)
+    view.plots.setCurrentWidget(view.diagnostics)
+    panel = view.diagnostics
+    picker = [panel.view_picker.itemText(i) for i in range(panel.view_picker.count())]
+    assert picker == ["Confusion matrix", "ROC curve", "Precision–recall", "Calibration"]
+    assert panel.diagnostics.confusion.sum() == 60  # every row, predicted out of fold
+    assert panel.canvas.figure.axes[0].images  # the matrix
+    panel.view_picker.setCurrentIndex(1)
+    assert "AUC" in panel.canvas.figure.axes[0].get_legend().get_texts()[-1].get_text()
+    with qtbot.waitSignal(panel.drawn, timeout=60_000):
+        view.table.selectRow(1)  # another run: its own diagnostics
+    assert "Out-of-fold predictions of" in panel.subject.text()
+
+    view.plots.setCurrentWidget(view.importance)
+    assert view.importance.measure_button.isEnabled()
+    with qtbot.waitSignal(view.importance.drawn, timeout=120_000):
+        view.importance.measure_button.click()
+    assert set(view.importance.table["column"]) == {"a", "b", "colour"}
+    assert len(view.importance.canvas.figure.axes[0].patches) == 3
