@@ -123,3 +123,14 @@ def test_results_command_lists_ties_and_the_baseline(workspace_path, tiny_csv, c
     assert rows[0]["tied_with_best"] is True and rows[0]["p_value_vs_best"] == 1.0
     assert data["baseline"]["configuration_id"] == "dummy:strategy=prior"
     assert len(data["baseline"]["fold_scores"]) == 3
+
+
+def test_new_configurations_without_prior_runs_are_still_suggested(workspace_path, tiny_csv):
+    from metadesk.workspace import Workspace
+
+    with Workspace.open(workspace_path) as ws:  # the shipped prior: no runs of these yet
+        frame, _ = ws.read_table(tiny_csv)
+        dataset_id = ws.add_dataset(ws.make_task(frame, "y", name="tiny")).dataset_id
+        suggested = {s.configuration.id for s in ws.suggest(dataset_id)}
+        assert "logreg:C=1,class_weight=balanced" in suggested
+        assert "tree:class_weight=balanced,max_depth=5,min_samples_leaf=1" in suggested
