@@ -147,10 +147,8 @@ def _own_runs(rows: list[dict[str, Any]]) -> dict[int, tuple[Result, Protocol]]:
     out = {}
     for row in rows:
         if row.get("status") == "ok" and row.get("result"):
-            out[int(row["id"])] = (
-                Result.from_json(row["result"]),
-                Protocol.from_dict(row["protocol"]),
-            )
+            result = row.get("parsed_result") or Result.from_json(row["result"])
+            out[int(row["id"])] = (result, Protocol.from_dict(row["protocol"]))
     return out
 
 
@@ -167,33 +165,35 @@ def results_table(
     """The leaderboard `board` (best first by `metric`) with ties against the best own run."""
     lower = metric in LOWER_IS_BETTER
     runs = _own_runs(own_rows)
-    board = board.copy()
     n = len(board)
-    board["fold_scores"] = pd.Series([None] * n, dtype=object)
-    board["p_value_vs_best"] = math.nan
-    board["tied_with_best"] = pd.Series([None] * n, dtype=object)
-    board["prob_equivalent"] = math.nan
-    board["group"] = "not compared"
+    # Whole columns built in Python, then set at once (cell by cell, pandas costs ~0.1 ms each).
+    fold_scores: list[list[float] | None] = [None] * n
+    p_values = [math.nan] * n
+    tied_flags: list[bool | None] = [None] * n
+    equivalent = [math.nan] * n
+    groups = ["not compared"] * n
+    protocols: list[Protocol | None] = [None] * n
 
     best_index, best_protocol = None, None
-    for i, r in enumerate(board.itertuples(index=False)):
-        eid = r.experiment_id
+    ids = list(board["experiment_id"]) if n else []
+    for i, eid in enumerate(ids):
         if eid is None or pd.isna(eid) or int(eid) not in runs:
             continue
         result, protocol = runs[int(eid)]
         scores = result.fold_scores.get(metric)
         if scores:
-            board.at[i, "fold_scores"] = [float(s) for s in scores]
+            fold_scores[i] = [float(s) for s in scores]
+            protocols[i] = protocol
             if best_index is None and not all(math.isnan(s) for s in scores):
                 best_index, best_protocol = i, protocol
 
     tied = 0
     if best_index is not None and best_protocol is not None:
+        key = best_protocol.key()
         same = {
-            str(i): board.at[i, "fold_scores"]
+            str(i): fold_scores[i]
             for i in range(n)
-            if board.at[i, "fold_scores"] is not None
-            and runs[int(board.at[i, "experiment_id"])][1].key() == best_protocol.key()
+            if fold_scores[i] is not None and protocols[i] is not None and protocols[i].key() == key
         }
         tests = compare_with_best(
             same,
@@ -202,15 +202,22 @@ def results_table(
             lower_is_better=lower,
             rope=ROPE if bayesian and metric in ROPE_METRICS else None,
         )
-        for key, test in tests.items():
-            i = int(key)
-            board.at[i, "p_value_vs_best"] = test.p_value
+        for name, test in tests.items():
+            i = int(name)
+            p_values[i] = test.p_value
             if math.isnan(test.p_value):
                 continue
-            board.at[i, "tied_with_best"] = bool(test.tied)
-            board.at[i, "prob_equivalent"] = test.prob_equivalent
-            board.at[i, "group"] = "best" if i == best_index else "tied" if test.tied else "worse"
+            tied_flags[i] = bool(test.tied)
+            equivalent[i] = test.prob_equivalent
+            groups[i] = "best" if i == best_index else "tied" if test.tied else "worse"
         tied = sum(1 for k, t in tests.items() if int(k) != best_index and t.tied)
+    board = board.assign(
+        fold_scores=pd.Series(fold_scores, index=board.index, dtype=object),
+        p_value_vs_best=pd.Series(p_values, index=board.index, dtype=float),
+        tied_with_best=pd.Series(tied_flags, index=board.index, dtype=object),
+        prob_equivalent=pd.Series(equivalent, index=board.index, dtype=float),
+        group=pd.Series(groups, index=board.index, dtype=object),
+    )
 
     protocol = best_protocol or Protocol()
     baseline = None

@@ -237,7 +237,9 @@ def leaderboard_frame(
     rows: list[dict[str, Any]] = []
     seen: set[str] = set()
     for r in own:
-        result = Result.from_json(r["result"]) if r.get("result") else None
+        result = r.get("parsed_result")  # parsed once by a caller that reads the results too
+        if result is None:
+            result = Result.from_json(r["result"]) if r.get("result") else None
         if result is None:
             continue
         seen.add(r["configuration_id"])

@@ -19,7 +19,7 @@ import pandas as pd
 
 from metadesk.data.task import Task
 from metadesk.errors import WorkspaceProblem
-from metadesk.experiments.spec import FINISHED, Protocol
+from metadesk.experiments.spec import FINISHED, Protocol, Result
 from metadesk.knowledge.store import Store, default_path
 from metadesk.workspace import records
 from metadesk.workspace.comparisons import Baseline, Baselines, ResultsTable
@@ -355,8 +355,10 @@ class Workspace:
         """One row per finished ok experiment on this dataset: configuration_id, label, algorithm,
         mean and std of every metric (columns `<metric>` and `<metric>_std`), fit_seconds,
         provenance ('own' or 'prior'), experiment_id, folds; best first by `metric`."""
+        return self._leaderboard(dataset_id, metric, self.store.experiments(dataset_id, ("ok",)))
+
+    def _leaderboard(self, dataset_id: str, metric: str | None, own: list[Any]) -> pd.DataFrame:
         row = self._dataset_row(dataset_id)
-        own = self.store.experiments(dataset_id, ("ok",))
         prior_runs = None
         configurations: dict[str, Any] = {}
         try:
@@ -405,8 +407,11 @@ class Workspace:
         from metadesk.workspace.comparisons import results_table
 
         metric = metric or self.default_metric(dataset_id)
-        board = self.leaderboard(dataset_id, metric)
         own = self.store.experiments(dataset_id, ("ok",))
+        for row in own:  # parsed once for the leaderboard and the tests
+            if row.get("result"):
+                row["parsed_result"] = Result.from_json(row["result"])
+        board = self._leaderboard(dataset_id, metric, own)
         return results_table(self, dataset_id, metric, board, own, bayesian=bayesian)
 
     def predictions(self, experiment_id: int) -> Any:
