@@ -457,6 +457,21 @@ class Workspace:
 
         return usage.export_model(self, dataset_id, configuration_id, out_path)
 
+    def open_model(self, path: Path | str) -> Any:
+        """`models.OpenedModel` from an exported `.skops` file, after checking that every type it
+        needs comes from scikit-learn, NumPy, SciPy or metadesk (`ModelFileProblem` otherwise)."""
+        from metadesk.workspace.models import open_model
+
+        return open_model(path)
+
+    def predict_with_model(
+        self, model_path: Path | str, in_path: Path | str, out_path: Path | str
+    ) -> Path:
+        """Predict a table with an exported model (no dataset needed); written as `predict_file`."""
+        from metadesk.workspace.models import predict_with_model
+
+        return predict_with_model(self, model_path, in_path, out_path)
+
     def export_report(
         self, dataset_id: str, out_path: Path | str, *, metric: str | None = None
     ) -> Path:

@@ -125,6 +125,17 @@ def test_export_model_writes_a_skops_file(qtbot, views_bridge, views_workspace, 
     assert done[1].endswith("best model.skops")
     assert (tmp_path / "best model.skops").read_bytes()[:2] == b"PK"
 
+    # The model comes back: opened (types checked), described, and used on a new table.
+    new = tmp_path / "new.csv"
+    table(9, seed=5).drop(columns=["y"]).to_csv(new, index=False)
+    answers = [str(tmp_path / "best model.skops"), str(new)]
+    view.actions.ask_open_path = lambda *a: answers.pop(0)
+    view.actions.ask_save_path = lambda *a: str(tmp_path / "again.csv")
+    with qtbot.waitSignal(view.actions.done, timeout=60_000):
+        view.open_model_button.click()
+    written = pd.read_csv(tmp_path / "again.csv")
+    assert len(written) == 9 and "predicted y" in written.columns
+
 
 def test_a_failed_action_says_so_without_a_dialog_in_tests(
     qtbot, views_bridge, views_workspace, tmp_path

@@ -63,6 +63,7 @@ class ResultsView(MetricView):
         self.actions.started.connect(self._set_feedback)
         self.actions.done.connect(lambda message, _path: self._set_feedback(message))
         self.actions.failed.connect(self._set_feedback)
+        self.actions.model_opened.connect(self._set_feedback)
 
         # A push button leaves room for its menu arrow (a tool button drew it over the text).
         self.columns_button = QPushButton("Columns", self)
@@ -127,11 +128,17 @@ class ResultsView(MetricView):
         self.export_model_button.clicked.connect(self.export_model)
         self.export_report_button = QPushButton("Export &report…")
         self.export_report_button.clicked.connect(self.export_report)
+        self.open_model_button = QPushButton("&Open a model…")
+        self.open_model_button.setToolTip(
+            "Open an exported .skops model and predict a table with it"
+        )
+        self.open_model_button.clicked.connect(self.open_model)
         self.feedback = feedback_label(wrap=True)
         actions = QHBoxLayout()
         actions.addWidget(self.predict_button)
         actions.addWidget(self.export_model_button)
         actions.addWidget(self.export_report_button)
+        actions.addWidget(self.open_model_button)
         actions.addWidget(self.feedback, 1)
         self.menu_actions = [
             QAction("Predict on a new file…", self, triggered=self.predict_on_new_file),
@@ -386,6 +393,10 @@ class ResultsView(MetricView):
     def export_model(self) -> None:
         if self._ready("export_model"):
             self.actions.export_model(self.dataset_id, *self.selected_configuration())
+
+    def open_model(self) -> None:
+        """Open an exported model and predict a table with it (no dataset needed)."""
+        self.actions.predict_with_model_file()
 
     def export_report(self) -> None:
         if self._ready("export_report", needs_result=False):
