@@ -134,3 +134,16 @@ def test_new_configurations_without_prior_runs_are_still_suggested(workspace_pat
         suggested = {s.configuration.id for s in ws.suggest(dataset_id)}
         assert "logreg:C=1,class_weight=balanced" in suggested
         assert "tree:class_weight=balanced,max_depth=5,min_samples_leaf=1" in suggested
+
+
+def test_repeated_cross_validation_pairs_every_repeat(workspace, dataset_id):
+    _run(workspace, dataset_id, [LOGREG, TREE, KNN], Protocol(folds=3, repeats=2, time_limit_s=60))
+    table = workspace.results(dataset_id, "accuracy")
+    assert (table.protocol.folds, table.protocol.repeats) == (3, 2)
+    board = table.board
+    assert all(len(s) == 6 for s in board["fold_scores"])  # 2 x 3 folds, paired by seed
+    expected = compare_with_best(
+        {str(i): s for i, s in enumerate(board["fold_scores"])}, "0", folds=3
+    )
+    assert list(board["p_value_vs_best"]) == pytest.approx([t.p_value for t in expected.values()])
+    assert json.loads(json.dumps(board["repeats"].tolist())) == [2, 2, 2]

@@ -60,7 +60,7 @@ def test_a_model_needing_untrusted_code_is_refused(tmp_path):
     sio.dump(make_pipeline(FunctionTransformer(func=eval)), path)
     from metadesk.workspace.models import open_model
 
-    with pytest.raises(ModelFileProblem, match="does not trust: builtins.eval"):
+    with pytest.raises(ModelFileProblem, match=r"does not trust: builtins\.eval"):
         open_model(path)
 
 

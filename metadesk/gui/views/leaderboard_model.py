@@ -138,7 +138,10 @@ class LeaderboardModel(QAbstractTableModel):
             if name == self.metric:
                 folds = int(r.get("folds") or 0) if pd.notna(r.get("folds")) else 0
                 text = f"{number_text(r.get(name))} ± {number_text(r.get(f'{name}_std'))}"
-                return text + (f" ({folds}-fold)" if folds else "")
+                repeats = r.get("repeats")
+                repeats = int(repeats) if pd.notna(repeats) and repeats else 1
+                cv = f"{repeats}×{folds}-fold" if repeats > 1 else f"{folds}-fold"
+                return text + (f" ({cv})" if folds else "")
             if name == "fit_seconds":
                 return duration_text(r.get(name))
             if name == "provenance":
