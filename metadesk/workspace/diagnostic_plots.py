@@ -99,7 +99,7 @@ def _curves_figure(
     ax.set_ylim(-0.01, 1.02)
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)
-    _legend(ax, style, loc="lower right" if diagonal else "lower left")
+    _legend(ax, style, loc="lower right" if diagonal else "best")
     return fig
 
 
