@@ -218,7 +218,10 @@ def build_report_html(workspace: Any, dataset_id: str, *, metric: str | None = N
         parts.append(
             _img(
                 report_plots.best_so_far(
-                    [s for _, s in ordered], metric_label=label, lower_is_better=lower
+                    [s for _, s in ordered],
+                    metric_label=label,
+                    lower_is_better=lower,
+                    baseline=table.baseline.mean.get(metric) if table.baseline else None,
                 ),
                 "best so far",
                 "Each experiment's score in the order it finished, and the best found so far.",

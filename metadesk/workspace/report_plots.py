@@ -260,8 +260,10 @@ def best_so_far(
     lower_is_better: bool = False,
     labels: Sequence[str] | None = None,
     style: PlotStyle | None = None,
+    baseline: float | None = None,
 ) -> Figure:
-    """Each experiment's score in the order it finished, and the best found so far as a step line."""
+    """Each experiment's score in the order it finished, and the best found so far as a step line;
+    with `baseline`, a dashed line at the baseline predictor's score."""
     style = style or PlotStyle()
     if len(scores) == 0:
         return message_figure("No finished experiments yet.", style)
@@ -272,6 +274,11 @@ def best_so_far(
     ax = _axes(fig, style)
     ax.scatter(x, s, color=style.muted, s=18, zorder=3, label="each experiment")
     ax.step(x, best, where="post", color=style.accent, linewidth=2, label="best so far")
+    if baseline is not None and math.isfinite(baseline):
+        ax.axhline(
+            baseline, color=style.highlight, linestyle="--", linewidth=1.2,
+            label=f"baseline ({baseline:.3g})",
+        )  # fmt: skip
     ax.set_xlabel("Experiments finished")
     ax.set_ylabel(metric_label)
     ax.set_xticks(x if len(x) <= 12 else np.linspace(1, len(x), 8).round().astype(int))

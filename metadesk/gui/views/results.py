@@ -288,7 +288,11 @@ class ResultsView(MetricView):
         scores = [s for _, s in ordered]
         self.progress_plot.plot(
             lambda style: report_plots.best_so_far(
-                scores, metric_label=label, lower_is_better=lower, style=style
+                scores,
+                metric_label=label,
+                lower_is_better=lower,
+                style=style,
+                baseline=base_score,
             )
         )
         pairs = [  # numbered by their place in the leaderboard's "#" column
