@@ -52,6 +52,14 @@ def _p(value: Any) -> str:
     return "<0.001" if f < 0.001 else f"{f:.3f}"
 
 
+def _share(value: Any) -> str:
+    try:
+        f = float(value)
+    except (TypeError, ValueError):
+        return "—"
+    return f"{f:.0%}" if math.isfinite(f) else "—"
+
+
 def results_command(args: argparse.Namespace) -> int:
     from metadesk.workspace.comparisons import as_records
 
@@ -98,6 +106,7 @@ def _print(records: dict[str, Any]) -> None:
                 f"{_num(r['mean'])} ± {_num(r['std'])}",
                 " ".join(_num(s, 3) for s in r["fold_scores"]) or "—",
                 _p(r["p_value_vs_best"]) if r["group"] != "best" else "",
+                _share(r["prob_equivalent"]) if r["group"] != "best" else "",
                 groups.get(r["group"], r["group"]),
             ]
         )
@@ -110,11 +119,18 @@ def _print(records: dict[str, Any]) -> None:
                 f"{_num(b['mean'])} ± {_num(b['std'])}",
                 " ".join(_num(s, 3) for s in b["fold_scores"]) or "—",
                 _p(b["p_value_vs_best"]),
+                "",
                 "baseline",
             ]
         )
     if rows:
-        print(format_table(rows, ["#", "configuration", label, "folds", "p vs best", "verdict"]))
+        header = ["#", "configuration", label, "folds", "p vs best", "≈ best", "verdict"]
+        print(format_table(rows, header))
+        if records.get("rope") is not None:
+            print(
+                f"≈ best: the chance of being within ±{records['rope']:g} of the best "
+                "(Bayesian correlated t-test)."
+            )
     else:
         print("No finished experiments on this table yet.")
     for note in records.get("notes") or []:

@@ -296,7 +296,7 @@ def _notes(
                 f"({best_label}): on these folds the difference could be chance (corrected "
                 f"resampled t-test, p ≥ {ALPHA:g}). Choose among them by speed or simplicity."
             )
-        else:
+        elif (board["group"] == "worse").any():
             notes.append(
                 f"{best_label} is better than every other run on these folds (corrected "
                 f"resampled t-test, p < {ALPHA:g})."

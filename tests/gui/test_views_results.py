@@ -46,6 +46,12 @@ def test_leaderboard_is_sorted_best_first_with_provenance(qtbot, views_bridge, v
     ]
     verdict = model.columns.index("verdict")
     assert model.index(0, verdict).data() == "best"
+    from PySide6.QtCore import Qt
+
+    second = model.index(1, verdict)
+    assert second.data() in ("tied with the best",) or second.data().startswith("worse")
+    assert "against the best on the same folds" in second.data(Qt.ItemDataRole.ToolTipRole)
+    assert view.notes.text()  # what the comparison means, in words
     baseline = [r for r in range(4) if model.is_baseline(r)]
     assert len(baseline) == 1 and model.index(baseline[0], 0).data() == ""
     assert "most frequent class" in model.index(baseline[0], 1).data()

@@ -108,6 +108,16 @@ class LeaderboardModel(QAbstractTableModel):
         return None
 
     @staticmethod
+    def _verdict_tip(r: pd.Series) -> str:
+        p, same = r.get("p_value_vs_best"), r.get("prob_equivalent")
+        if r.get("group") not in ("tied", "worse") or not pd.notna(p):
+            return _VERDICT_TIP
+        text = f"p = {p:.3f} against the best on the same folds."
+        if pd.notna(same):
+            text += f" {same:.0%} chance of being within one point of it (Bayesian test)."
+        return text + "\n\n" + _VERDICT_TIP
+
+    @staticmethod
     def _verdict(r: pd.Series) -> str:
         group = r.get("group")
         if group == "best":
@@ -169,7 +179,7 @@ class LeaderboardModel(QAbstractTableModel):
                 return "The score of a model that ignores every feature: any useful run beats it."
             return str(r.get("configuration_id"))
         if role == Qt.ItemDataRole.ToolTipRole and name == "verdict":
-            return _VERDICT_TIP
+            return self._verdict_tip(r)
         if role == Qt.ItemDataRole.UserRole:
             return str(r.get("configuration_id"))
         return None
