@@ -147,3 +147,15 @@ def test_repeated_cross_validation_pairs_every_repeat(workspace, dataset_id):
     )
     assert list(board["p_value_vs_best"]) == pytest.approx([t.p_value for t in expected.values()])
     assert json.loads(json.dumps(board["repeats"].tolist())) == [2, 2, 2]
+
+
+def test_suggestions_on_a_table_with_a_rare_class_are_ranked_by_balanced_accuracy(
+    workspace, tmp_path
+):
+    rng = np.random.default_rng(2)
+    a = rng.normal(size=200)
+    path = tmp_path / "fraud.csv"
+    pd.DataFrame({"a": a, "y": np.where(a > 1.2, "fraud", "ok")}).to_csv(path, index=False)
+    frame, _ = workspace.read_table(path)
+    dataset_id = workspace.add_dataset(workspace.make_task(frame, "y", name="fraud")).dataset_id
+    assert {s.metric for s in workspace.suggest(dataset_id, top=3)} == {"balanced_accuracy"}
