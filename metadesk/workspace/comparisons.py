@@ -42,7 +42,7 @@ class Baseline:
     """The majority-class (or mean) predictor on the folds the best run used."""
 
     configuration_id: str
-    label: str  # "Always predicts 'no' (the most frequent class)"
+    label: str  # "Baseline: always predicts 'no'" (the most frequent class)
     protocol: Protocol
     mean: dict[str, float]
     std: dict[str, float]
@@ -131,7 +131,7 @@ def _compute_baseline(workspace: Any, dataset_id: str, protocol: Protocol) -> Ba
         label = "Baseline: always predicts the mean"
     else:
         majority = task.frame[task.target].value_counts().idxmax()
-        label = f"Baseline: always predicts '{majority}' (the most frequent class)"
+        label = f"Baseline: always predicts '{majority}'"  # the most frequent class
     return Baseline(
         configuration_id=BASELINE_IDS[family],
         label=label,
@@ -308,7 +308,7 @@ def _notes(
         if metric == "accuracy" and gain < CLOSE_TO_BASELINE:
             notes.append(
                 f"The best accuracy ({best_score:.3f}) is only {100 * gain:.1f} points above "
-                f"{baseline.label[len('Baseline: ') :]} ({base:.3f}): accuracy says little "
+                f"a model that {baseline.label[len('Baseline: ') :]} ({base:.3f}): accuracy says little "
                 "on this table. Balanced accuracy gives each class equal weight."
             )
             better = "balanced_accuracy"

@@ -72,9 +72,12 @@ def confusion_figure(d: Diagnostics, style: PlotStyle | None = None) -> Figure:
                     color="white" if dark else "black",
                 )  # fmt: skip
     bar = fig.colorbar(image, ax=ax, fraction=0.046, pad=0.04)
-    bar.set_label("share of the actual class", color=style.foreground)
     bar.ax.tick_params(colors=style.foreground, labelsize=style.font_size - 1)
-    ax.set_title(f"Out-of-fold predictions of {d.n_rows:,} rows", color=style.foreground)
+    bar.ax.yaxis.set_major_formatter(lambda v, _pos: f"{v:.0%}")
+    ax.set_title(
+        f"{d.n_rows:,} rows predicted out of fold; shade: share of each actual class",
+        color=style.foreground,
+    )
     return fig
 
 

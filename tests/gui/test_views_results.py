@@ -54,7 +54,7 @@ def test_leaderboard_is_sorted_best_first_with_provenance(qtbot, views_bridge, v
     assert view.notes.text()  # what the comparison means, in words
     baseline = [r for r in range(4) if model.is_baseline(r)]
     assert len(baseline) == 1 and model.index(baseline[0], 0).data() == ""
-    assert "most frequent class" in model.index(baseline[0], 1).data()
+    assert "Baseline: always predicts" in model.index(baseline[0], 1).data()
     assert "3 runs" in view.title.text()
     # The plots drew real figures: bars for three configurations (and the baseline as a dashed
     # line, not a bar), a best-so-far step line.

@@ -176,7 +176,10 @@ class LeaderboardModel(QAbstractTableModel):
             return QApplication.palette().brush(QPalette.ColorRole.PlaceholderText)
         if role == Qt.ItemDataRole.ToolTipRole and name == "Configuration":
             if baseline:
-                return "The score of a model that ignores every feature: any useful run beats it."
+                return (
+                    "A model that ignores every feature: it always predicts the most frequent "
+                    "class (or the mean). Any useful run beats it."
+                )
             return str(r.get("configuration_id"))
         if role == Qt.ItemDataRole.ToolTipRole and name == "verdict":
             return self._verdict_tip(r)
