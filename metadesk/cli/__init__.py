@@ -20,6 +20,7 @@ SUBCOMMAND_MODULES = (
     "metafeatures",
     "run",
     "suggest",
+    "results",
     "knowledge",
     "screenshots",
 )

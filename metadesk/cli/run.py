@@ -33,6 +33,12 @@ def register(subparsers: Any) -> None:
     run.add_argument("--scheduler", help="a Dask scheduler address, e.g. tcp://HOST:8786")
     run.add_argument("--folds", type=int, default=5, help="cross-validation folds (default 5)")
     run.add_argument(
+        "--repeats",
+        type=int,
+        default=1,
+        help="repeat cross-validation on reshuffled folds, e.g. 3 for 3x5-fold (default 1)",
+    )
+    run.add_argument(
         "--time-limit", type=float, default=600.0, help="seconds per experiment (default 600)"
     )
     run.add_argument("--metric", help="metric for the results table (default: accuracy or R²)")
@@ -159,13 +165,20 @@ def _score(mean: float, std: float) -> str:
 
 
 def run_command(args: argparse.Namespace) -> int:
+    if args.repeats < 1:
+        from metadesk.errors import UserError
+
+        raise UserError(
+            f"--repeats {args.repeats} is not a number of times cross-validation can run.",
+            "Use 1 (no repetition) or more, e.g. --repeats 3 for 3×5-fold.",
+        )
     ws = _open(args)
     try:
         frame, _report = ws.read_table(args.file)
         task = ws.make_task(frame, args.target, source_path=args.file, folds=args.folds)
         info = ws.add_dataset(task)
-        metric = args.metric or default_metric(info.task_type)
-        protocol = Protocol(folds=args.folds, time_limit_s=args.time_limit)
+        metric = args.metric or ws.default_metric(info.dataset_id)
+        protocol = Protocol(folds=args.folds, repeats=args.repeats, time_limit_s=args.time_limit)
         ids = ws.queue(info.dataset_id, parse_configs(args.configs), protocol=protocol)
         rows = {e.experiment_id: e for e in ws.experiments(info.dataset_id)}
         mine = {i: rows[i] for i in ids}

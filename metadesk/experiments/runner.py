@@ -14,12 +14,14 @@ import sys
 import time
 import traceback
 import warnings
+from collections.abc import Callable
 from contextlib import contextmanager, suppress
 from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from sklearn.dummy import DummyClassifier, DummyRegressor
 from sklearn.metrics import (
     accuracy_score,
     balanced_accuracy_score,
@@ -35,6 +37,7 @@ from sklearn.pipeline import Pipeline
 from threadpoolctl import threadpool_limits
 
 from metadesk.errors import TaskProblem, UserError
+from metadesk.experiments.predictions import Collector, encode
 from metadesk.experiments.spec import ExperimentSpec, Result, metrics_for
 from metadesk.portfolio import build_pipeline
 
@@ -178,7 +181,9 @@ def _ovr_roc_auc(y_true: np.ndarray, proba: np.ndarray, classes: np.ndarray) -> 
 
 def _fold_scores(
     task_type: str, model: Pipeline, X_test: pd.DataFrame, y_test: pd.Series, classes
-) -> tuple[dict[str, float], float]:
+) -> tuple[dict[str, float], float, np.ndarray, np.ndarray | None]:
+    """The fold's scores, prediction time, predictions and class probabilities (every class of
+    the dataset, in `classes` order; None for regression or a model without probabilities)."""
     start = time.perf_counter()
     features = model[:-1].transform(X_test)
     final = model[-1]
@@ -190,11 +195,16 @@ def _fold_scores(
 
     if task_type == "regression":
         y_true = y_test.to_numpy(dtype=float)
-        return {
-            "r2": float(r2_score(y_true, y_pred)),
-            "rmse": float(math.sqrt(mean_squared_error(y_true, y_pred))),
-            "mae": float(mean_absolute_error(y_true, y_pred)),
-        }, predict_seconds
+        return (
+            {
+                "r2": float(r2_score(y_true, y_pred)),
+                "rmse": float(math.sqrt(mean_squared_error(y_true, y_pred))),
+                "mae": float(mean_absolute_error(y_true, y_pred)),
+            },
+            predict_seconds,
+            np.asarray(y_pred),
+            None,
+        )
 
     y_true = y_test.to_numpy()
     scores = {
@@ -202,6 +212,7 @@ def _fold_scores(
         "balanced_accuracy": float(balanced_accuracy_score(y_true, y_pred)),
         "f1_macro": float(f1_score(y_true, y_pred, average="macro")),
     }
+    full = None
     if proba is not None:
         # Columns for every class of the dataset, so a class missing from a training fold counts.
         full = np.zeros((len(y_true), len(classes)))
@@ -218,7 +229,7 @@ def _fold_scores(
         else:
             scores["roc_auc"] = _ovr_roc_auc(y_true, full, classes)
         scores["log_loss"] = float(log_loss(y_true, full, labels=list(classes)))
-    return scores, predict_seconds
+    return scores, predict_seconds, np.asarray(y_pred), full
 
 
 def _plain_error(spec: ExperimentSpec, exc: BaseException) -> str:
@@ -270,22 +281,44 @@ def _with_wall(result: Result, seconds: float) -> Result:
     return replace(result, wall_seconds=seconds)
 
 
-def _run(spec: ExperimentSpec, data: pd.DataFrame | None, wall_start: float, peak) -> Result:
+def _model_for(spec: ExperimentSpec) -> Pipeline:
+    return build_pipeline(spec.configuration, spec.roles, spec.task_type, seed=spec.protocol.seed)
+
+
+def _baseline_model(spec: ExperimentSpec) -> Pipeline:
+    # The features are never looked at: no preprocessing, so the baseline costs next to nothing.
+    model = (
+        DummyRegressor(strategy="mean")
+        if spec.task_type == "regression"
+        else DummyClassifier(strategy="prior")
+    )
+    return Pipeline([("features", "passthrough"), ("model", model)])
+
+
+def _run(
+    spec: ExperimentSpec,
+    data: pd.DataFrame | None,
+    wall_start: float,
+    peak,
+    make_model: Callable[[ExperimentSpec], Pipeline] = _model_for,
+) -> Result:
     classification = spec.task_type != "regression"
     X, y = _prepare(spec, data)
     X, y = _cap_rows(X, y, spec.protocol.max_rows, spec.protocol.seed, classification)
     splitter = _splitter(spec, y)
     classes = np.unique(y.to_numpy()) if classification else None
+    collector = Collector(spec.task_type, y.to_numpy(), classes)
     fold_scores: dict[str, list[float]] = {m: [] for m in metrics_for(spec.task_type)}
     fit_seconds = predict_seconds = 0.0
     for train, test in splitter.split(X, y):
-        model = build_pipeline(
-            spec.configuration, spec.roles, spec.task_type, seed=spec.protocol.seed
-        )
+        model = make_model(spec)
         start = time.perf_counter()
         model.fit(X.iloc[train], y.iloc[train])
         fit_seconds += time.perf_counter() - start
-        scores, seconds = _fold_scores(spec.task_type, model, X.iloc[test], y.iloc[test], classes)
+        scores, seconds, y_pred, proba = _fold_scores(
+            spec.task_type, model, X.iloc[test], y.iloc[test], classes
+        )
+        collector.add(test, y_pred, proba)
         predict_seconds += seconds
         for metric in fold_scores:
             fold_scores[metric].append(scores.get(metric, math.nan))
@@ -304,7 +337,23 @@ def _run(spec: ExperimentSpec, data: pd.DataFrame | None, wall_start: float, pea
         wall_seconds=time.perf_counter() - wall_start,
         peak_memory_mb=peak(),
         versions=library_versions(),
+        predictions=_encoded(collector),
     )
+
+
+def _encoded(collector: Collector) -> bytes:
+    oof = collector.result()
+    return encode(oof) if oof is not None else b""
+
+
+def run_baseline(spec: ExperimentSpec, data: pd.DataFrame | None = None) -> Result:
+    """The majority-class (or mean) predictor on exactly the folds `spec` would use: the score
+    any configuration has to beat. Cheap (no preprocessing); raises `UserError` for a task that
+    cannot be cross-validated."""
+    with threadpool_limits(limits=1), warnings.catch_warnings(), _peak_memory() as peak:
+        warnings.simplefilter("ignore")
+        result = _run(spec, data, time.perf_counter(), peak, _baseline_model)
+    return replace(result, predictions=b"")
 
 
 def fit_final(spec: ExperimentSpec, data: pd.DataFrame | None = None) -> Pipeline:

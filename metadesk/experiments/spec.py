@@ -137,6 +137,8 @@ class Result:
     error: str = ""
     details: str = ""  # technical detail (traceback) for the "Details" button and the log
     versions: dict[str, str] = field(default_factory=dict, hash=False)
+    # Out-of-fold predictions (`experiments.predictions.encode`); stored apart from the JSON.
+    predictions: bytes = field(default=b"", repr=False, compare=False, hash=False)
 
     @property
     def ok(self) -> bool:
@@ -146,9 +148,12 @@ class Result:
         return self.mean.get(metric)
 
     def to_json(self) -> str:
-        return json.dumps(asdict(self), sort_keys=True)
+        """Everything but the out-of-fold predictions, which the store keeps as a blob."""
+        d = asdict(self)
+        d.pop("predictions", None)
+        return json.dumps(d, sort_keys=True)
 
     @classmethod
     def from_json(cls, text: str) -> Result:
         d = json.loads(text)
-        return cls(**{k: d[k] for k in cls.__dataclass_fields__ if k in d})
+        return cls(**{k: d[k] for k in cls.__dataclass_fields__ if k in d and k != "predictions"})

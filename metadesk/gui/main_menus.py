@@ -77,6 +77,7 @@ class MainWindowMenus:
             ("Predict on a &New File…", "predict_on_new_file"),
             ("Export &Model…", "export_model"),
             ("Export &Report…", "export_report"),
+            ("&Open a Model and Predict…", "open_model"),
         ):
             run_menu.addAction(self._action(text, lambda _c=False, m=method: self._use_result(m)))
 

@@ -62,6 +62,15 @@ class AppSettings:
         self.store.setValue("run/folds", int(value))
 
     @property
+    def repeats(self) -> int:
+        """How many times cross-validation is repeated with reshuffled folds (1: not repeated)."""
+        return min(10, max(1, self._get("run/repeats", 1, int)))
+
+    @repeats.setter
+    def repeats(self, value: int) -> None:
+        self.store.setValue("run/repeats", int(value))
+
+    @property
     def time_limit_s(self) -> float:
         return max(10.0, self._get("run/time_limit_s", 600.0, float))
 
@@ -88,10 +97,10 @@ class AppSettings:
         self.store.setValue("ui/theme", value)
 
     def protocol(self):
-        """The `Protocol` experiments are queued with, from folds and time limit."""
+        """The `Protocol` experiments are queued with: folds, repeats and time limit."""
         from metadesk.experiments.spec import Protocol
 
-        return Protocol(folds=self.folds, time_limit_s=self.time_limit_s)
+        return Protocol(folds=self.folds, repeats=self.repeats, time_limit_s=self.time_limit_s)
 
     # --- recent files ---------------------------------------------------------------------------
     @property

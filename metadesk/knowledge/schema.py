@@ -92,6 +92,21 @@ def _v2(con: sqlite3.Connection) -> None:
     )
 
 
+def _out_of_fold_predictions(con: sqlite3.Connection) -> None:
+    # Out-of-fold predictions of an experiment (a compressed NumPy archive), apart from the
+    # experiments table so that listing experiments never reads them; gone with the experiment.
+    _script(
+        con,
+        """
+        CREATE TABLE IF NOT EXISTS predictions (
+            experiment_id INTEGER PRIMARY KEY REFERENCES experiments(id) ON DELETE CASCADE,
+            data BLOB NOT NULL,
+            bytes INTEGER NOT NULL
+        )
+        """,
+    )
+
+
 # Forward migrations: MIGRATIONS[i] brings a file from user_version i to i + 1. Append, never edit.
-MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_v1, _v2]
+MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_v1, _v2, _out_of_fold_predictions]
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -220,8 +220,10 @@ class Store(MetaFeatureTables):
         result_json: str | None,
         scores: dict[str, float] | None = None,
         error: str = "",
+        predictions: bytes = b"",
     ) -> bool:
-        """Record the outcome of a running experiment; False if it was no longer running."""
+        """Record the outcome of a running experiment, with its out-of-fold predictions when
+        given; False if it was no longer running."""
         with self.transaction() as con:
             cur = con.execute(
                 "UPDATE experiments SET status = ?, finished_at = ?, result = ?, scores = ?, "
@@ -235,7 +237,46 @@ class Store(MetaFeatureTables):
                     experiment_id,
                 ),
             )
+            if cur.rowcount == 1 and predictions:
+                con.execute(
+                    "INSERT OR REPLACE INTO predictions (experiment_id, data, bytes) "
+                    "VALUES (?, ?, ?)",
+                    (experiment_id, sqlite3.Binary(predictions), len(predictions)),
+                )
             return cur.rowcount == 1
+
+    # --- out-of-fold predictions ------------------------------------------------------------------
+    def predictions(self, experiment_id: int) -> bytes | None:
+        row = self.con.execute(
+            "SELECT data FROM predictions WHERE experiment_id = ?", (experiment_id,)
+        ).fetchone()
+        return bytes(row["data"]) if row else None
+
+    def predictions_size(self, dataset_id: str | None = None) -> tuple[int, int]:
+        """(how many experiments keep predictions, their bytes), for one dataset or all."""
+        sql = "SELECT count(*), coalesce(sum(p.bytes), 0) FROM predictions p"
+        args: list[Any] = []
+        if dataset_id is not None:
+            sql += " JOIN experiments e ON e.id = p.experiment_id WHERE e.dataset_id = ?"
+            args.append(dataset_id)
+        row = self.con.execute(sql, args).fetchone()
+        return int(row[0]), int(row[1])
+
+    def prune_predictions(self, dataset_id: str, keep: int) -> int:
+        """The retention rule: a dataset keeps the predictions of its `keep` best experiments
+        (by balanced accuracy, or R² for regression; newest first on a tie). Returns how many
+        were removed."""
+        with self.transaction() as con:
+            rows = con.execute(
+                "SELECT p.experiment_id FROM predictions p "
+                "JOIN experiments e ON e.id = p.experiment_id WHERE e.dataset_id = ? "
+                "ORDER BY coalesce(json_extract(e.scores, '$.balanced_accuracy'), "
+                "json_extract(e.scores, '$.r2'), -1e300) DESC, e.id DESC",
+                (dataset_id,),
+            ).fetchall()
+            drop = [(int(r[0]),) for r in rows[keep:]]
+            con.executemany("DELETE FROM predictions WHERE experiment_id = ?", drop)
+        return len(drop)
 
     def cancel(self, experiment_ids: Sequence[int] | None = None) -> list[int]:
         """Cancel queued or running experiments (all when `experiment_ids` is None).

@@ -62,7 +62,9 @@ def _scaled_target(model: BaseEstimator) -> BaseEstimator:
 
 
 def _logreg(kind: str, p: dict[str, Any], seed: int) -> BaseEstimator:
-    return LogisticRegression(C=p["C"], max_iter=1000, random_state=seed)
+    return LogisticRegression(
+        C=p["C"], max_iter=1000, random_state=seed, class_weight=p.get("class_weight")
+    )
 
 
 def _calibrated(model: BaseEstimator) -> BaseEstimator:
@@ -72,11 +74,26 @@ def _calibrated(model: BaseEstimator) -> BaseEstimator:
 
 
 def _linear_svm(kind: str, p: dict[str, Any], seed: int) -> BaseEstimator:
-    return _calibrated(LinearSVC(C=p["C"], dual="auto", max_iter=5000, random_state=seed))
+    return _calibrated(
+        LinearSVC(
+            C=p["C"],
+            dual="auto",
+            max_iter=5000,
+            random_state=seed,
+            class_weight=p.get("class_weight"),
+        )
+    )
 
 
 def _rbf_svm(kind: str, p: dict[str, Any], seed: int) -> BaseEstimator:
-    return _calibrated(SVC(kernel="rbf", C=p["C"], gamma=p.get("gamma", "scale")))
+    return _calibrated(
+        SVC(
+            kernel="rbf",
+            C=p["C"],
+            gamma=p.get("gamma", "scale"),
+            class_weight=p.get("class_weight"),
+        )
+    )
 
 
 def _svr(kind: str, p: dict[str, Any], seed: int) -> BaseEstimator:
@@ -121,8 +138,14 @@ def _knn(kind: str, p: dict[str, Any], seed: int) -> BaseEstimator:
 
 
 def _tree(kind: str, p: dict[str, Any], seed: int) -> BaseEstimator:
-    cls = DecisionTreeClassifier if kind == "classification" else DecisionTreeRegressor
-    return cls(
+    if kind == "classification":
+        return DecisionTreeClassifier(
+            max_depth=p.get("max_depth"),
+            min_samples_leaf=p.get("min_samples_leaf", 1),
+            random_state=seed,
+            class_weight=p.get("class_weight"),
+        )
+    return DecisionTreeRegressor(
         max_depth=p.get("max_depth"),
         min_samples_leaf=p.get("min_samples_leaf", 1),
         random_state=seed,
@@ -217,11 +240,11 @@ ALGORITHMS: dict[str, Algorithm] = {
     a.name: a
     for a in [
         Algorithm("logreg", "Logistic regression", _logreg, CLASSIFICATION, True,
-                  {"C": "C {}"}, "linear"),
+                  {"C": "C {}", "class_weight": "{}"}, "linear"),
         Algorithm("linear_svm", "Linear SVM", _linear_svm, CLASSIFICATION, True,
-                  {"C": "C {}"}, "kernel"),
+                  {"C": "C {}", "class_weight": "{}"}, "kernel"),
         Algorithm("rbf_svm", "RBF SVM", _rbf_svm, CLASSIFICATION, True,
-                  {"C": "C {}", "gamma": "gamma {}"}, "kernel"),
+                  {"C": "C {}", "gamma": "gamma {}", "class_weight": "{}"}, "kernel"),
         Algorithm("svr", "Support vector regression", _svr, REGRESSION, True,
                   {"C": "C {}", "epsilon": "epsilon {}"}, "kernel"),
         Algorithm("ridge", "Ridge regression", _ridge, REGRESSION, True,
@@ -232,7 +255,8 @@ ALGORITHMS: dict[str, Algorithm] = {
         Algorithm("knn", "Nearest neighbours", _knn, _BOTH, True,
                   {"n_neighbors": "{} neighbours", "weights": "{}"}, "neighbours"),
         Algorithm("tree", "Decision tree", _tree, _BOTH, False,
-                  {"max_depth": "depth {}", "min_samples_leaf": "{} rows per leaf"}, "tree"),
+                  {"max_depth": "depth {}", "min_samples_leaf": "{} rows per leaf",
+                   "class_weight": "{}"}, "tree"),
         Algorithm("random_forest", "Random forest",
                   _forest(RandomForestClassifier, RandomForestRegressor), _BOTH, False,
                   {"max_features": "{}",

@@ -66,6 +66,11 @@ _CLASSIFICATION_GRIDS: dict[str, list[dict[str, Any]]] = {
     "gaussian_nb": [{"var_smoothing": v} for v in (1e-09, 1e-05, 0.01)],
     "lda": [{"shrinkage": False}, {"shrinkage": True}],
     "dummy": [{"strategy": "prior"}, {"strategy": "stratified"}],
+    # Class-weighted variants: every class counts equally in training, for tables with a rare class.
+    "logreg_weighted": [{"C": 1, "class_weight": "balanced"}],
+    "linear_svm_weighted": [{"C": 1, "class_weight": "balanced"}],
+    "rbf_svm_weighted": [{"C": 1, "gamma": "scale", "class_weight": "balanced"}],
+    "tree_weighted": [{"max_depth": 5, "min_samples_leaf": 1, "class_weight": "balanced"}],
 }
 
 _REGRESSION_GRIDS: dict[str, list[dict[str, Any]]] = {
@@ -130,6 +135,7 @@ _VALUE_WORDS = {
     ("strategy", "stratified"): "random guesses by class frequency",
     ("strategy", "mean"): "predicts the mean",
     ("strategy", "median"): "predicts the median",
+    ("class_weight", "balanced"): "classes weighted equally",
 }
 
 
@@ -188,7 +194,8 @@ def _catalog() -> dict[str, tuple[Configuration, ...]]:
             c = _make(algo, params, ("binary", "multiclass", "regression"))
             classification.append(c)
             regression.append(c)
-    for algo, grid in _CLASSIFICATION_GRIDS.items():
+    for key, grid in _CLASSIFICATION_GRIDS.items():
+        algo = key.removesuffix("_weighted")  # a second grid of the same algorithm
         classification += [_make(algo, p, ("binary", "multiclass")) for p in grid]
     for algo, grid in _REGRESSION_GRIDS.items():
         regression += [_make(algo, p, ("regression",)) for p in grid]

@@ -19,6 +19,8 @@ from metadesk.knowledge.store import Store, register_runner, runner_id
 
 log = logging.getLogger(__name__)
 
+# The retention rule for out-of-fold predictions: the best this many experiments of a dataset.
+KEEP_PREDICTIONS = 40
 POLL_S = 0.05  # how often finished futures are collected; small next to any experiment
 RECHECK_S = 1.0  # how often the store is re-read for work queued by another process
 
@@ -198,9 +200,12 @@ class Dispatcher:
             result_json=result.to_json(),
             scores=dict(result.mean) if status == "ok" else {},
             error=result.error,
+            predictions=result.predictions if status == "ok" else b"",
         )
         if not written:  # cancelled meanwhile: the store already says so
             return
+        if status == "ok" and result.predictions:
+            self.store.prune_predictions(row["dataset_id"], KEEP_PREDICTIONS)
         self._emit(
             "finished",
             dataset_id=row["dataset_id"],

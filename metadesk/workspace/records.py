@@ -237,7 +237,9 @@ def leaderboard_frame(
     rows: list[dict[str, Any]] = []
     seen: set[str] = set()
     for r in own:
-        result = Result.from_json(r["result"]) if r.get("result") else None
+        result = r.get("parsed_result")  # parsed once by a caller that reads the results too
+        if result is None:
+            result = Result.from_json(r["result"]) if r.get("result") else None
         if result is None:
             continue
         seen.add(r["configuration_id"])
@@ -254,6 +256,7 @@ def leaderboard_frame(
             provenance="own",
             experiment_id=int(r["id"]),
             folds=int(r["protocol"].get("folds", 0)),
+            repeats=int(r["protocol"].get("repeats", 1) or 1),
         )
         rows.append(row)
     if prior_runs is not None and len(prior_runs):
@@ -283,7 +286,7 @@ def leaderboard_frame(
     columns = ["configuration_id", "label", "algorithm"]
     for m in metrics:
         columns += [m, f"{m}_std"]
-    columns += ["fit_seconds", "provenance", "experiment_id", "folds"]
+    columns += ["fit_seconds", "provenance", "experiment_id", "folds", "repeats"]
     frame = pd.DataFrame(rows, columns=columns)
     if len(frame) and metric in frame:
         frame = frame.sort_values(

@@ -17,7 +17,7 @@ from typing import Any
 import pandas as pd
 
 from metadesk import __version__
-from metadesk.experiments.spec import LOWER_IS_BETTER, METRIC_LABELS, default_metric, metrics_for
+from metadesk.experiments.spec import LOWER_IS_BETTER, METRIC_LABELS, metrics_for
 from metadesk.workspace import report_plots
 from metadesk.workspace.insights import finished_scores, within_metric_range
 from metadesk.workspace.report_numbers import number_text
@@ -38,7 +38,8 @@ dt { color: #5f6368; } dd { margin: 0; }
 figure { margin: 1em 0; } figure img { max-width: 100%; height: auto; }
 figcaption { color: #5f6368; font-size: 0.9em; }
 .tag { font-size: 0.8em; padding: 0.05em 0.45em; border-radius: 4px; background: #e8f0fe; }
-.tag.prior { background: #f1f3f4; }
+.tag.prior { background: #f1f3f4; } .tag.baseline { background: #fce8e6; }
+tr.baseline td { color: #5f6368; font-style: italic; }
 """
 
 
@@ -58,29 +59,54 @@ def _img(fig: Any, alt: str, caption: str) -> str:
     )
 
 
-def _leaderboard_table(board: pd.DataFrame, metric: str, metrics: tuple[str, ...]) -> str:
-    if board.empty:
+def _verdict(r: dict[str, Any]) -> str:
+    group = r.get("group")
+    p = r.get("p_value_vs_best")
+    if group == "best":
+        return "<b>best</b>"
+    if group == "tied":
+        return f"<b>tied with the best</b> (p = {_num(p)})"
+    if group == "worse":
+        return "worse (p < 0.001)" if p is not None and p < 0.001 else f"worse (p = {_num(p)})"
+    if group == "baseline":
+        return "score to beat"
+    return "not compared" if r.get("provenance") == "own" else "–"
+
+
+def _leaderboard_table(
+    board: pd.DataFrame, metric: str, metrics: tuple[str, ...], baseline: Any = None
+) -> str:
+    if board.empty and baseline is None:
         return '<p class="muted">No finished experiments on this dataset yet.</p>'
     others = [m for m in metrics if m != metric and m in board and board[m].notna().any()]
     head = (
         "<tr><th class='num'>#</th><th>Configuration</th>"
-        f"<th class='num'>{_e(METRIC_LABELS.get(metric, metric))}</th>"
+        f"<th class='num'>{_e(METRIC_LABELS.get(metric, metric))}</th><th>Against the best</th>"
         + "".join(f"<th class='num'>{_e(METRIC_LABELS.get(m, m))}</th>" for m in others)
         + "<th class='num'>Fit time</th><th>Source</th></tr>"
     )
+    from metadesk.workspace.comparisons import with_baseline
+
     rows = []
-    for i, row in enumerate(board.itertuples(index=False), start=1):
+    place = 0
+    lower = metric in LOWER_IS_BETTER
+    for row in with_baseline(board, baseline, metric, lower).itertuples(index=False):
         r = row._asdict()
         prov = str(r.get("provenance", "own"))
+        is_baseline = prov == "baseline"
+        place += 0 if is_baseline else 1
         cells = [
-            f"<td class='num'>{i}</td>",
+            f"<td class='num'>{'' if is_baseline else place}</td>",
             f"<td>{_e(r.get('label') or r.get('configuration_id'))}</td>",
             f"<td class='num'>{_num(r.get(metric))} ± {_num(r.get(f'{metric}_std'))}</td>",
+            f"<td>{_verdict(r)}</td>",
         ]
         cells += [f"<td class='num'>{_num(r.get(m))}</td>" for m in others]
-        cells.append(f"<td class='num'>{_num(r.get('fit_seconds'), 2)} s</td>")
+        fit = r.get("fit_seconds")
+        cells.append(f"<td class='num'>{'' if is_baseline else _num(fit, 2) + ' s'}</td>")
         cells.append(f"<td><span class='tag {_e(prov)}'>{_e(prov)}</span></td>")
-        rows.append("<tr>" + "".join(cells) + "</tr>")
+        style = " class='baseline'" if is_baseline else ""
+        rows.append(f"<tr{style}>" + "".join(cells) + "</tr>")
     return f"<table>{head}{''.join(rows)}</table>"
 
 
@@ -126,11 +152,12 @@ def _safely(what: str, fn: Any, default: Any) -> Any:
 def build_report_html(workspace: Any, dataset_id: str, *, metric: str | None = None) -> str:
     """The whole report as one HTML string."""
     info = workspace.dataset(dataset_id)
-    metric = metric or default_metric(info.task_type)
+    metric = metric or workspace.default_metric(dataset_id)
     label = METRIC_LABELS.get(metric, metric)
     lower = metric in LOWER_IS_BETTER
     metrics = metrics_for(info.task_type)
-    board = workspace.leaderboard(dataset_id, metric)
+    table = workspace.results(dataset_id, metric)
+    board = table.board
     experiments = workspace.experiments(dataset_id)
     suggestions = _safely(
         "suggestions", lambda: workspace.suggest(dataset_id, metric=metric, top=10), []
@@ -154,9 +181,13 @@ def build_report_html(workspace: Any, dataset_id: str, *, metric: str | None = N
         f"<dt>Metric</dt><dd>{_e(label)} ({'lower' if lower else 'higher'} is better)</dd></dl>",
         "<h2>Leaderboard</h2>",
         f"<p class='muted'>Mean ± standard deviation over cross-validation folds; "
-        f"{len(board)} configuration(s), best first.</p>",
-        _leaderboard_table(board, metric, metrics),
+        f"{len(board)} configuration(s), best first. Each own run is compared with the best on "
+        "the same folds (corrected resampled t-test of Nadeau and Bengio): a run <i>tied with "
+        "the best</i> differs from it by no more than chance would explain. The baseline row "
+        "ignores every feature: it is the score any useful model has to beat.</p>",
+        _leaderboard_table(board, metric, metrics, table.baseline),
     ]
+    parts += [f"<p class='note'>{_e(note)}</p>" for note in table.notes]
     if failed:
         parts.append(
             f"<p class='note'>{len(failed)} experiment(s) did not finish: "
@@ -174,9 +205,12 @@ def build_report_html(workspace: Any, dataset_id: str, *, metric: str | None = N
                     metric_label=label,
                     provenance=list(board["provenance"]),
                     lower_is_better=lower,
+                    groups=list(board["group"]),
+                    baseline=table.baseline.mean.get(metric) if table.baseline else None,
                 ),
                 f"{label} by configuration",
-                f"{label} by configuration, with ±1 standard deviation over folds.",
+                f"{label} by configuration, with ±1 standard deviation over folds; runs worse "
+                "than the best are faded, the dashed line is the baseline.",
             )
         )
     ordered = finished_scores(experiments, metric)
@@ -184,7 +218,10 @@ def build_report_html(workspace: Any, dataset_id: str, *, metric: str | None = N
         parts.append(
             _img(
                 report_plots.best_so_far(
-                    [s for _, s in ordered], metric_label=label, lower_is_better=lower
+                    [s for _, s in ordered],
+                    metric_label=label,
+                    lower_is_better=lower,
+                    baseline=table.baseline.mean.get(metric) if table.baseline else None,
                 ),
                 "best so far",
                 "Each experiment's score in the order it finished, and the best found so far.",
@@ -217,12 +254,45 @@ def build_report_html(workspace: Any, dataset_id: str, *, metric: str | None = N
         )
     if len(parts) and parts[-1] == "<h2>Plots</h2>":
         parts.append('<p class="muted">No finished experiments to plot yet.</p>')
+    parts += _safely("diagnostics", lambda: _diagnostics_section(workspace, board, info), [])
     parts.append("<h2>What to try next</h2>")
     if recommender.get("sentence"):
         parts.append(f"<p class='note'>{_e(recommender['sentence'])}</p>")
     parts.append(_suggestions_table(suggestions, label))
     parts.append("</body></html>")
     return "\n".join(parts)
+
+
+def _diagnostics_section(workspace: Any, board: pd.DataFrame, info: Any) -> list[str]:
+    """The best own run's out-of-fold diagnostics (when its predictions were kept)."""
+    from metadesk.workspace import diagnostic_plots
+    from metadesk.workspace.diagnostics import diagnostics
+
+    best = board[board["group"] == "best"] if "group" in board else board.iloc[:0]
+    if best.empty:
+        return []
+    row = best.iloc[0]
+    oof = workspace.predictions(int(row["experiment_id"]))
+    if oof is None:
+        return []
+    found = diagnostics(oof)
+    label = str(row["label"])
+    parts = [
+        f"<h2>Diagnostics of the best run</h2><p class='muted'>{_e(label)}: each of the "
+        f"{found.n_rows:,} rows predicted by the model that did not see it (out of fold).</p>"
+    ]
+    captions = {
+        "confusion": "Rows: the actual class; columns: the predicted one.",
+        "roc": "ROC curve: true against false positive rate; the area (AUC) is 0.5 for guessing.",
+        "precision_recall": "Precision against recall, with the average precision (AP).",
+        "calibration": "Predicted probability against how often it came true.",
+        "predicted_actual": "Predicted against actual values.",
+        "residuals": "Residuals (actual − predicted) against the prediction.",
+    }
+    for key, text in diagnostic_plots.views_for(info.task_type):
+        figure = diagnostic_plots.BUILDERS[key](found)
+        parts.append(_img(figure, text, captions[key]))
+    return parts
 
 
 def _own_scores(board: pd.DataFrame, metric: str) -> list[tuple[int, str, float]]:

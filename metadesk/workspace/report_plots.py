@@ -125,14 +125,20 @@ def score_by_configuration(
     lower_is_better: bool = False,
     style: PlotStyle | None = None,
     limit: int = 15,
+    groups: Sequence[str] | None = None,
+    baseline: float | None = None,
+    baseline_label: str = "baseline",
 ) -> Figure:
-    """Horizontal bars, best at the top, with ±1 std error bars; own and prior runs coloured apart."""
+    """Horizontal bars, best at the top, with ±1 std error bars; own and prior runs coloured apart.
+
+    With `groups` ('best', 'tied', 'worse', 'not compared' per run), runs worse than the best are
+    drawn faded; with `baseline`, a dashed line marks the score of the baseline predictor."""
     style = style or PlotStyle()
     if not labels:
         return message_figure("No finished experiments yet.", style)
-    order = np.argsort(np.asarray(means, dtype=float))
+    order = np.argsort(np.asarray(means, dtype=float), kind="stable")
     if not lower_is_better:
-        order = order[::-1]
+        order = np.argsort(-np.asarray(means, dtype=float), kind="stable")
     order = order[:limit]
     n = len(order)
     fig = new_figure(style, 6.0, max(2.2, 0.32 * n + 1.0))
@@ -140,30 +146,52 @@ def score_by_configuration(
     ax.grid(True, axis="x", color=style.grid, linewidth=0.6)
     ax.grid(False, axis="y")
     prov = list(provenance) if provenance is not None else ["own"] * len(labels)
+    group = list(groups) if groups is not None else ["best"] * len(labels)
     colours = [style.accent if prov[i] == "own" else style.muted for i in order]
+    alphas = [0.4 if group[i] == "worse" else 1.0 for i in order]
     y = np.arange(n)[::-1]
     m = np.asarray(means, dtype=float)[order]
     s = np.nan_to_num(np.asarray(stds, dtype=float)[order])
-    ax.barh(y, m, xerr=s, color=colours, ecolor=style.foreground, capsize=2, height=0.65)
+    bars = ax.barh(y, m, xerr=s, color=colours, ecolor=style.foreground, capsize=2, height=0.65)
+    for bar, alpha in zip(bars, alphas, strict=True):
+        bar.set_alpha(alpha)
     ax.set_yticks(y, [_shorten(labels[i], 52) for i in order])
     lo = float(np.nanmin(m - s))
     hi = float(np.nanmax(m + s))
+    if baseline is not None and math.isfinite(baseline):
+        lo, hi = min(lo, baseline), max(hi, baseline)
+        ax.axvline(baseline, color=style.highlight, linestyle="--", linewidth=1.2)
     pad = max((hi - lo) * 0.15, 1e-3)
     ax.set_xlim(lo - pad if lo - pad > 0 or lo < 0 else 0, hi + pad)
     better = "lower is better" if lower_is_better else "higher is better"
     ax.set_xlabel(f"{metric_label} (mean ± std over folds, {better})")
-    if "prior" in prov and "own" in prov:
-        from matplotlib.patches import Patch
+    from matplotlib.patches import Patch
 
-        _legend(
-            ax,
-            style,
-            handles=[
-                Patch(color=style.accent, label="own"),
-                Patch(color=style.muted, label="prior"),
-            ],
-            loc="lower right",
-        )
+    handles = []
+    if groups is not None and "worse" in group:
+        handles += [
+            Patch(color=style.accent, label="best, or tied with it"),
+            Patch(color=style.accent, alpha=0.4, label="worse than the best"),
+        ]
+    elif "prior" in prov and "own" in prov:
+        handles.append(Patch(color=style.accent, label="own"))
+    if "prior" in prov and "own" in prov:
+        handles.append(Patch(color=style.muted, label="prior"))
+    if baseline is not None and math.isfinite(baseline):
+        handles.append(
+            Line2D(
+                [0], [0], color=style.highlight, linestyle="--",
+                label=f"{baseline_label} ({baseline:.3g})",
+            )
+        )  # fmt: skip
+    if handles and groups is None:
+        _legend(ax, style, handles=handles, loc="lower right")
+    elif handles:  # below the axes: inside, it would hide the shortest bars
+        legend = fig.legend(
+            handles=handles, loc="outside lower center", ncol=len(handles), frameon=False,
+            fontsize=style.font_size - 0.5, labelcolor=style.foreground,
+        )  # fmt: skip
+        legend.set_zorder(5)
     return fig
 
 
@@ -232,8 +260,10 @@ def best_so_far(
     lower_is_better: bool = False,
     labels: Sequence[str] | None = None,
     style: PlotStyle | None = None,
+    baseline: float | None = None,
 ) -> Figure:
-    """Each experiment's score in the order it finished, and the best found so far as a step line."""
+    """Each experiment's score in the order it finished, and the best found so far as a step line;
+    with `baseline`, a dashed line at the baseline predictor's score."""
     style = style or PlotStyle()
     if len(scores) == 0:
         return message_figure("No finished experiments yet.", style)
@@ -244,6 +274,11 @@ def best_so_far(
     ax = _axes(fig, style)
     ax.scatter(x, s, color=style.muted, s=18, zorder=3, label="each experiment")
     ax.step(x, best, where="post", color=style.accent, linewidth=2, label="best so far")
+    if baseline is not None and math.isfinite(baseline):
+        ax.axhline(
+            baseline, color=style.highlight, linestyle="--", linewidth=1.2,
+            label=f"baseline ({baseline:.3g})",
+        )  # fmt: skip
     ax.set_xlabel("Experiments finished")
     ax.set_ylabel(metric_label)
     ax.set_xticks(x if len(x) <= 12 else np.linspace(1, len(x), 8).round().astype(int))

@@ -19,9 +19,10 @@ import pandas as pd
 
 from metadesk.data.task import Task
 from metadesk.errors import WorkspaceProblem
-from metadesk.experiments.spec import FINISHED, Protocol, default_metric
+from metadesk.experiments.spec import FINISHED, Protocol, Result
 from metadesk.knowledge.store import Store, default_path
 from metadesk.workspace import records
+from metadesk.workspace.comparisons import Baseline, Baselines, ResultsTable
 from metadesk.workspace.dispatcher import Dispatcher, make_executor
 from metadesk.workspace.layered import Knowledge
 from metadesk.workspace.metafeature_upkeep import MetaFeatureUpkeep
@@ -44,6 +45,8 @@ class Workspace:
         self.path: Path = store.path
         self.knowledge = Knowledge(store, prior_dir)
         self._meta_features = MetaFeatureUpkeep(self)
+        self._baselines = Baselines()
+        self._default_metrics: dict[str, str] = {}
         self._listeners: list[Listener] = []
         self._lock = threading.RLock()
         self._dispatcher: Dispatcher | None = None
@@ -169,6 +172,7 @@ class Workspace:
             if self._dispatcher is not None:
                 self._dispatcher.cancel(running)
         self.store.remove_dataset(dataset_id)
+        self._baselines.forget(dataset_id)
         self._emit("knowledge_changed", dataset_id=dataset_id)
 
     def meta_features(self, dataset_id: str) -> Any:
@@ -351,8 +355,10 @@ class Workspace:
         """One row per finished ok experiment on this dataset: configuration_id, label, algorithm,
         mean and std of every metric (columns `<metric>` and `<metric>_std`), fit_seconds,
         provenance ('own' or 'prior'), experiment_id, folds; best first by `metric`."""
+        return self._leaderboard(dataset_id, metric, self.store.experiments(dataset_id, ("ok",)))
+
+    def _leaderboard(self, dataset_id: str, metric: str | None, own: list[Any]) -> pd.DataFrame:
         row = self._dataset_row(dataset_id)
-        own = self.store.experiments(dataset_id, ("ok",))
         prior_runs = None
         configurations: dict[str, Any] = {}
         try:
@@ -367,8 +373,54 @@ class Workspace:
             own,
             prior_runs,
             configurations,
-            metric or default_metric(row["task_type"]),
+            metric or self.default_metric(dataset_id),
         )
+
+    def default_metric(self, dataset_id: str) -> str:
+        """The metric a dataset is judged by unless the user picks one: balanced accuracy when a
+        class is rare (under 20 % of two classes), else the task type's default."""
+        with self._lock:
+            known = self._default_metrics.get(dataset_id)
+        if known is not None:
+            return known
+        from metadesk.workspace.comparisons import dataset_default_metric, target_counts
+
+        info = self.dataset(dataset_id)
+        metric = dataset_default_metric(info.task_type, target_counts(self, dataset_id))
+        with self._lock:
+            self._default_metrics[dataset_id] = metric
+        return metric
+
+    def baseline(self, dataset_id: str, protocol: Protocol | None = None) -> Baseline | None:
+        """The majority-class (regression: mean) predictor cross-validated on the folds of
+        `protocol`: the score to beat. Computed once per dataset and folds (cheap); None when the
+        table cannot be cross-validated."""
+        return self._baselines.get(self, dataset_id, protocol or Protocol())
+
+    def results(
+        self, dataset_id: str, metric: str | None = None, *, bayesian: bool = True
+    ) -> ResultsTable:
+        """The leaderboard with each own run's fold scores, `p_value_vs_best` and
+        `tied_with_best` (corrected resampled t-test against the best run on the same folds;
+        with `bayesian`, the probability of being within ±1 point of it), the baseline, and
+        plain-language notes (ties; accuracy too close to the baseline)."""
+        from metadesk.workspace.comparisons import results_table
+
+        metric = metric or self.default_metric(dataset_id)
+        own = self.store.experiments(dataset_id, ("ok",))
+        for row in own:  # parsed once for the leaderboard and the tests
+            if row.get("result"):
+                row["parsed_result"] = Result.from_json(row["result"])
+        board = self._leaderboard(dataset_id, metric, own)
+        return results_table(self, dataset_id, metric, board, own, bayesian=bayesian)
+
+    def predictions(self, experiment_id: int) -> Any:
+        """`experiments.predictions.OutOfFold` of a finished experiment, or None when they were
+        not kept (an older run, or beyond the retention rule)."""
+        from metadesk.experiments.predictions import decode
+
+        data = self.store.predictions(experiment_id)
+        return decode(data) if data else None
 
     def finished_count(self, dataset_id: str | None = None) -> int:
         return len(self.store.experiments(dataset_id, tuple(FINISHED)))
@@ -404,6 +456,21 @@ class Workspace:
         from metadesk.workspace import usage
 
         return usage.export_model(self, dataset_id, configuration_id, out_path)
+
+    def open_model(self, path: Path | str) -> Any:
+        """`models.OpenedModel` from an exported `.skops` file, after checking that every type it
+        needs comes from scikit-learn, NumPy, SciPy or metadesk (`ModelFileProblem` otherwise)."""
+        from metadesk.workspace.models import open_model
+
+        return open_model(path)
+
+    def predict_with_model(
+        self, model_path: Path | str, in_path: Path | str, out_path: Path | str
+    ) -> Path:
+        """Predict a table with an exported model (no dataset needed); written as `predict_file`."""
+        from metadesk.workspace.models import predict_with_model
+
+        return predict_with_model(self, model_path, in_path, out_path)
 
     def export_report(
         self, dataset_id: str, out_path: Path | str, *, metric: str | None = None

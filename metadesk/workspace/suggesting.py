@@ -33,7 +33,7 @@ def suggest(
     from metadesk.portfolio import default_portfolio
 
     info = workspace.dataset(dataset_id)
-    metric = metric or default_metric(info.task_type)
+    metric = metric or workspace.default_metric(dataset_id)  # balanced when a class is rare
     taken = {e.configuration_id for e in workspace.experiments(dataset_id, TAKEN)}
     candidates = [c for c in default_portfolio(info.task_type) if c.runnable and c.id not in taken]
     model = workspace.knowledge.model(info.task_type, metric)

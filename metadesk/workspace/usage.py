@@ -187,7 +187,8 @@ def predict_file(
 def export_model(
     workspace: Any, dataset_id: str, configuration_id: str, out_path: Path | str
 ) -> Path:
-    """Fit on the whole dataset and save with `skops.io.dump` (never pickle).
+    """Fit on the whole dataset and save with `skops.io.dump` (never pickle), with a model card
+    (`metadesk_card.json` and `model_card.md` inside the archive).
 
     Load it back after checking the types it needs:
     `types = skops.io.get_untrusted_types(file=path)`; review them, then
@@ -198,8 +199,16 @@ def export_model(
     path = Path(out_path)
     if not path.suffix:
         path = path.with_suffix(MODEL_SUFFIX)
+    from metadesk.workspace.models import add_card, model_card
+
     pipeline, _task = fit_on_whole_dataset(workspace, dataset_id, configuration_id)
-    return _write_atomically(path, lambda tmp: sio.dump(pipeline, tmp), "Choose another folder.")
+    card = model_card(workspace, dataset_id, configuration_id)
+
+    def write(tmp: Path) -> None:
+        sio.dump(pipeline, tmp)
+        add_card(tmp, card)  # data, target, metric and score, date, metadesk version
+
+    return _write_atomically(path, write, "Choose another folder.")
 
 
 def export_report(

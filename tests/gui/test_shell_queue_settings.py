@@ -152,6 +152,7 @@ def test_settings_persist(tmp_path, qtbot, bare_bridge):
     dialog.workers_spin.setValue(3)
     dialog.scheduler_edit.setText("tcp://10.0.0.5:8786")
     dialog.folds_spin.setValue(10)
+    dialog.repeats_spin.setValue(3)
     dialog.time_spin.setValue(5)
     dialog.metric_combo.setCurrentIndex(dialog.metric_combo.findData("roc_auc"))
     dialog.theme_combo.setCurrentIndex(dialog.theme_combo.findData("dark"))
@@ -165,6 +166,7 @@ def test_settings_persist(tmp_path, qtbot, bare_bridge):
     assert again.default_metric == "roc_auc"
     assert again.theme == "dark"
     assert again.protocol().folds == 10
+    assert again.protocol().repeats == 3  # repeated cross-validation: 3 x 10-fold
 
 
 def test_recent_files_are_most_recent_first_without_duplicates(app_settings, tmp_path):

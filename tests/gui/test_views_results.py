@@ -34,17 +34,33 @@ def test_leaderboard_is_sorted_best_first_with_provenance(qtbot, views_bridge, v
     view = _view(qtbot, views_bridge)
     _shown(qtbot, view, dataset_id)
     model = view.model
-    assert model.rowCount() == 3
+    assert model.rowCount() == 4  # three runs and the baseline row
     scores = list(model.frame["accuracy"])
     assert scores == sorted(scores, reverse=True)
     assert model.index(0, 0).data() == "1"
     cell = model.index(0, 2).data()
     assert "±" in cell and "(2-fold)" in cell  # "0.867 ± 0.019 (2-fold)"
     source = model.columns.index("provenance")
-    assert {model.index(r, source).data() for r in range(3)} == {"own run"}
+    assert sorted(model.index(r, source).data() for r in range(4)) == ["own run"] * 3 + [
+        "reference"
+    ]
+    verdict = model.columns.index("verdict")
+    assert model.index(0, verdict).data() == "best"
+    from PySide6.QtCore import Qt
+
+    second = model.index(1, verdict)
+    assert second.data() in ("tied with the best",) or second.data().startswith("worse")
+    assert "against the best on the same folds" in second.data(Qt.ItemDataRole.ToolTipRole)
+    assert view.notes.text()  # what the comparison means, in words
+    baseline = [r for r in range(4) if model.is_baseline(r)]
+    assert len(baseline) == 1 and model.index(baseline[0], 0).data() == ""
+    assert "Baseline: always predicts" in model.index(baseline[0], 1).data()
     assert "3 runs" in view.title.text()
-    # The plots drew real figures: bars for three configurations, a best-so-far step line.
-    assert len(view.score_plot.figure.axes[0].patches) == 3
+    # The plots drew real figures: bars for three configurations (and the baseline as a dashed
+    # line, not a bar), a best-so-far step line.
+    axes = view.score_plot.figure.axes[0]
+    assert len(axes.patches) == 3
+    assert any(line.get_linestyle() == "--" for line in axes.lines)
     assert view.progress_plot.figure.axes[0].lines
     assert view.predict_button.isEnabled() and view.export_report_button.isEnabled()
 
@@ -115,6 +131,17 @@ def test_export_model_writes_a_skops_file(qtbot, views_bridge, views_workspace, 
     assert done[1].endswith("best model.skops")
     assert (tmp_path / "best model.skops").read_bytes()[:2] == b"PK"
 
+    # The model comes back: opened (types checked), described, and used on a new table.
+    new = tmp_path / "new.csv"
+    table(9, seed=5).drop(columns=["y"]).to_csv(new, index=False)
+    answers = [str(tmp_path / "best model.skops"), str(new)]
+    view.actions.ask_open_path = lambda *a: answers.pop(0)
+    view.actions.ask_save_path = lambda *a: str(tmp_path / "again.csv")
+    with qtbot.waitSignal(view.actions.done, timeout=60_000):
+        view.open_model_button.click()
+    written = pd.read_csv(tmp_path / "again.csv")
+    assert len(written) == 9 and "predicted y" in written.columns
+
 
 def test_a_failed_action_says_so_without_a_dialog_in_tests(
     qtbot, views_bridge, views_workspace, tmp_path
@@ -155,3 +182,31 @@ def test_no_result_yet_says_so(qtbot, views_bridge, views_workspace):
     assert not view.predict_button.isEnabled()
     view.predict_on_new_file()
     assert "Run an experiment first" in view.feedback.text()
+
+
+def test_diagnostics_follow_the_selected_run_and_importance_is_measured_on_request(
+    qtbot, views_bridge, views_workspace
+):
+    ws, dataset_id = views_workspace
+    run_and_wait(ws, dataset_id, FAST[:2])
+    view = _view(qtbot, views_bridge)
+    with qtbot.waitSignal(view.diagnostics.drawn, timeout=60_000):
+        _shown(qtbot, view, dataset_id)
+    view.plots.setCurrentWidget(view.diagnostics)
+    panel = view.diagnostics
+    picker = [panel.view_picker.itemText(i) for i in range(panel.view_picker.count())]
+    assert picker == ["Confusion matrix", "ROC curve", "Precision–recall", "Calibration"]
+    assert panel.diagnostics.confusion.sum() == 60  # every row, predicted out of fold
+    assert panel.canvas.figure.axes[0].images  # the matrix
+    panel.view_picker.setCurrentIndex(1)
+    assert "AUC" in panel.canvas.figure.axes[0].get_legend().get_texts()[-1].get_text()
+    with qtbot.waitSignal(panel.drawn, timeout=60_000):
+        view.table.selectRow(1)  # another run: its own diagnostics
+    assert "Out-of-fold predictions of" in panel.subject.text()
+
+    view.plots.setCurrentWidget(view.importance)
+    assert view.importance.measure_button.isEnabled()
+    with qtbot.waitSignal(view.importance.drawn, timeout=120_000):
+        view.importance.measure_button.click()
+    assert set(view.importance.table["column"]) == {"a", "b", "colour"}
+    assert len(view.importance.canvas.figure.axes[0].patches) == 3

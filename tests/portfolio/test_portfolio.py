@@ -18,6 +18,7 @@ from metadesk.portfolio import (
     default_portfolio,
     get_configuration,
 )
+from metadesk.portfolio.algorithms import make_estimator
 
 CLASSIFIERS = {
     "logreg", "linear_svm", "rbf_svm", "knn", "tree", "random_forest", "extra_trees", "hist_gb",
@@ -176,3 +177,12 @@ def test_each_algorithm_cross_validates_a_multiclass_table(config_id):
     assert result.status == "ok", result.error + "\n" + result.details
     assert len(result.fold_scores["roc_auc"]) == 2
     assert np.isfinite(result.mean["log_loss"])
+
+
+def test_class_weighted_variants_are_offered_for_classification_only():
+    weighted = {c.id: c for c in default_portfolio("binary") if "class_weight" in c.params}
+    assert {c.algorithm for c in weighted.values()} == {"logreg", "linear_svm", "rbf_svm", "tree"}
+    assert all("classes weighted equally" in c.label for c in weighted.values())
+    assert not any("class_weight" in c.params for c in default_portfolio("regression"))
+    model = make_estimator("logreg", weighted["logreg:C=1,class_weight=balanced"].params, "binary")
+    assert model.class_weight == "balanced"

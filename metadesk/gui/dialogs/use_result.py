@@ -1,4 +1,5 @@
-"""Using a result: "Predict on a new file...", "Export model..." and "Export report...".
+"""Using a result: "Predict on a new file...", "Export model...", "Export report..." and
+"Open a model..." (an exported .skops file, to predict with it again).
 
 Each action asks for file names with the standard dialogs, then runs the workspace call through
 the bridge (fitting and writing never happen on the GUI thread) and reports where the file went.
@@ -34,6 +35,7 @@ class UseResultActions(QObject):
     started = Signal(str)  # plain-language description of what is running
     done = Signal(str, str)  # (message, path written)
     failed = Signal(str)  # message (the error dialog has the details)
+    model_opened = Signal(str)  # what an opened model is, in one sentence
 
     def __init__(self, bridge: Any, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -85,6 +87,40 @@ class UseResultActions(QObject):
             f"Fitting {label or configuration_id} on the whole dataset",
             "Model saved to {name} in {folder}. Load it with skops.io.load after checking its types.",
         )
+
+    def predict_with_model_file(self) -> None:
+        """Open an exported .skops model (its types checked on a worker), say what it is, then
+        predict a table with it."""
+        model_path = self.ask_open_path("Open a model", MODEL_FILTER)
+        if not model_path:
+            return
+        self.last_dir = str(Path(model_path).parent)
+        ws = self.bridge.workspace
+        description = f"Opening {Path(model_path).name}"
+        self.started.emit(description + "…")
+
+        def opened(model: Any) -> None:
+            self.model_opened.emit(model.summary())
+            source = self.ask_open_path(f"Predict with {Path(model_path).name}", TABLE_FILTER)
+            if not source:
+                return
+            out = self.ask_save_path(
+                "Save predictions as", f"{Path(source).stem} predictions.csv", PREDICTION_FILTER
+            )
+            if not out:
+                return
+            out_path = _with_suffix(out, (".csv", ".xlsx"), ".csv")
+            self._run(
+                lambda: ws.predict_with_model(model_path, source, out_path),
+                f"Predicting {Path(source).name} with {Path(model_path).name}",
+                "Predictions written to {name} in {folder}.",
+            )
+
+        def failed(exc: BaseException) -> None:
+            self.failed.emit(f"{description} failed.")
+            self.bridge.report_error(exc, description)
+
+        self.bridge.call(lambda: ws.open_model(model_path), opened, failed, description=description)
 
     def export_report(self, dataset_id: str, name: str = "", metric: str | None = None) -> None:
         out = self.ask_save_path(

@@ -106,7 +106,10 @@ class MetricView(QWidget):
 
         def work() -> tuple[Any, str, tuple[Any, ...]]:
             info = ws.dataset(dataset_id)
-            metric = chosen_metric(info.task_type, wanted)
+            if wanted in metrics_for(info.task_type):
+                metric = wanted
+            else:  # the table's own default: balanced accuracy when a class is rare
+                metric = ws.default_metric(dataset_id)
             return info, metric, fetch(ws, dataset_id, info, metric)
 
         self._refresh_started()

@@ -31,7 +31,8 @@ from PySide6.QtWidgets import (
 from metadesk.experiments.spec import LOWER_IS_BETTER, METRIC_LABELS
 from metadesk.gui.dialogs.use_result import UseResultActions
 from metadesk.gui.plots import PlotCanvas
-from metadesk.gui.views.leaderboard_model import LeaderboardModel
+from metadesk.gui.views.diagnostics_panel import DiagnosticsPanel, ImportancePanel
+from metadesk.gui.views.leaderboard_model import LeaderboardModel, with_baseline
 from metadesk.gui.views.metric_view import MetricView, feedback_label, row_table
 from metadesk.workspace import report_plots
 from metadesk.workspace.insights import finished_scores
@@ -54,6 +55,7 @@ class ResultsView(MetricView):
             bridge, parent, settings=settings, title="Results", metric_name="Metric shown"
         )
         self.experiments: list[Any] = []
+        self.results_table: Any = None  # the workspace's ResultsTable: ties, baseline, notes
         self.held_out: dict[str, tuple[float, float, float]] = {}
         self._held_out_key: tuple[str, str] | None = None
         self._pending_action: str | None = None  # asked for before the first results came
@@ -61,6 +63,7 @@ class ResultsView(MetricView):
         self.actions.started.connect(self._set_feedback)
         self.actions.done.connect(lambda message, _path: self._set_feedback(message))
         self.actions.failed.connect(self._set_feedback)
+        self.actions.model_opened.connect(self._set_feedback)
 
         # A push button leaves room for its menu arrow (a tool button drew it over the text).
         self.columns_button = QPushButton("Columns", self)
@@ -76,6 +79,19 @@ class ResultsView(MetricView):
         top.addWidget(self.metric_picker)
         top.addWidget(self.columns_button)
 
+        # What the ties and the baseline mean on this table, in plain words.
+        self.notes = QLabel("")
+        self.notes.setWordWrap(True)
+        self.notes.setAccessibleName("What the comparison means")
+        self.notes.setTextFormat(Qt.TextFormat.PlainText)
+        self.better_metric_button = QPushButton("Use balanced accuracy")
+        self.better_metric_button.setAccessibleName("Switch to the proposed metric")
+        self.better_metric_button.clicked.connect(self.use_better_metric)
+        self.better_metric_button.hide()
+        notes_row = QHBoxLayout()
+        notes_row.addWidget(self.notes, 1)
+        notes_row.addWidget(self.better_metric_button, 0, Qt.AlignmentFlag.AlignTop)
+
         self.model = LeaderboardModel(self)
         self.table = row_table(self, self.model, "Leaderboard")
         header = self.table.horizontalHeader()
@@ -84,6 +100,7 @@ class ResultsView(MetricView):
         header.setStretchLastSection(False)
         self.table.setMinimumHeight(150)
         self.table.selectionModel().selectionChanged.connect(self._update_buttons)
+        self.table.selectionModel().selectionChanged.connect(self._selected_run_changed)
 
         self.score_plot = PlotCanvas(self, accessible_name="Score by configuration")
         self.predicted_plot = PlotCanvas(self, accessible_name="Predicted against measured")
@@ -93,6 +110,10 @@ class ResultsView(MetricView):
         self.plots.addTab(self.score_plot, "Score by configuration")
         self.plots.addTab(self.predicted_plot, "Predicted vs measured")
         self.plots.addTab(self.progress_plot, "Best so far")
+        self.diagnostics = DiagnosticsPanel(bridge, self)
+        self.importance = ImportancePanel(bridge, self)
+        self.plots.addTab(self.diagnostics, "Diagnostics")
+        self.plots.addTab(self.importance, "Column importance")
         splitter = QSplitter(Qt.Orientation.Vertical, self)
         splitter.addWidget(self.table)
         splitter.addWidget(self.plots)
@@ -107,11 +128,17 @@ class ResultsView(MetricView):
         self.export_model_button.clicked.connect(self.export_model)
         self.export_report_button = QPushButton("Export &report…")
         self.export_report_button.clicked.connect(self.export_report)
+        self.open_model_button = QPushButton("&Open a model…")
+        self.open_model_button.setToolTip(
+            "Open an exported .skops model and predict a table with it"
+        )
+        self.open_model_button.clicked.connect(self.open_model)
         self.feedback = feedback_label(wrap=True)
         actions = QHBoxLayout()
         actions.addWidget(self.predict_button)
         actions.addWidget(self.export_model_button)
         actions.addWidget(self.export_report_button)
+        actions.addWidget(self.open_model_button)
         actions.addWidget(self.feedback, 1)
         self.menu_actions = [
             QAction("Predict on a new file…", self, triggered=self.predict_on_new_file),
@@ -121,6 +148,7 @@ class ResultsView(MetricView):
 
         layout = QVBoxLayout(self)
         layout.addLayout(top)
+        layout.addLayout(notes_row)
         layout.addWidget(splitter, 1)
         layout.addLayout(actions)
         self._update_buttons()
@@ -133,6 +161,7 @@ class ResultsView(MetricView):
             self.info = None
             self.held_out = {}
             self._held_out_key = None
+            self.results_table = None
             self.model.set_frame(pd.DataFrame(), self.model.metric, "binary")
             self.feedback.clear()
         self.dataset_id = dataset_id
@@ -148,13 +177,24 @@ class ResultsView(MetricView):
         super()._on_event(event)
 
     @staticmethod
-    def fetch(ws: Any, dataset_id: str, info: Any, metric: str) -> tuple[pd.DataFrame, list]:
-        return ws.leaderboard(dataset_id, metric), ws.experiments(dataset_id)
+    def fetch(ws: Any, dataset_id: str, info: Any, metric: str) -> tuple[Any, list]:
+        return ws.results(dataset_id, metric), ws.experiments(dataset_id)
 
-    def show_fetched(self, info: Any, metric: str, board: pd.DataFrame, experiments: list) -> None:
+    def show_fetched(self, info: Any, metric: str, table: Any, experiments: list) -> None:
         self.experiments = experiments
+        self.results_table = table
+        board = table.board
         selected = self.selected_configuration()
-        self.model.set_frame(board, metric, info.task_type)
+        lower = metric in LOWER_IS_BETTER
+        self.model.set_frame(
+            with_baseline(board, table.baseline, metric, lower), metric, info.task_type
+        )
+        self.notes.setText("\n".join(table.notes))
+        self.notes.setVisible(bool(table.notes))
+        better = table.better_metric
+        self.better_metric_button.setVisible(bool(better) and better != metric)
+        if better:
+            self.better_metric_button.setText(f"Use {METRIC_LABELS.get(better, better).lower()}")
         self._rebuild_columns_menu()
         own = int((board["provenance"] == "own").sum()) if len(board) else 0
         running = sum(e.status in ("queued", "running") for e in experiments)
@@ -163,6 +203,7 @@ class ResultsView(MetricView):
             + (f", {running} waiting or running" if running else "")
         )
         self._reselect(selected[0] if selected else None)
+        self._selected_run_changed()
         self._draw_plots()
         self._update_buttons()
         key = (self.dataset_id, metric)
@@ -214,8 +255,17 @@ class ResultsView(MetricView):
         if metric in self.model.others:
             self.table.setColumnHidden(self.model.other_column(metric), not shown)
 
+    def use_better_metric(self) -> None:
+        """Switch to the metric the comparison proposes (balanced accuracy on a skewed table)."""
+        table = self.results_table
+        if table is not None and table.better_metric:
+            index = self.metric_picker.findData(table.better_metric)
+            if index >= 0:
+                self.metric_picker.setCurrentIndex(index)  # refreshes through metric_changed
+
     def _draw_plots(self) -> None:
-        board, metric = self.model.frame, self.model.metric
+        table, metric = self.results_table, self.model.metric
+        board = table.board if table is not None else pd.DataFrame()
         label = METRIC_LABELS.get(metric, metric)
         lower = metric in LOWER_IS_BETTER
         if board.empty or metric not in board:
@@ -224,17 +274,25 @@ class ResultsView(MetricView):
         labels = list(board["label"].astype(str))
         means, stds = list(board[metric]), list(board.get(f"{metric}_std", [math.nan] * len(board)))
         prov = list(board["provenance"])
+        groups = list(board["group"]) if "group" in board else None
+        baseline = table.baseline
+        base_score = baseline.mean.get(metric) if baseline is not None else None
         self.score_plot.plot(
             lambda style: report_plots.score_by_configuration(
                 labels, means, stds, metric_label=label, provenance=prov,
-                lower_is_better=lower, style=style,
+                lower_is_better=lower, style=style, groups=groups,
+                baseline=base_score,
             )
         )  # fmt: skip
         ordered = finished_scores(self.experiments, metric)
         scores = [s for _, s in ordered]
         self.progress_plot.plot(
             lambda style: report_plots.best_so_far(
-                scores, metric_label=label, lower_is_better=lower, style=style
+                scores,
+                metric_label=label,
+                lower_is_better=lower,
+                style=style,
+                baseline=base_score,
             )
         )
         pairs = [  # numbered by their place in the leaderboard's "#" column
@@ -276,7 +334,10 @@ class ResultsView(MetricView):
         if self.model.rowCount() == 0:
             return None
         rows = self.table.selectionModel().selectedRows()
-        r = self.model.row(rows[0].row() if rows else 0)
+        index = rows[0].row() if rows else 0
+        if self.model.is_baseline(index):
+            return None  # the reference line, not a model worth using
+        r = self.model.row(index)
         return str(r["configuration_id"]), str(r.get("label") or r["configuration_id"])
 
     def _update_buttons(self, *_: Any) -> None:
@@ -294,6 +355,22 @@ class ResultsView(MetricView):
             self.predict_button.setToolTip(f"Fit {chosen[1]} on all rows and predict a new file")
             self.export_model_button.setToolTip(f"Fit {chosen[1]} on all rows and save it")
 
+    def _selected_run_changed(self, *_: Any) -> None:
+        """The diagnostics and importance tabs follow the selected row."""
+        if self.info is None or self.model.rowCount() == 0:
+            return
+        rows = self.table.selectionModel().selectedRows()
+        index = rows[0].row() if rows else 0
+        r = self.model.row(index)
+        label = str(r.get("label") or r.get("configuration_id"))
+        eid = r.get("experiment_id")
+        own = r.get("provenance") == "own" and eid is not None and pd.notna(eid)
+        self.diagnostics.show_run(int(eid) if own else None, label, self.info.task_type)
+        chosen = self.selected_configuration()
+        self.importance.set_configuration(
+            self.dataset_id, chosen[0] if chosen else None, label, self.metric or ""
+        )
+
     def _set_feedback(self, message: str) -> None:
         self.feedback.setText(message)
 
@@ -305,7 +382,11 @@ class ResultsView(MetricView):
             self._pending_action = method
             return False
         if needs_result and self.selected_configuration() is None:
-            self._set_feedback("Run an experiment first: there is no result to use yet.")
+            self._set_feedback(
+                "Select a run: the baseline row is only a reference."
+                if any(self.model.place(i) for i in range(self.model.rowCount()))
+                else "Run an experiment first: there is no result to use yet."
+            )
             return False
         return True
 
@@ -316,6 +397,10 @@ class ResultsView(MetricView):
     def export_model(self) -> None:
         if self._ready("export_model"):
             self.actions.export_model(self.dataset_id, *self.selected_configuration())
+
+    def open_model(self) -> None:
+        """Open an exported model and predict a table with it (no dataset needed)."""
+        self.actions.predict_with_model_file()
 
     def export_report(self) -> None:
         if self._ready("export_report", needs_result=False):
