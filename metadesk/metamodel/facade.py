@@ -33,6 +33,11 @@ RECOMMENDERS: dict[str, type[Recommender]] = {
     Surrogate.name: Surrogate,
 }
 COLD_START = "default_order"
+# A configuration the knowledge has never measured, listed after those it can speak for.
+UNKNOWN_NOTE = (
+    "Not measured on any known dataset yet: no prediction, so it follows the ones past results "
+    "speak for. Run it to add it to what metadesk knows."
+)
 # Fewer held-out datasets than this are too little evidence to leave the fixed ranking.
 MIN_DATASETS_TO_SWITCH = 10
 # With no prior or imported knowledge, a user's own first results on one or two tables say more
@@ -206,7 +211,10 @@ class MetaModel:
         ranked = self.recommender.rank(dict(meta_features), learned, observed)
         done = set(observed or {})
         rest = [c for c in candidates if c.id not in known and c.id not in done]
-        tail = cold_start_suggestions(rest, self.task_type, self.metric)
+        tail = [
+            dataclasses.replace(s, order_note=UNKNOWN_NOTE) if ranked else s
+            for s in cold_start_suggestions(rest, self.task_type, self.metric)
+        ]
         return baselines_last(ranked + tail)
 
     def _default_candidates(self) -> list[Configuration]:

@@ -96,6 +96,8 @@ class Suggestion:
 
     @property
     def reason(self) -> str:
+        if self.cold_start and self.order_note:
+            return self.order_note
         if self.cold_start:
             return "Default order (no prior knowledge yet): strong general-purpose models first."
         if not self.evidence:

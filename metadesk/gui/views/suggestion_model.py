@@ -131,7 +131,7 @@ class SuggestionModel(QAbstractTableModel):
                 return configuration_tip(s.configuration)
             if col == 3:
                 note = getattr(s, "order_note", "")
-                return f"{note}\n\n{s.reason}" if note else s.reason
+                return f"{note}\n\n{s.reason}" if note and note != s.reason else s.reason
         if role == Qt.ItemDataRole.TextAlignmentRole and col in (0, 2):
             return _RIGHT
         if role == Qt.ItemDataRole.UserRole:
@@ -163,7 +163,7 @@ def suggestion_html(s: Any, recommender: str = "") -> str:
             f"<p>Expected gain over the best of what is already run and ranked above it: "
             f"{s.expected_improvement:.3f}</p>"
         )
-    if getattr(s, "order_note", ""):
+    if getattr(s, "order_note", "") and not s.cold_start:
         parts.append(f"<p><b>Why here:</b> {e(s.order_note)}</p>")
     parts.append(f"<p><b>Why:</b> {e(s.reason)}</p>")
     if s.evidence:
