@@ -1,0 +1,90 @@
+"""A damaged workspace is refused with the way back; backups roll; files are the user's only."""
+
+from __future__ import annotations
+
+import os
+import stat
+
+import pytest
+
+from metadesk.cli import main
+from metadesk.errors import WorkspaceProblem
+from metadesk.knowledge import integrity
+from metadesk.workspace import Workspace
+
+
+def _fill(path, rows: int = 400) -> None:
+    with Workspace.open(path, prior_dir=False) as ws:
+        configs = [
+            {"id": f"c{i}", "algorithm": "tree", "params": {"pad": "x" * 400}, "label": f"C {i}"}
+            for i in range(rows)
+        ]
+        ws.store.put_configurations(configs)
+
+
+def _corrupt_middle_pages(path) -> None:
+    data = bytearray(path.read_bytes())
+    page = 4096
+    assert len(data) > 20 * page
+    middle = len(data) // 2 // page * page
+    data[middle : middle + 3 * page] = b"\xa5" * (3 * page)
+    path.write_bytes(bytes(data))
+
+
+def test_a_workspace_with_corrupt_pages_is_refused_and_left_untouched(
+    workspace_path, tiny_csv, capsys
+):
+    _fill(workspace_path)
+    Workspace.open(workspace_path, prior_dir=False).close()  # a later day: a backup is taken
+    for suffix in ("-wal", "-shm"):
+        assert not os.path.exists(str(workspace_path) + suffix)
+    _corrupt_middle_pages(workspace_path)
+    before = workspace_path.read_bytes()
+    with pytest.raises(WorkspaceProblem) as caught:
+        Workspace.open(workspace_path, prior_dir=False)
+    assert "is damaged" in caught.value.message
+    assert "will not write to it" in caught.value.hint
+    assert "backup" in caught.value.hint  # the daily backup of the earlier open
+
+    # Before: `run` printed a sqlite3.DatabaseError traceback and wrote into the damaged file.
+    argv = ["--workspace", str(workspace_path), "run", str(tiny_csv), "--target", "y"]
+    assert main([*argv, "--configs", "logreg:C=1"]) == 2
+    err = capsys.readouterr().err
+    assert "is damaged" in err and "Traceback" not in err
+    assert workspace_path.read_bytes() == before
+
+
+def test_a_damaged_workspace_without_backups_points_at_sqlite_recover(workspace_path):
+    _fill(workspace_path)
+    for saved in integrity.backups(workspace_path):
+        saved.unlink()
+    _corrupt_middle_pages(workspace_path)
+    with pytest.raises(WorkspaceProblem) as caught:
+        Workspace.open(workspace_path, prior_dir=False)
+    assert ".recover" in caught.value.hint
+
+
+def test_backups_are_taken_daily_and_roll(workspace_path, monkeypatch):
+    _fill(workspace_path, rows=5)
+    assert integrity.backups(workspace_path) == []  # a brand-new file needs no backup
+    monkeypatch.setattr(integrity, "BACKUP_EVERY_S", -1)  # every open is a new day
+    names = set()
+    for _ in range(integrity.KEEP_BACKUPS + 2):
+        Workspace.open(workspace_path, prior_dir=False).close()
+        names |= {p.name for p in integrity.backups(workspace_path)}
+    kept = integrity.backups(workspace_path)
+    assert len(kept) == integrity.KEEP_BACKUPS
+    # a backup is a whole workspace: it opens and holds the configurations
+    with Workspace.open(kept[0], prior_dir=False) as copy:
+        assert len(copy.store.configurations()) == 5
+
+
+@pytest.mark.skipif(os.name == "nt", reason="POSIX file modes")
+def test_workspace_and_backups_are_readable_by_their_owner_only(workspace_path, monkeypatch):
+    _fill(workspace_path, rows=5)
+    monkeypatch.setattr(integrity, "BACKUP_EVERY_S", -1)
+    Workspace.open(workspace_path, prior_dir=False).close()
+    assert stat.S_IMODE(workspace_path.stat().st_mode) == 0o600
+    assert stat.S_IMODE(integrity.backup_dir(workspace_path).stat().st_mode) == 0o700
+    for saved in integrity.backups(workspace_path):
+        assert stat.S_IMODE(saved.stat().st_mode) == 0o600
