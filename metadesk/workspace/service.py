@@ -385,9 +385,21 @@ class Workspace:
         return counts
 
     def export_knowledge(self, folder: Path | str, *, fmt: str = "csv") -> tuple[Path, Path]:
-        from metadesk.metamodel import write_exchange
+        """Write datasets and runs into `folder` (CSV cells formula-safe, files 0600)."""
+        from metadesk.workspace.knowledge_export import export_knowledge
 
-        return write_exchange(self.meta_dataset(), Path(folder), fmt)
+        return export_knowledge(self.meta_dataset(), Path(folder), fmt)
+
+    def knowledge_imports(self) -> list[Any]:
+        """The imports layered into this workspace (`ImportEntry`: id, when, files, counts)."""
+        return self.knowledge.import_entries()
+
+    def remove_import(self, import_id: str) -> Any:
+        """Remove one import's datasets and runs; raises `KnowledgeProblem` for an unknown id."""
+        entry = self.knowledge.remove_import(str(import_id))
+        self._emit("knowledge_changed", payload={"removed": entry.import_id})
+        self._emit("suggestions_stale")
+        return entry
 
     # --- using a result -------------------------------------------------------------------------
     def predict_file(
