@@ -16,9 +16,9 @@ import pandas as pd
 
 from metadesk.experiments.spec import Result, default_metric
 from metadesk.knowledge.store import Store
+from metadesk.metamodel.values import MetaDataset
 from metadesk.workspace.imports import ImportedKnowledge, ImportEntry
 from metadesk.workspace.knowledge_checks import check_ranges, precheck_files
-from metadesk.metamodel.values import MetaDataset
 from metadesk.workspace.records import configuration_from_row
 
 log = logging.getLogger(__name__)
