@@ -12,6 +12,7 @@ import time
 from collections.abc import Sequence
 from typing import Any, TextIO
 
+from metadesk.cli import arguments
 from metadesk.experiments.spec import LOWER_IS_BETTER, METRIC_LABELS, Protocol, default_metric
 
 
@@ -29,14 +30,33 @@ def register(subparsers: Any) -> None:
         default="all",
         help="'all' (the shipped portfolio) or comma-separated configuration ids",
     )
-    run.add_argument("--workers", type=int, default=None, help="local worker processes")
-    run.add_argument("--scheduler", help="a Dask scheduler address, e.g. tcp://HOST:8786")
-    run.add_argument("--folds", type=int, default=5, help="cross-validation folds (default 5)")
     run.add_argument(
-        "--time-limit", type=float, default=600.0, help="seconds per experiment (default 600)"
+        "--workers",
+        type=arguments.whole_number(1, "the number of workers", 256),
+        default=None,
+        help="local worker processes",
     )
-    run.add_argument("--metric", help="metric for the results table (default: accuracy or R²)")
-    run.add_argument("--top", type=int, default=20, help="rows in the results table (default 20)")
+    run.add_argument("--scheduler", help="a Dask scheduler address, e.g. tcp://HOST:8786")
+    run.add_argument(
+        "--folds", type=arguments.folds, default=5, help="cross-validation folds (default 5)"
+    )
+    run.add_argument(
+        "--time-limit",
+        type=arguments.seconds,
+        default=600.0,
+        help="seconds per experiment (default 600)",
+    )
+    run.add_argument(
+        "--metric",
+        type=arguments.metric,
+        help="metric for the results table (default: accuracy or R²)",
+    )
+    run.add_argument(
+        "--top",
+        type=arguments.whole_number(1, "the number of rows"),
+        default=20,
+        help="rows in the results table (default 20)",
+    )
     run.set_defaults(func=run_command)
 
     exp = subparsers.add_parser(
@@ -163,6 +183,7 @@ def run_command(args: argparse.Namespace) -> int:
     try:
         frame, _report = ws.read_table(args.file)
         task = ws.make_task(frame, args.target, source_path=args.file, folds=args.folds)
+        arguments.check_metric_applies(args.metric, task.task_type)
         info = ws.add_dataset(task)
         metric = args.metric or default_metric(info.task_type)
         protocol = Protocol(folds=args.folds, time_limit_s=args.time_limit)

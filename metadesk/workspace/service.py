@@ -118,8 +118,8 @@ class Workspace:
             return records.dataset_info(existing)
         from metadesk.data import write_snapshot
 
-        self.store.snapshot_dir.mkdir(parents=True, exist_ok=True)
-        snapshot = write_snapshot(task, self.store.snapshot_dir)
+        folder = records.snapshot_folder(self.store.snapshot_dir)
+        snapshot = write_snapshot(task, folder)
         if existing is not None:  # the snapshot was lost: record the fresh one, keep the results
             self.store.set_snapshot(task.dataset_id, str(snapshot))
             return self.dataset(task.dataset_id)
