@@ -47,6 +47,18 @@ def register(subparsers: Any) -> None:
         help="seconds per experiment (default 600)",
     )
     run.add_argument(
+        "--memory-limit",
+        type=arguments.memory_mb,
+        default=None,
+        metavar="MB",
+        help="memory per experiment in MB (default 4096; Linux and macOS)",
+    )
+    run.add_argument(
+        "--retry-failed",
+        action="store_true",
+        help="run again the experiments of this table that failed, timed out or were killed",
+    )
+    run.add_argument(
         "--metric",
         type=arguments.metric,
         help="metric for the results table (default: accuracy or R²)",
@@ -186,8 +198,14 @@ def run_command(args: argparse.Namespace) -> int:
         arguments.check_metric_applies(args.metric, task.task_type)
         info = ws.add_dataset(task)
         metric = args.metric or default_metric(info.task_type)
-        protocol = Protocol(folds=args.folds, time_limit_s=args.time_limit)
-        ids = ws.queue(info.dataset_id, parse_configs(args.configs), protocol=protocol)
+        limits = {"memory_limit_mb": args.memory_limit} if args.memory_limit else {}
+        protocol = Protocol(folds=args.folds, time_limit_s=args.time_limit, **limits)
+        ids = ws.queue(
+            info.dataset_id,
+            parse_configs(args.configs),
+            protocol=protocol,
+            retry_failed=args.retry_failed,
+        )
         rows = {e.experiment_id: e for e in ws.experiments(info.dataset_id)}
         mine = {i: rows[i] for i in ids}
         already = sum(1 for e in mine.values() if e.status in ("ok", "failed", "timeout"))
@@ -256,6 +274,7 @@ def _print_results(ws: Any, dataset_id: str, metric: str, top: int, ids: set[int
         print(f"\n{len(problems)} experiment(s) did not finish:")
         for e in problems:
             print(f"  {e.status:<9} {e.configuration_label}: {e.error or e.status}")
+        print("Add --retry-failed to the same command to run them again.")
 
 
 def experiments_command(args: argparse.Namespace) -> int:

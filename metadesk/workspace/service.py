@@ -250,9 +250,11 @@ class Workspace:
         row = self.store.experiment(experiment_id)
         if row is None:
             raise WorkspaceProblem(f"No experiment {experiment_id} in this workspace.")
+        stored = self.store.configuration(row["configuration_id"])  # as it was queued
+        config = records.configuration_from_row(stored) if stored else row["configuration_id"]
         self.queue(
             row["dataset_id"],
-            [row["configuration_id"]],
+            [config],
             priority=row["priority"],
             protocol=Protocol.from_dict(row["protocol"]),
             retry_failed=True,
