@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import importlib
 import logging
+import os
 import sys
 
 from metadesk import __version__
@@ -71,15 +72,17 @@ def main(argv: list[str] | None = None) -> int:
     from metadesk.cli.terminal import SafeStream
 
     with_subcommand = _names_a_subcommand(sys.argv[1:] if argv is None else list(argv))
-    if not with_subcommand:
-        return _main(argv, with_subcommand)
-    # A file's column names may hold terminal escapes: nothing a subcommand prints goes out raw.
+    # Workspaces, logs, exports and predictions hold the user's data: files this process creates
+    # are readable by the user only (0600, folders 0700).
+    umask = os.umask(0o077)
     saved = sys.stdout, sys.stderr
-    sys.stdout, sys.stderr = SafeStream(sys.stdout), SafeStream(sys.stderr)
+    if with_subcommand:  # a file's column names may hold terminal escapes: never print them raw
+        sys.stdout, sys.stderr = SafeStream(sys.stdout), SafeStream(sys.stderr)
     try:
         return _main(argv, with_subcommand)
     finally:
         sys.stdout, sys.stderr = saved
+        os.umask(umask)
 
 
 def _main(argv: list[str] | None, with_subcommand: bool) -> int:

@@ -23,6 +23,7 @@ from metadesk.experiments.spec import FINISHED, Protocol, default_metric
 from metadesk.knowledge.store import Store, default_path
 from metadesk.workspace import records
 from metadesk.workspace.dispatcher import Dispatcher, make_executor
+from metadesk.workspace.knowledge_exchange import KnowledgeExchange
 from metadesk.workspace.layered import Knowledge
 from metadesk.workspace.metafeature_upkeep import MetaFeatureUpkeep
 from metadesk.workspace.records import DatasetInfo, Event, ExperimentRow, Listener
@@ -32,7 +33,7 @@ log = logging.getLogger(__name__)
 __all__ = ["DatasetInfo", "Event", "ExperimentRow", "Listener", "Workspace"]
 
 
-class Workspace:
+class Workspace(KnowledgeExchange):
     """Open with `Workspace.open(path)`; `path=None` means the default platformdirs workspace.
 
     `prior_dir=None` uses the shipped prior knowledge in `resources/knowledge/`; pass `False` to
@@ -380,29 +381,6 @@ class Workspace:
         """`metamodel.MetaDataset`: the prior plus this workspace's results (own results win)."""
         return self.knowledge.combined()
 
-    def import_knowledge(self, datasets_path: Path | str, runs_path: Path | str) -> dict[str, int]:
-        counts = self.knowledge.import_exchange(Path(datasets_path), Path(runs_path))
-        self._emit("knowledge_changed", payload=counts)
-        self._emit("suggestions_stale")
-        return counts
-
-    def export_knowledge(self, folder: Path | str, *, fmt: str = "csv") -> tuple[Path, Path]:
-        """Write datasets and runs into `folder` (CSV cells formula-safe, files 0600)."""
-        from metadesk.workspace.knowledge_export import export_knowledge
-
-        return export_knowledge(self.meta_dataset(), Path(folder), fmt)
-
-    def knowledge_imports(self) -> list[Any]:
-        """The imports layered into this workspace (`ImportEntry`: id, when, files, counts)."""
-        return self.knowledge.import_entries()
-
-    def remove_import(self, import_id: str) -> Any:
-        """Remove one import's datasets and runs; raises `KnowledgeProblem` for an unknown id."""
-        entry = self.knowledge.remove_import(str(import_id))
-        self._emit("knowledge_changed", payload={"removed": entry.import_id})
-        self._emit("suggestions_stale")
-        return entry
-
     # --- using a result -------------------------------------------------------------------------
     def predict_file(
         self, dataset_id: str, configuration_id: str, in_path: Path | str, out_path: Path | str
@@ -411,13 +389,13 @@ class Workspace:
         (by extension) with predictions and class probabilities; cells are formula-safe."""
         from metadesk.workspace import usage
 
-        return usage.predict_file(self, dataset_id, configuration_id, in_path, out_path)
+        return _private(usage.predict_file(self, dataset_id, configuration_id, in_path, out_path))
 
     def export_model(self, dataset_id: str, configuration_id: str, out_path: Path | str) -> Path:
         """Fit on the whole dataset and save with skops."""
         from metadesk.workspace import usage
 
-        return usage.export_model(self, dataset_id, configuration_id, out_path)
+        return _private(usage.export_model(self, dataset_id, configuration_id, out_path))
 
     def export_report(
         self, dataset_id: str, out_path: Path | str, *, metric: str | None = None
@@ -425,4 +403,12 @@ class Workspace:
         """One self-contained HTML file: leaderboard, plots (inline PNG), suggestions with reasons."""
         from metadesk.workspace import usage
 
-        return usage.export_report(self, dataset_id, out_path, metric=metric)
+        return _private(usage.export_report(self, dataset_id, out_path, metric=metric))
+
+
+def _private(path: Path) -> Path:
+    """An exported file holds the user's data: readable by the user only."""
+    from metadesk.knowledge.integrity import make_private
+
+    make_private(Path(path))
+    return path

@@ -88,3 +88,29 @@ def test_workspace_and_backups_are_readable_by_their_owner_only(workspace_path, 
     assert stat.S_IMODE(integrity.backup_dir(workspace_path).stat().st_mode) == 0o700
     for saved in integrity.backups(workspace_path):
         assert stat.S_IMODE(saved.stat().st_mode) == 0o600
+
+
+@pytest.mark.skipif(os.name == "nt", reason="POSIX file modes")
+def test_the_log_file_and_cli_outputs_are_the_users_only(tmp_path, monkeypatch, workspace_path):
+    import logging
+
+    from metadesk.gui import app
+
+    log_path = tmp_path / "logs" / "metadesk.log"
+    monkeypatch.setattr(app, "log_file_path", lambda: log_path)
+    root = logging.getLogger()
+    handlers, level = list(root.handlers), root.level
+    try:
+        assert app.setup_file_logging() == log_path
+    finally:
+        for handler in set(root.handlers) - set(handlers):
+            root.removeHandler(handler)
+            handler.close()
+        root.setLevel(level)
+    assert stat.S_IMODE(log_path.stat().st_mode) == 0o600
+    assert stat.S_IMODE(log_path.parent.stat().st_mode) == 0o700
+
+    out = tmp_path / "exported"
+    assert main(["--workspace", str(workspace_path), "knowledge", "export", str(out)]) == 0
+    assert stat.S_IMODE(out.stat().st_mode) == 0o700
+    assert {stat.S_IMODE(p.stat().st_mode) for p in out.iterdir()} == {0o600}
