@@ -11,6 +11,8 @@ from typing import Any
 
 import numpy as np
 
+from metadesk.data.archive_checks import check_parquet
+from metadesk.data.isolated_read import reading_memory_budget
 from metadesk.data.sources import require_regular_file
 from metadesk.errors import FileProblem, KnowledgeProblem
 
@@ -38,6 +40,11 @@ def precheck_files(datasets_path: Path, runs_path: Path) -> None:
             continue
         if path.suffix.lower() in (".csv", ".txt", ""):
             problems += _repeated_names(path)
+        elif path.suffix.lower() in (".parquet", ".pq"):
+            try:  # a small file may declare billions of rows: refuse before reading it
+                check_parquet(path, reading_memory_budget())
+            except FileProblem as exc:
+                problems.append(f"{path.name}: {exc.message}")
     if runs_path.is_file():
         problems += _nested_params(runs_path)
     _raise(problems)

@@ -12,6 +12,8 @@ import textwrap
 
 import pandas as pd
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from test_layered import knowledge
 
 from metadesk.cli import main
@@ -159,3 +161,38 @@ def test_export_escapes_formula_cells_and_refuses_a_file(workspace, tmp_path, ca
     with pytest.raises(KnowledgeProblem, match="is a file, not a folder"):
         workspace.export_knowledge(a_file)
     assert a_file.read_text() == "mine"
+
+
+_JSON_PIECES = st.sampled_from(
+    ["[", "]", "{", "}", '"', "\\", ":", ",", "1", '"a"', " ", "[[[[", "]]]]"]
+)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(_JSON_PIECES, max_size=80).map("".join), st.integers(0, 3000))
+def test_any_params_text_is_imported_or_refused_plainly(tmp_path_factory, text, depth):
+    # Whatever the params cell holds, the import ends in a count or a KnowledgeProblem.
+    folder = tmp_path_factory.mktemp("fuzz")
+    datasets, runs = write_exchange(knowledge(["f1"], seed=3), folder, "csv")
+    _edit_runs(runs, params="[" * depth + text + "]" * depth)
+    with Workspace.open(folder / "ws.sqlite", prior_dir=False) as ws:
+        try:
+            counts = ws.import_knowledge(datasets, runs)
+        except KnowledgeProblem as exc:
+            assert exc.problems
+        else:
+            assert counts["runs"] == 12
+
+
+def test_a_parquet_table_declaring_billions_of_rows_is_refused_unread(
+    workspace, exchange, tmp_path, monkeypatch
+):
+    from metadesk.workspace import knowledge_checks
+
+    datasets, runs = exchange
+    runs_parquet = tmp_path / "runs.parquet"
+    pd.read_csv(runs, dtype=str, keep_default_na=False).to_parquet(runs_parquet)
+    monkeypatch.setattr(knowledge_checks, "reading_memory_budget", lambda: 1000)
+    with pytest.raises(KnowledgeProblem) as caught:
+        workspace.import_knowledge(datasets, runs_parquet)
+    assert "runs.parquet: runs.parquet declares 72 rows" in caught.value.problems[0]
