@@ -10,6 +10,7 @@ on disk. Prints one JSON object. Usage: python benchmarks/bench_hostile.py [--bo
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import platform
@@ -110,14 +111,10 @@ def measure(path: Path) -> dict:
     peak = 0
     while proc.poll() is None:
         total = 0
-        try:
+        with contextlib.suppress(psutil.Error):  # the process may end between two calls
             for p in [root, *root.children(recursive=True)]:
-                try:
+                with contextlib.suppress(psutil.Error):
                     total += p.memory_info().rss
-                except psutil.Error:
-                    pass
-        except psutil.Error:
-            pass
         peak = max(peak, total)
         time.sleep(0.005)
     report = json.loads(proc.stdout.read())
