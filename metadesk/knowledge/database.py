@@ -194,6 +194,11 @@ class Database:
                 f"{self.path} is a folder, not a workspace file.",
                 "Choose a file name ending in .sqlite.",
             )
+        if self.path.exists() and not self.path.is_file():  # opening a named pipe would hang
+            raise WorkspaceProblem(
+                f"{self.path} is not a regular file.",
+                "Choose a workspace file ending in .sqlite.",
+            )
         fresh = not self.path.exists() or self.path.stat().st_size == 0
         if fresh:
             try:

@@ -114,3 +114,29 @@ def test_the_log_file_and_cli_outputs_are_the_users_only(tmp_path, monkeypatch, 
     assert main(["--workspace", str(workspace_path), "knowledge", "export", str(out)]) == 0
     assert stat.S_IMODE(out.stat().st_mode) == 0o700
     assert {stat.S_IMODE(p.stat().st_mode) for p in out.iterdir()} == {0o600}
+
+
+def test_a_backup_is_taken_before_a_migration(workspace_path, monkeypatch):
+    from metadesk.knowledge import schema
+
+    _fill(workspace_path, rows=3)
+    old_version = schema.SCHEMA_VERSION
+    added = [*schema.MIGRATIONS, lambda con: con.execute("CREATE TABLE later (x INTEGER)")]
+    monkeypatch.setattr(schema, "MIGRATIONS", added)
+    monkeypatch.setattr(schema, "SCHEMA_VERSION", len(added))
+    Workspace.open(workspace_path, prior_dir=False).close()
+    [saved] = integrity.backups(workspace_path)
+    assert "before-migration" in saved.name
+    import sqlite3
+
+    with sqlite3.connect(saved) as con:  # the copy is the workspace as it was before
+        assert con.execute("PRAGMA user_version").fetchone()[0] == old_version
+    con.close()
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes are POSIX")
+def test_a_named_pipe_as_workspace_is_refused(tmp_path):
+    pipe = tmp_path / "workspace.sqlite"
+    os.mkfifo(pipe)
+    with pytest.raises(WorkspaceProblem, match="is not a regular file"):
+        Workspace.open(pipe, prior_dir=False)
