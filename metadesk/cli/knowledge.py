@@ -121,12 +121,13 @@ def list_command(args: argparse.Namespace) -> int:
             e.import_id,
             e.imported_at[:16].replace("T", " "),
             str(e.datasets),
+            str(e.experiments or e.runs),
             str(e.runs),
             f"{e.datasets_file}, {e.runs_file}",
         ]
         for e in entries
     ]
-    print(format_table(rows, ["#", "imported (UTC)", "datasets", "runs", "from"]))
+    print(format_table(rows, ["#", "imported (UTC)", "datasets", "runs", "scores", "from"]))
     return 0
 
 

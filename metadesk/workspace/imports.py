@@ -24,7 +24,9 @@ _PRIVATE_FOLDER = 0o700
 
 @dataclass(frozen=True)
 class ImportEntry:
-    """One import: its id (a number as text), when, from which files, and what it brought."""
+    """One import: its id (a number as text), when, from which files, and what it brought:
+    `runs` rows of scores (one per metric), `experiments` distinct dataset x configuration pairs
+    (what the Knowledge view counts as runs)."""
 
     import_id: str
     imported_at: str
@@ -33,6 +35,7 @@ class ImportEntry:
     datasets: int
     runs: int
     configurations: int
+    experiments: int = 0
 
     def to_dict(self) -> dict[str, Any]:
         return dict(self.__dict__)
@@ -127,6 +130,7 @@ class ImportedKnowledge:
             datasets=len(md.datasets),
             runs=len(md.runs),
             configurations=len(md.configurations),
+            experiments=int(len(md.runs.drop_duplicates(["dataset_id", "configuration_id"]))),
         )
         tmp = self.imports / f".{number}.tmp"
         shutil.rmtree(tmp, ignore_errors=True)

@@ -60,7 +60,7 @@ class ImportsModel(QAbstractTableModel):
             e.import_id,
             e.imported_at[:16].replace("T", " "),
             f"{e.datasets:,}",
-            f"{e.runs:,}",
+            f"{e.experiments or e.runs:,}",
             sources,
         )
         return values[index.column()]
@@ -131,7 +131,8 @@ class ImportsPanel(QWidget):
         answer = QMessageBox.question(
             self,
             "Remove import",
-            f"Remove import {entry.import_id} ({entry.datasets:,} datasets, {entry.runs:,} runs "
+            f"Remove import {entry.import_id} ({entry.datasets:,} datasets, "
+            f"{entry.experiments or entry.runs:,} runs "
             f"from {entry.datasets_file})? Suggestions will no longer use it.",
         )
         return answer == QMessageBox.StandardButton.Yes
