@@ -130,7 +130,7 @@ class ImportedKnowledge:
             datasets=len(md.datasets),
             runs=len(md.runs),
             configurations=len(md.configurations),
-            experiments=int(len(md.runs.drop_duplicates(["dataset_id", "configuration_id"]))),
+            experiments=len(md.runs.drop_duplicates(["dataset_id", "configuration_id"])),
         )
         tmp = self.imports / f".{number}.tmp"
         shutil.rmtree(tmp, ignore_errors=True)
