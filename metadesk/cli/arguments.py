@@ -60,6 +60,17 @@ def seconds(text: str) -> float:
     return value
 
 
+def budget_seconds(text: str) -> float:
+    """A budget in seconds, 0 or more (0: report everything as over budget)."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a number of seconds") from None
+    if not math.isfinite(value) or value < 0:
+        raise argparse.ArgumentTypeError(f"the budget must be 0 seconds or more, not {text}")
+    return value
+
+
 def memory_mb(text: str) -> int:
     """A memory limit in MB: at least 64."""
     return whole_number(MIN_MEMORY_MB, "the memory limit (MB)")(text)
