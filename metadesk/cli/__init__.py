@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import importlib
 import logging
+import os
 import sys
 
 from metadesk import __version__
@@ -69,7 +70,24 @@ def build_parser(with_subcommands: bool = True) -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = build_parser(_names_a_subcommand(sys.argv[1:] if argv is None else list(argv)))
+    from metadesk.cli.terminal import SafeStream
+
+    with_subcommand = _names_a_subcommand(sys.argv[1:] if argv is None else list(argv))
+    # Workspaces, logs, exports and predictions hold the user's data: files this process creates
+    # are readable by the user only (0600, folders 0700).
+    umask = os.umask(0o077)
+    saved = sys.stdout, sys.stderr
+    if with_subcommand:  # a file's column names may hold terminal escapes: never print them raw
+        sys.stdout, sys.stderr = SafeStream(sys.stdout), SafeStream(sys.stderr)
+    try:
+        return _main(argv, with_subcommand)
+    finally:
+        sys.stdout, sys.stderr = saved
+        os.umask(umask)
+
+
+def _main(argv: list[str] | None, with_subcommand: bool) -> int:
+    parser = build_parser(with_subcommand)
     args = parser.parse_args(argv)
     logging.basicConfig(
         level=logging.DEBUG if args.verbose else logging.WARNING,
@@ -95,3 +113,14 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("metadesk: interrupted", file=sys.stderr)
         return 130
+    except Exception as exc:  # a bug: one plain line here, the traceback with --verbose
+        log.debug("unexpected error", exc_info=True)
+        print(
+            f"metadesk: something went wrong that metadesk did not expect ({type(exc).__name__}: "
+            f"{exc}).",
+            file=sys.stderr,
+        )
+        print(
+            "  Run the command again with -v to see the details, and report them.", file=sys.stderr
+        )
+        return 1

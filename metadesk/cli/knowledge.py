@@ -41,6 +41,23 @@ def register(subparsers: Any) -> None:
     exp.add_argument("--format", choices=("csv", "parquet"), default="csv", help="default csv")
     exp.set_defaults(func=export_command)
 
+    lst = sub.add_parser(
+        "list",
+        help="list the imports layered into the workspace",
+        description="Each import with its number, when it was made, its files and what it brought.",
+    )
+    lst.add_argument("--json", action="store_true", help="print JSON")
+    lst.set_defaults(func=list_command)
+
+    rm = sub.add_parser(
+        "remove",
+        help="remove one import (its datasets and runs) from the workspace",
+        description="Remove an import by the number 'metadesk knowledge list' shows. Your own "
+        "results and the shipped prior are not touched.",
+    )
+    rm.add_argument("import_id", metavar="NUMBER", help="the import's number")
+    rm.set_defaults(func=remove_command)
+
     try:
         from metadesk.cli.knowledge_build import add_build_parser
     except ModuleNotFoundError as exc:  # the prior builder is optional in a trimmed install
@@ -82,4 +99,43 @@ def export_command(args: argparse.Namespace) -> int:
     finally:
         ws.close()
     print(f"Wrote {datasets_path} and {runs_path}")
+    return 0
+
+
+def list_command(args: argparse.Namespace) -> int:
+    ws = _open(args)
+    try:
+        entries = ws.knowledge_imports()
+    finally:
+        ws.close()
+    if args.json:
+        print(json.dumps([e.to_dict() for e in entries], indent=2))
+        return 0
+    if not entries:
+        print("No imported knowledge in this workspace.")
+        return 0
+    from metadesk.cli.run import format_table
+
+    rows = [
+        [
+            e.import_id,
+            e.imported_at[:16].replace("T", " "),
+            str(e.datasets),
+            str(e.experiments or e.runs),
+            str(e.runs),
+            f"{e.datasets_file}, {e.runs_file}",
+        ]
+        for e in entries
+    ]
+    print(format_table(rows, ["#", "imported (UTC)", "datasets", "runs", "scores", "from"]))
+    return 0
+
+
+def remove_command(args: argparse.Namespace) -> int:
+    ws = _open(args)
+    try:
+        entry = ws.remove_import(args.import_id)
+    finally:
+        ws.close()
+    print(f"Removed import {entry.import_id} ({entry.datasets} datasets, {entry.runs} runs).")
     return 0

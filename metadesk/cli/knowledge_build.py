@@ -12,6 +12,7 @@ import sys
 import time
 from pathlib import Path
 
+from metadesk.cli import arguments
 from metadesk.workspace.prior_build import (
     DEFAULT_MAX_ROWS,
     DEFAULT_WORK_DIR,
@@ -33,10 +34,15 @@ def add_build_parser(knowledge_subparsers: argparse._SubParsersAction) -> argpar
     )
     p.add_argument("--manifest", required=True, type=Path, help="corpus manifest CSV")
     p.add_argument("--out", required=True, type=Path, help="folder for the exported prior")
-    p.add_argument("--workers", type=int, default=None, help="worker processes (default: cores)")
+    p.add_argument(
+        "--workers",
+        type=arguments.whole_number(1, "the number of workers", 256),
+        default=None,
+        help="worker processes (default: cores)",
+    )
     p.add_argument(
         "--max-rows",
-        type=int,
+        type=arguments.whole_number(0, "the row cap"),
         default=DEFAULT_MAX_ROWS,
         help=f"row cap per dataset, a stratified sample (default {DEFAULT_MAX_ROWS}; 0: no cap)",
     )
@@ -59,21 +65,25 @@ def add_build_parser(knowledge_subparsers: argparse._SubParsersAction) -> argpar
     )
     p.add_argument(
         "--export-every",
-        type=float,
+        type=arguments.seconds,
         default=600.0,
         metavar="SECONDS",
         help="export finished results this often while building (default 600)",
     )
-    p.add_argument("--time-limit", type=float, default=PRIOR_PROTOCOL.time_limit_s)
-    p.add_argument("--folds", type=int, default=PRIOR_PROTOCOL.folds)
+    p.add_argument("--time-limit", type=arguments.seconds, default=PRIOR_PROTOCOL.time_limit_s)
+    p.add_argument("--folds", type=arguments.folds, default=PRIOR_PROTOCOL.folds)
     p.add_argument(
         "--repeats",
-        type=int,
+        type=arguments.whole_number(1, "the number of repeats", 20),
         default=PRIOR_PROTOCOL.repeats,
         help="repetitions of the cross-validation with reshuffled folds (less noisy scores)",
     )
     p.add_argument("--names", nargs="*", help="only these manifest datasets")
-    p.add_argument("--limit", type=int, help="only the first N datasets of the build order")
+    p.add_argument(
+        "--limit",
+        type=arguments.whole_number(1, "the number of datasets"),
+        help="only the first N datasets of the build order",
+    )
     p.add_argument("--no-evaluate", action="store_true", help="skip the held-out evaluation")
     p.set_defaults(func=run_build)
     return p

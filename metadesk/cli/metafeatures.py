@@ -8,6 +8,7 @@ import math
 import sys
 import time
 
+from metadesk.cli import arguments
 from metadesk.data import make_task, read_table
 from metadesk.metafeatures import MetaFeatures, extract_meta_features
 
@@ -33,7 +34,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--target", required=True, help="the column to predict")
     parser.add_argument("--task-type", choices=("binary", "multiclass", "regression"))
     parser.add_argument("--sheet", help="the Excel sheet to read, by name or 0-based number")
-    parser.add_argument("--budget", type=float, help="seconds for the whole extraction")
+    parser.add_argument(
+        "--budget", type=arguments.budget_seconds, help="seconds for the whole extraction"
+    )
     parser.add_argument("--seed", type=int, default=1, help="seed for samples and models (1)")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     parser.set_defaults(func=run)

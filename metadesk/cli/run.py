@@ -12,6 +12,7 @@ import time
 from collections.abc import Sequence
 from typing import Any, TextIO
 
+from metadesk.cli import arguments
 from metadesk.experiments.spec import LOWER_IS_BETTER, METRIC_LABELS, Protocol, default_metric
 
 
@@ -29,20 +30,51 @@ def register(subparsers: Any) -> None:
         default="all",
         help="'all' (the shipped portfolio) or comma-separated configuration ids",
     )
-    run.add_argument("--workers", type=int, default=None, help="local worker processes")
+    run.add_argument(
+        "--workers",
+        type=arguments.whole_number(1, "the number of workers", 256),
+        default=None,
+        help="local worker processes",
+    )
     run.add_argument("--scheduler", help="a Dask scheduler address, e.g. tcp://HOST:8786")
-    run.add_argument("--folds", type=int, default=5, help="cross-validation folds (default 5)")
+    run.add_argument(
+        "--folds", type=arguments.folds, default=5, help="cross-validation folds (default 5)"
+    )
     run.add_argument(
         "--repeats",
-        type=int,
+        type=arguments.whole_number(1, "the number of repeats", 20),
         default=1,
         help="repeat cross-validation on reshuffled folds, e.g. 3 for 3x5-fold (default 1)",
     )
     run.add_argument(
-        "--time-limit", type=float, default=600.0, help="seconds per experiment (default 600)"
+        "--time-limit",
+        type=arguments.seconds,
+        default=600.0,
+        help="seconds per experiment (default 600)",
     )
-    run.add_argument("--metric", help="metric for the results table (default: accuracy or R²)")
-    run.add_argument("--top", type=int, default=20, help="rows in the results table (default 20)")
+    run.add_argument(
+        "--memory-limit",
+        type=arguments.memory_mb,
+        default=None,
+        metavar="MB",
+        help="memory per experiment in MB (default 4096; Linux and macOS)",
+    )
+    run.add_argument(
+        "--retry-failed",
+        action="store_true",
+        help="run again the experiments of this table that failed, timed out or were killed",
+    )
+    run.add_argument(
+        "--metric",
+        type=arguments.metric,
+        help="metric for the results table (default: accuracy or R²)",
+    )
+    run.add_argument(
+        "--top",
+        type=arguments.whole_number(1, "the number of rows"),
+        default=20,
+        help="rows in the results table (default 20)",
+    )
     run.set_defaults(func=run_command)
 
     exp = subparsers.add_parser(
@@ -176,10 +208,19 @@ def run_command(args: argparse.Namespace) -> int:
     try:
         frame, _report = ws.read_table(args.file)
         task = ws.make_task(frame, args.target, source_path=args.file, folds=args.folds)
+        arguments.check_metric_applies(args.metric, task.task_type)
         info = ws.add_dataset(task)
         metric = args.metric or ws.default_metric(info.dataset_id)
-        protocol = Protocol(folds=args.folds, repeats=args.repeats, time_limit_s=args.time_limit)
-        ids = ws.queue(info.dataset_id, parse_configs(args.configs), protocol=protocol)
+        limits = {"memory_limit_mb": args.memory_limit} if args.memory_limit else {}
+        protocol = Protocol(
+            folds=args.folds, repeats=args.repeats, time_limit_s=args.time_limit, **limits
+        )
+        ids = ws.queue(
+            info.dataset_id,
+            parse_configs(args.configs),
+            protocol=protocol,
+            retry_failed=args.retry_failed,
+        )
         rows = {e.experiment_id: e for e in ws.experiments(info.dataset_id)}
         mine = {i: rows[i] for i in ids}
         already = sum(1 for e in mine.values() if e.status in ("ok", "failed", "timeout"))
@@ -248,6 +289,7 @@ def _print_results(ws: Any, dataset_id: str, metric: str, top: int, ids: set[int
         print(f"\n{len(problems)} experiment(s) did not finish:")
         for e in problems:
             print(f"  {e.status:<9} {e.configuration_label}: {e.error or e.status}")
+        print("Add --retry-failed to the same command to run them again.")
 
 
 def experiments_command(args: argparse.Namespace) -> int:

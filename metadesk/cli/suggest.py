@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from metadesk.cli import arguments
 from metadesk.errors import UserError
 
 # The names `metadesk evaluate --recommender` takes (metamodel.facade.RECOMMENDERS, not imported
@@ -42,8 +43,15 @@ def register(subparsers: Any) -> None:
     )
     p.add_argument("file", help="CSV, Excel, Parquet or another table file")
     p.add_argument("--target", required=True, help="the column to predict")
-    p.add_argument("--top", type=int, default=10, help="how many suggestions (default 10)")
-    p.add_argument("--metric", help="metric to optimise (default: accuracy or R²)")
+    p.add_argument(
+        "--top",
+        type=arguments.whole_number(1, "the number of suggestions"),
+        default=10,
+        help="how many suggestions (default 10)",
+    )
+    p.add_argument(
+        "--metric", type=arguments.metric, help="metric to optimise (default: accuracy or R²)"
+    )
     p.add_argument("--json", action="store_true", help="print JSON instead of a table")
     p.set_defaults(func=suggest_command)
 
@@ -66,11 +74,13 @@ def register(subparsers: Any) -> None:
         help="only this task type (binary and multiclass are evaluated together)",
     )
     e.add_argument(
-        "--metric", help="metric (default: accuracy for classification, R² for regression)"
+        "--metric",
+        type=arguments.metric,
+        help="metric (default: accuracy for classification, R² for regression)",
     )
     e.add_argument(
         "--folds",
-        type=int,
+        type=arguments.folds,
         default=None,
         help="folds of whole groups instead of leave-one-group-out (faster on big knowledge)",
     )
@@ -93,6 +103,7 @@ def suggest_command(args: argparse.Namespace) -> int:
     try:
         frame, _report = ws.read_table(args.file)
         task = ws.make_task(frame, args.target, source_path=args.file)
+        arguments.check_metric_applies(args.metric, task.task_type)
         info = ws.add_dataset(task)
         suggestions = ws.suggest(info.dataset_id, metric=args.metric, top=args.top)
         metric = args.metric or (suggestions[0].metric if suggestions else "")
@@ -231,11 +242,6 @@ def evaluate_command(args: argparse.Namespace) -> int:
                 f"Use one of: {', '.join(RECOMMENDERS)}.",
             )
         recommenders = [RECOMMENDERS[n]() for n in dict.fromkeys(args.recommender)]
-    if args.folds is not None and args.folds < 2:
-        raise UserError(
-            f"--folds {args.folds} cannot hold anything out.",
-            "Use 2 or more folds of whole groups, or leave --folds out for leave-one-group-out.",
-        )
     reports = {}
     for task_type, metric in wanted:
         reports[f"{task_type}/{metric}"] = evaluate(

@@ -15,8 +15,10 @@ import pandas as pd
 import pyarrow as pa
 
 from metadesk.data import cleanup, sniff
+from metadesk.data.archive_checks import check_parquet, check_workbook
 from metadesk.data.arff import read_arff
 from metadesk.data.arrow_frames import to_pandas
+from metadesk.data.isolated_read import read_isolated, reading_memory_budget
 from metadesk.data.report import ColumnReport, NoteBook, ReadReport
 from metadesk.data.roles import infer_roles
 from metadesk.data.sources import check_file, check_size, detect_format, os_errors_as_file_problems
@@ -74,10 +76,8 @@ def read_table(
                 delimiter=delimiter,
             )
             extra = _dialect_fields(dialect)
-        elif fmt == "excel":
-            frame, truncated, extra = _read_excel(path, sheet, nrows, notes)
-        elif fmt == "parquet":
-            frame, truncated = _read_parquet(path, nrows, notes)
+        elif fmt in ("excel", "parquet"):
+            frame, truncated, extra = _read_compressed(path, fmt, sheet, nrows, notes)
         else:
             frame, truncated, extra = _read_arff_or_keel(
                 path, size, fmt, nrows, sample, encoding, notes
@@ -101,6 +101,39 @@ def read_table(
     report = _report(path, fmt, frame, notes, truncated, extra)
     log.info("read %s: %d rows x %d columns", path.name, *frame.shape)
     return frame, report
+
+
+def _read_compressed(
+    path: Path, fmt: str, sheet: str | int | None, nrows: int | None, notes: NoteBook
+) -> tuple[pd.DataFrame, bool, dict]:
+    """Workbooks and Parquet can unpack to far more than their size: check what they declare,
+    then read them in a child process whose death cannot take this one down."""
+    budget = reading_memory_budget()
+    if fmt == "excel":
+        check_workbook(path, budget)
+        options: dict = {"sheet": sheet, "nrows": nrows}
+    else:
+        check_parquet(path, budget, nrows)
+        options = {"nrows": nrows}
+    frame, child_notes, truncated, extra = read_isolated(fmt, path, options, budget)
+    for note in child_notes:
+        notes.add(note)
+    return frame, truncated, extra
+
+
+def read_format(
+    fmt: str, path: Path, *, sheet: str | int | None = None, nrows: int | None = None
+) -> tuple[pd.DataFrame, list[str], bool, dict]:
+    """Read a workbook or Parquet file in this process: (frame, notes, truncated, report fields).
+    `read_table` calls this in a child process; nothing else should."""
+    notes = NoteBook()
+    with os_errors_as_file_problems(path):
+        if fmt == "excel":
+            frame, truncated, extra = _read_excel(path, sheet, nrows, notes)
+        else:
+            frame, truncated = _read_parquet(path, nrows, notes)
+            extra = {}
+    return frame, list(notes.notes), truncated, extra
 
 
 def _known_encoding(encoding: str) -> str:

@@ -6,6 +6,7 @@ Every OS-level failure becomes a `FileProblem` here, so the format readers only 
 from __future__ import annotations
 
 import os
+import stat
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -99,16 +100,43 @@ def os_errors_as_file_problems(path: Path):
 
 
 def check_file(path: Path) -> int:
-    """The file's size in bytes after checking it exists, is a file and can be opened."""
+    """The file's size in bytes after checking it exists, is a regular file and can be opened."""
     with os_errors_as_file_problems(path):
-        if path.is_dir():
+        info = path.stat()  # before opening: opening a named pipe waits for a writer forever
+        if stat.S_ISDIR(info.st_mode):
             raise IsADirectoryError(str(path))
-        size = path.stat().st_size
+        if not stat.S_ISREG(info.st_mode):
+            raise FileProblem(
+                f"{path.name} is not a regular file ({_special_kind(info.st_mode)}).",
+                "Save the table to a file on disk and load that file.",
+            )
+        size = info.st_size
         with path.open("rb") as handle:
             handle.read(1)
     if size == 0:
         raise FileProblem(f"{path.name} is empty.", "Pick a file that holds a table.")
     return size
+
+
+def _special_kind(mode: int) -> str:
+    if stat.S_ISFIFO(mode):
+        return "a named pipe"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    return "not a plain file"
+
+
+def require_regular_file(path: Path) -> None:
+    """Refuse a named pipe, socket or device before anything opens it (opening may block)."""
+    with os_errors_as_file_problems(path):
+        info = path.stat()
+    if not stat.S_ISREG(info.st_mode) and not stat.S_ISDIR(info.st_mode):
+        raise FileProblem(
+            f"{path.name} is not a regular file ({_special_kind(info.st_mode)}).",
+            "Save the table to a file on disk and load that file.",
+        )
 
 
 def total_memory() -> int | None:

@@ -7,6 +7,7 @@ cancelling a running experiment kill only that child: Dask itself cannot stop a 
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import multiprocessing
 import multiprocessing.util
@@ -57,13 +58,43 @@ def _connect(address: str, timeout: float):
             "Enter it as tcp://HOST:PORT, e.g. tcp://10.0.0.5:8786.",
         )
     try:
+        _probe(address, timeout)
         return distributed.Client(address, timeout=timeout, set_as_default=False)
     except Exception as exc:  # refused, unreachable, timed out, a bad address
+        _disarm_half_built_client(exc, distributed.Client)
         raise ExecutionProblem(
             f"The Dask scheduler at {address} cannot be reached.",
             "Check the address and that the scheduler is running and reachable from this computer.",
             details=f"{type(exc).__name__}: {exc}",
         ) from exc
+
+
+def _probe(address: str, timeout: float) -> None:
+    """Open and close a TCP connection to a tcp:// scheduler first: an address that cannot be
+    reached fails here, before a Client exists that would print a traceback when collected."""
+    import socket
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(address if "://" in address else f"tcp://{address}")
+    if parts.scheme != "tcp" or not parts.hostname:
+        return  # tls://, inproc:// and the like: the Client says what is wrong
+    with socket.create_connection((parts.hostname, parts.port or 8786), timeout=timeout):
+        pass
+
+
+def _disarm_half_built_client(exc: BaseException, client_type: type) -> None:
+    """A Client whose constructor failed still runs `close()` when garbage-collected, which times
+    out and prints a traceback after our plain message: close it now and make that a no-op."""
+    tb = exc.__traceback__
+    while tb is not None:
+        candidate = tb.tb_frame.f_locals.get("self")
+        if isinstance(candidate, client_type):
+            with contextlib.suppress(Exception):
+                candidate.close(timeout=1)
+            with contextlib.suppress(Exception):
+                candidate._Client__loop = None  # its __del__ checks this before closing
+            return
+        tb = tb.tb_next
 
 
 def _cluster_size(client) -> tuple[int, int]:

@@ -96,10 +96,38 @@ def timeout_result(spec: ExperimentSpec, seconds: float) -> Result:
 def crashed_result(
     spec: ExperimentSpec, exit_code: int | None, memory_limit_mb: int | None
 ) -> Result:
+    return failed_result(spec, "failed", crash_message(exit_code, memory_limit_mb))
+
+
+# Signals only another process sends: the worker did not end itself, so its memory is not to blame
+# (unless the system's out-of-memory killer sent SIGKILL, which only the system log can tell).
+_FROM_OUTSIDE = {9: "SIGKILL", 15: "SIGTERM", 1: "SIGHUP", 2: "SIGINT", 3: "SIGQUIT"}
+# Signals a process raises on itself when a native library fails, e.g. an allocation refused
+# under the memory limit (abort) or a bad pointer.
+_FROM_INSIDE = {6: "SIGABRT", 11: "SIGSEGV", 7: "SIGBUS", 4: "SIGILL", 8: "SIGFPE"}
+
+
+def crash_message(exit_code: int | None, memory_limit_mb: int | None) -> str:
+    """Why a worker process ended without a result, in plain words: killed from outside (which
+    is not the experiment's fault, so it can simply be run again) or crashed by itself."""
+    signal_number = -exit_code if exit_code is not None and exit_code < 0 else None
+    if signal_number in _FROM_OUTSIDE:
+        return (
+            f"The worker process was ended from outside metadesk ({_FROM_OUTSIDE[signal_number]}), "
+            "by another program, a person, or the system when the computer as a whole ran short "
+            "of memory. The experiment itself did not fail: run it again."
+        )
+    if signal_number in _FROM_INSIDE:
+        message = f"The worker process crashed ({_FROM_INSIDE[signal_number]})."
+        if memory_limit_mb and signal_number == 6:
+            message += (
+                f" The experiment most likely ran out of memory (limit {memory_limit_mb} MB)."
+            )
+        return message
     message = f"The worker process stopped unexpectedly (exit code {exit_code})."
     if memory_limit_mb:
-        message += f" The experiment most likely ran out of memory (limit {memory_limit_mb} MB)."
-    return failed_result(spec, "failed", message)
+        message += f" The experiment may have run out of memory (limit {memory_limit_mb} MB)."
+    return message
 
 
 def error_result(spec: ExperimentSpec, exc: BaseException) -> Result:

@@ -12,6 +12,8 @@ from PySide6.QtCore import QSettings
 ORGANIZATION = "metadesk"
 APPLICATION = "metadesk"
 MAX_RECENT = 10
+DEFAULT_MEMORY_MB = 4096
+MIN_MEMORY_MB = 1024
 
 
 def _cpu_default() -> int:
@@ -79,6 +81,15 @@ class AppSettings:
         self.store.setValue("run/time_limit_s", float(value))
 
     @property
+    def memory_limit_mb(self) -> int:
+        """Memory per experiment (MB); beyond it the experiment fails as out of memory."""
+        return max(MIN_MEMORY_MB, self._get("run/memory_limit_mb", DEFAULT_MEMORY_MB, int))
+
+    @memory_limit_mb.setter
+    def memory_limit_mb(self, value: int) -> None:
+        self.store.setValue("run/memory_limit_mb", max(MIN_MEMORY_MB, int(value)))
+
+    @property
     def default_metric(self) -> str:
         """A metric name, or "" for the task type's default."""
         return self._get("run/default_metric", "", str)
@@ -97,10 +108,15 @@ class AppSettings:
         self.store.setValue("ui/theme", value)
 
     def protocol(self):
-        """The `Protocol` experiments are queued with: folds, repeats and time limit."""
+        """The `Protocol` experiments are queued with: folds, repeats, time and memory limits."""
         from metadesk.experiments.spec import Protocol
 
-        return Protocol(folds=self.folds, repeats=self.repeats, time_limit_s=self.time_limit_s)
+        return Protocol(
+            folds=self.folds,
+            repeats=self.repeats,
+            time_limit_s=self.time_limit_s,
+            memory_limit_mb=self.memory_limit_mb,
+        )
 
     # --- recent files ---------------------------------------------------------------------------
     @property

@@ -15,7 +15,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from metadesk.errors import WorkspaceProblem
-from metadesk.knowledge import schema
+from metadesk.knowledge import integrity, schema
 
 log = logging.getLogger(__name__)
 
@@ -171,7 +171,9 @@ class Database:
                 "Check that the file and its folder are writable, or open another workspace.",
                 details=str(exc),
             )
-        if "not a database" in text or "malformed" in text or "encrypted" in text:
+        if "malformed" in text:
+            return integrity.damaged(self.path, str(exc))
+        if "not a database" in text or "encrypted" in text:
             return WorkspaceProblem(
                 f"{self.path} is not a metadesk workspace.",
                 "Choose a workspace file created by metadesk, or a new file name.",
@@ -192,10 +194,17 @@ class Database:
                 f"{self.path} is a folder, not a workspace file.",
                 "Choose a file name ending in .sqlite.",
             )
+        if self.path.exists() and not self.path.is_file():  # opening a named pipe would hang
+            raise WorkspaceProblem(
+                f"{self.path} is not a regular file.",
+                "Choose a workspace file ending in .sqlite.",
+            )
         fresh = not self.path.exists() or self.path.stat().st_size == 0
         if fresh:
             try:
-                self.path.parent.mkdir(parents=True, exist_ok=True)
+                self.path.parent.mkdir(mode=integrity.PRIVATE_FOLDER, parents=True, exist_ok=True)
+                # Created for its owner only; SQLite gives the -wal and -shm files the same mode.
+                os.close(os.open(self.path, os.O_WRONLY | os.O_CREAT, integrity.PRIVATE_FILE))
             except OSError as exc:
                 raise WorkspaceProblem(
                     f"The folder for the workspace {self.path} cannot be created.",
@@ -234,6 +243,12 @@ class Database:
                 "Update metadesk to open it; this version would not understand it.",
             )
         try:
+            if not fresh:
+                integrity.check_integrity(con, self.path)
+                if version < schema.SCHEMA_VERSION:
+                    integrity.take_backup(con, self.path, "before-migration")
+                elif integrity.backup_is_due(self.path):
+                    integrity.take_backup(con, self.path, "daily")
             con.execute("PRAGMA journal_mode = WAL")
             for step in range(version, schema.SCHEMA_VERSION):
                 with self.transaction():

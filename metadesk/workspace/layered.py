@@ -17,6 +17,8 @@ import pandas as pd
 from metadesk.experiments.spec import Result, default_metric
 from metadesk.knowledge.store import Store
 from metadesk.metamodel.values import MetaDataset, format_fold_scores
+from metadesk.workspace.imports import ImportedKnowledge, ImportEntry
+from metadesk.workspace.knowledge_checks import check_ranges, precheck_files
 from metadesk.workspace.records import configuration_from_row
 
 log = logging.getLogger(__name__)
@@ -96,6 +98,8 @@ class Knowledge:
         self.store = store
         self._prior_dir = prior_dir
         self.imported_dir = store.path.with_suffix(".knowledge")
+        self.imports = ImportedKnowledge(self.imported_dir)
+        self.imports.recover()
         self._lock = threading.RLock()
         self._prior: MetaDataset | None = None
         self._imported: MetaDataset | None = None
@@ -125,13 +129,7 @@ class Knowledge:
     def imported(self) -> MetaDataset:
         with self._lock:
             if self._imported is None:
-                self._imported = empty_meta_dataset()
-                if self.imported_dir.is_dir():
-                    from metadesk.metamodel import load_prior
-
-                    self._imported = (
-                        load_prior(self.imported_dir, provenance="imported") or empty_meta_dataset()
-                    )
+                self._imported = self.imports.load() or empty_meta_dataset()
             return self._imported
 
     def without_own(self) -> MetaDataset:
@@ -145,20 +143,34 @@ class Knowledge:
         return combine(self.without_own(), own_meta_dataset(self.store))
 
     def import_exchange(self, datasets_path: Path, runs_path: Path) -> dict[str, int]:
-        from metadesk.metamodel import combine, read_exchange, write_exchange
+        from metadesk.metamodel import read_exchange
 
+        precheck_files(datasets_path, runs_path)
         incoming = read_exchange(datasets_path, runs_path)  # validates all; raises KnowledgeProblem
+        check_ranges(incoming, datasets_path, runs_path)
         with self._lock:
-            merged = combine(self.imported(), incoming)
-            write_exchange(merged, self.imported_dir, "parquet")
-            self._imported = merged
-            self._generation += 1
-            self._models.clear()
+            entry = self.imports.add(incoming, datasets_path, runs_path)
+            self._changed()
         return {
-            "datasets": len(incoming.datasets),
-            "runs": len(incoming.runs),
-            "configurations": len(incoming.configurations),
+            "datasets": entry.datasets,
+            "runs": entry.runs,
+            "configurations": entry.configurations,
         }
+
+    def import_entries(self) -> list[ImportEntry]:
+        with self._lock:
+            return self.imports.entries()
+
+    def remove_import(self, import_id: str) -> ImportEntry:
+        with self._lock:
+            entry = self.imports.remove(import_id)
+            self._changed()
+            return entry
+
+    def _changed(self) -> None:
+        self._imported = None
+        self._generation += 1
+        self._models.clear()
 
     # --- the meta-model -------------------------------------------------------------------------
     def model(self, task_type: str, metric: str | None = None) -> Any:

@@ -294,3 +294,24 @@ def leaderboard_frame(
         ).reset_index(drop=True)
     frame.attrs["metric"] = metric
     return frame
+
+
+def snapshot_folder(folder: Path) -> Path:
+    """The workspace's folder of table copies, created for its owner only; a plain message when
+    it cannot be (a file of that name, no permission)."""
+    from metadesk.errors import WorkspaceProblem
+
+    if folder.exists() and not folder.is_dir():
+        raise WorkspaceProblem(
+            f"{folder} is a file, but the workspace keeps its copies of tables there.",
+            "Move or rename that file, or open a workspace in another folder.",
+        )
+    try:
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    except OSError as exc:
+        raise WorkspaceProblem(
+            f"The folder {folder} cannot be created.",
+            "Check that the workspace's folder is writable.",
+            details=str(exc),
+        ) from exc
+    return folder

@@ -24,6 +24,7 @@ from metadesk.knowledge.store import Store, default_path
 from metadesk.workspace import records
 from metadesk.workspace.comparisons import Baseline, Baselines, ResultsTable
 from metadesk.workspace.dispatcher import Dispatcher, make_executor
+from metadesk.workspace.knowledge_exchange import KnowledgeExchange
 from metadesk.workspace.layered import Knowledge
 from metadesk.workspace.metafeature_upkeep import MetaFeatureUpkeep
 from metadesk.workspace.records import DatasetInfo, Event, ExperimentRow, Listener
@@ -33,7 +34,7 @@ log = logging.getLogger(__name__)
 __all__ = ["DatasetInfo", "Event", "ExperimentRow", "Listener", "Workspace"]
 
 
-class Workspace:
+class Workspace(KnowledgeExchange):
     """Open with `Workspace.open(path)`; `path=None` means the default platformdirs workspace.
 
     `prior_dir=None` uses the shipped prior knowledge in `resources/knowledge/`; pass `False` to
@@ -121,8 +122,8 @@ class Workspace:
             return records.dataset_info(existing)
         from metadesk.data import write_snapshot
 
-        self.store.snapshot_dir.mkdir(parents=True, exist_ok=True)
-        snapshot = write_snapshot(task, self.store.snapshot_dir)
+        folder = records.snapshot_folder(self.store.snapshot_dir)
+        snapshot = write_snapshot(task, folder)
         if existing is not None:  # the snapshot was lost: record the fresh one, keep the results
             self.store.set_snapshot(task.dataset_id, str(snapshot))
             return self.dataset(task.dataset_id)
@@ -254,9 +255,11 @@ class Workspace:
         row = self.store.experiment(experiment_id)
         if row is None:
             raise WorkspaceProblem(f"No experiment {experiment_id} in this workspace.")
+        stored = self.store.configuration(row["configuration_id"])  # as it was queued
+        config = records.configuration_from_row(stored) if stored else row["configuration_id"]
         self.queue(
             row["dataset_id"],
-            [row["configuration_id"]],
+            [config],
             priority=row["priority"],
             protocol=Protocol.from_dict(row["protocol"]),
             retry_failed=True,
@@ -430,17 +433,6 @@ class Workspace:
         """`metamodel.MetaDataset`: the prior plus this workspace's results (own results win)."""
         return self.knowledge.combined()
 
-    def import_knowledge(self, datasets_path: Path | str, runs_path: Path | str) -> dict[str, int]:
-        counts = self.knowledge.import_exchange(Path(datasets_path), Path(runs_path))
-        self._emit("knowledge_changed", payload=counts)
-        self._emit("suggestions_stale")
-        return counts
-
-    def export_knowledge(self, folder: Path | str, *, fmt: str = "csv") -> tuple[Path, Path]:
-        from metadesk.metamodel import write_exchange
-
-        return write_exchange(self.meta_dataset(), Path(folder), fmt)
-
     # --- using a result -------------------------------------------------------------------------
     def predict_file(
         self, dataset_id: str, configuration_id: str, in_path: Path | str, out_path: Path | str
@@ -449,13 +441,13 @@ class Workspace:
         (by extension) with predictions and class probabilities; cells are formula-safe."""
         from metadesk.workspace import usage
 
-        return usage.predict_file(self, dataset_id, configuration_id, in_path, out_path)
+        return _private(usage.predict_file(self, dataset_id, configuration_id, in_path, out_path))
 
     def export_model(self, dataset_id: str, configuration_id: str, out_path: Path | str) -> Path:
         """Fit on the whole dataset and save with skops."""
         from metadesk.workspace import usage
 
-        return usage.export_model(self, dataset_id, configuration_id, out_path)
+        return _private(usage.export_model(self, dataset_id, configuration_id, out_path))
 
     def open_model(self, path: Path | str) -> Any:
         """`models.OpenedModel` from an exported `.skops` file, after checking that every type it
@@ -478,4 +470,12 @@ class Workspace:
         """One self-contained HTML file: leaderboard, plots (inline PNG), suggestions with reasons."""
         from metadesk.workspace import usage
 
-        return usage.export_report(self, dataset_id, out_path, metric=metric)
+        return _private(usage.export_report(self, dataset_id, out_path, metric=metric))
+
+
+def _private(path: Path) -> Path:
+    """An exported file holds the user's data: readable by the user only."""
+    from metadesk.knowledge.integrity import make_private
+
+    make_private(Path(path))
+    return path

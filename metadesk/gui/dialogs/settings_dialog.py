@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from metadesk.gui.settings import AppSettings
+from metadesk.gui.settings import MIN_MEMORY_MB, AppSettings
 
 # Metric names and labels (metadesk.experiments.spec), kept here so the dialog opens without imports.
 METRICS = (
@@ -93,8 +93,22 @@ class SettingsDialog(QDialog):
         self.time_spin.setToolTip(
             "An experiment that takes longer is stopped and marked 'timed out'"
         )
+        self.memory_spin = QSpinBox()
+        self.memory_spin.setRange(MIN_MEMORY_MB // 1024 or 1, 1024)
+        self.memory_spin.setValue(max(1, round(settings.memory_limit_mb / 1024)))
+        self.memory_spin.setSuffix(" GB")
+        self.memory_spin.setAccessibleName("Memory limit per experiment in gigabytes")
+        self.memory_spin.setToolTip(
+            "An experiment that needs more is stopped and marked 'ran out of memory'"
+        )
         spin_width = self.fontMetrics().horizontalAdvance("1440 folds") + 48
-        for spin in (self.workers_spin, self.folds_spin, self.time_spin, self.repeats_spin):
+        for spin in (
+            self.workers_spin,
+            self.folds_spin,
+            self.time_spin,
+            self.repeats_spin,
+            self.memory_spin,
+        ):
             spin.setFixedWidth(spin_width)
         self.metric_combo = QComboBox()
         self.metric_combo.setAccessibleName("Default metric")
@@ -144,6 +158,10 @@ class SettingsDialog(QDialog):
         run_form.addRow(
             "Time &limit:",
             _field(self.time_spin, "Per experiment; a longer one stops as 'timed out'."),
+        )
+        run_form.addRow(
+            "M&emory limit:",
+            _field(self.memory_spin, "Per experiment; one that needs more stops with a message."),
         )
         run_form.addRow(
             "Default &metric:",
@@ -245,6 +263,7 @@ class SettingsDialog(QDialog):
         s.folds = self.folds_spin.value()
         s.repeats = self.repeats_spin.value()
         s.time_limit_s = float(self.time_spin.value() * 60)
+        s.memory_limit_mb = self.memory_spin.value() * 1024
         s.default_metric = self.metric_combo.currentData() or ""
         s.theme = self.theme_combo.currentData() or "system"
         s.sync()

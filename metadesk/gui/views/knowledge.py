@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 
 from metadesk.experiments.spec import LOWER_IS_BETTER, METRIC_LABELS, default_metric
 from metadesk.gui.plots import PlotCanvas
+from metadesk.gui.views.imports_panel import ImportsPanel
 from metadesk.gui.views.metric_view import feedback_label, view_title
 from metadesk.workspace import report_plots
 from metadesk.workspace.insights import DatasetMap, ScoreHeatmap, dataset_map, score_heatmap
@@ -49,6 +50,7 @@ class KnowledgeSnapshot:
     curves: dict[str, list[float]]
     recommender: str
     sentence: str
+    imports: tuple = ()  # ImportEntry values, oldest first
 
 
 def _family_mask(task_types: Any, task_type: str | None) -> np.ndarray:
@@ -150,6 +152,7 @@ def build_snapshot(ws: Any, dataset_id: str | None) -> KnowledgeSnapshot:
         curves=curves,
         recommender=recommender,
         sentence=sentence,
+        imports=tuple(ws.knowledge_imports()),
     )
 
 
@@ -212,6 +215,9 @@ class KnowledgeView(QWidget):
         self.tabs.addTab(self.map_plot, "Map of datasets")
         self.tabs.addTab(self.heatmap_plot, "Scores on similar datasets")
         self.tabs.addTab(self.curve_plot, "How good are suggestions")
+        self.imports_panel = ImportsPanel(self)
+        self.imports_panel.remove_requested.connect(self.remove_import)
+        self.tabs.addTab(self.imports_panel, "Imports")
 
         layout = QVBoxLayout(self)
         layout.addLayout(top)
@@ -257,6 +263,7 @@ class KnowledgeView(QWidget):
         else:
             self._plot_map(m)
         self._plot_rest(snap)
+        self.imports_panel.set_entries(list(snap.imports))
         self.knowledge_shown.emit(snap)
 
     def _plot_map(self, m: DatasetMap) -> None:
@@ -333,6 +340,21 @@ class KnowledgeView(QWidget):
         if problems and not getattr(exc, "details", ""):
             exc.details = "\n".join(str(p) for p in problems)  # row-level detail behind "Details"
         self.bridge.report_error(exc, "Importing knowledge")
+
+    def remove_import(self, import_id: str) -> None:
+        ws = self.bridge.workspace
+        self.feedback.setText("Removing…")
+        self.bridge.call(
+            lambda: ws.remove_import(import_id),
+            lambda entry: (
+                self.feedback.setText(
+                    f"Removed import {entry.import_id} ({entry.datasets:,} datasets)."
+                ),
+                self.refresh(),
+            ),
+            lambda exc: self.bridge.report_error(exc, "Removing imported knowledge"),
+            description="Removing imported knowledge",
+        )
 
     def export_knowledge(self) -> None:
         folder = self.ask_folder("Export knowledge to a folder")

@@ -31,11 +31,14 @@ from metadesk.gui.views.queue_model import (
     summary_text,
 )
 
+# Finished without a result: these can be queued again.
+RETRYABLE = ("failed", "timeout", "cancelled")
+
 __all__ = ["QueueDock", "QueueModel", "QueueSnapshot", "fetch_queue", "format_seconds"]
 
 
 class QueueDock(QDockWidget):
-    """The queue: cancel the selected experiment or all, pause and resume all."""
+    """The queue: cancel the selected experiment or all, run failed ones again, pause and resume."""
 
     workers_changed = Signal(object)  # {'busy', 'free', 'total'}
     executor_error = Signal(str)
@@ -58,6 +61,12 @@ class QueueDock(QDockWidget):
         self.cancel_button.setAccessibleName("Cancel selected experiments")
         self.cancel_button.setToolTip("Cancel the selected experiments that have not finished")
         self.cancel_button.clicked.connect(self.cancel_selected)
+        self.retry_button = QPushButton("Run again")
+        self.retry_button.setAccessibleName("Run the selected experiments again")
+        self.retry_button.setToolTip(
+            "Queue the selected experiments that failed, timed out or were cancelled again"
+        )
+        self.retry_button.clicked.connect(self.retry_selected)
         self.cancel_all_button = QPushButton("Cancel all")
         self.cancel_all_button.setAccessibleName("Cancel all experiments")
         self.cancel_all_button.setToolTip("Cancel every running and waiting experiment")
@@ -98,6 +107,7 @@ class QueueDock(QDockWidget):
         bar.addWidget(self.summary_label, 1)
         bar.addWidget(self.finished_check)
         bar.addWidget(self.pause_button)
+        bar.addWidget(self.retry_button)
         bar.addWidget(self.cancel_button)
         bar.addWidget(self.cancel_all_button)
         body = QWidget()
@@ -160,6 +170,7 @@ class QueueDock(QDockWidget):
         active = any(r.status in ACTIVE for r in self.model.snapshot.rows)
         self.cancel_all_button.setEnabled(active)
         self.cancel_button.setEnabled(bool(self._selected_active_ids()))
+        self.retry_button.setEnabled(bool(self._selected_retry_ids()))
 
     def _selected_active_ids(self) -> list[int]:
         rows = sorted({i.row() for i in self.table.selectionModel().selectedRows()})
@@ -167,6 +178,14 @@ class QueueDock(QDockWidget):
             self.model.row_at(r).experiment_id
             for r in rows
             if r < self.model.rowCount() and self.model.row_at(r).status in ACTIVE
+        ]
+
+    def _selected_retry_ids(self) -> list[int]:
+        rows = sorted({i.row() for i in self.table.selectionModel().selectedRows()})
+        return [
+            self.model.row_at(r).experiment_id
+            for r in rows
+            if r < self.model.rowCount() and self.model.row_at(r).status in RETRYABLE
         ]
 
     def selected_ids(self) -> set[int]:
@@ -184,6 +203,18 @@ class QueueDock(QDockWidget):
                 ws.cancel(eid)
 
         self.bridge.call(cancel, lambda _r: self.refresh(), description="Cancelling experiments")
+
+    def retry_selected(self) -> None:
+        ws = self.bridge.workspace
+        ids = self._selected_retry_ids()
+        if ws is None or not ids:
+            return
+
+        def retry() -> None:
+            for eid in ids:
+                ws.retry(eid)
+
+        self.bridge.call(retry, lambda _r: self.refresh(), description="Queueing experiments again")
 
     def cancel_all(self) -> None:
         ws = self.bridge.workspace
