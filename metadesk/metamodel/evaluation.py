@@ -316,8 +316,9 @@ def _one(
     out["coverage"] = float(np.mean(inside))
     # A collapsed model (R² of -100) is "far below the best", not a hundred points of bias:
     # measured scores count at most `SHORTFALL_FLOOR` below the best, as regret scenarios do.
-    if rec.metric not in LOWER_IS_BETTER:
+    if rec.metric not in LOWER_IS_BETTER:  # both sides alike: predicted and measured
         raw = np.maximum(raw, np.max(raw) - SHORTFALL_FLOOR)
+        predicted = np.maximum(predicted, np.max(predicted) - SHORTFALL_FLOOR)
     err = predicted - raw
     out["bias"] = float(np.mean(err))
     out["abs_error"] = float(np.mean(np.abs(err)))
