@@ -288,12 +288,27 @@ def _exported_counts(entries: Sequence[CorpusEntry], prior: ExportedPrior) -> di
         "portfolio_sizes": sizes,
         "experiments_in_full_build": sum(sizes[e.task_type] for e in entries),
         "meta_features": 0 if ds.empty else len(ds.columns) - 4,
+        "folds": _protocol_counts(runs)[0],
+        "repeats": _protocol_counts(runs)[1],
         "not_exported": {
             e.name: e.note if e.duplicate else "no results yet"
             for e in entries
             if ds.empty or e.name not in set(ds["name"])
         },
     }
+
+
+def _protocol_counts(runs: pd.DataFrame) -> tuple[int, int]:
+    """(folds, repeats) of the exported runs' cross-validation: the most common of each."""
+    if runs.empty or "folds" not in runs:
+        return 5, 1
+    folds = pd.to_numeric(runs["folds"], errors="coerce").dropna()
+    k = int(folds.mode().iloc[0]) if len(folds) else 5
+    if "fold_scores" not in runs or k < 1:
+        return k, 1
+    n = runs["fold_scores"].dropna().astype(str).str.split().str.len()
+    n = n[n > 0]
+    return k, max(int(n.mode().iloc[0]) // k, 1) if len(n) else 1
 
 
 def _failure_counts(prior: ExportedPrior) -> list[dict[str, Any]]:

@@ -104,7 +104,7 @@ def report_markdown(report: dict[str, Any]) -> str:
         "# Prior knowledge: build report",
         "",
         f"Updated {report['updated_at']}. Every score below comes from a real run of the portfolio "
-        "through metadesk's experiment engine (5-fold cross-validation, seed 0, 120 s per "
+        f"through metadesk's experiment engine ({_protocol_words(exported)}, seed 0, 120 s per "
         "experiment, at most 2,000 rows per dataset: a stratified sample for classification, a "
         "random one for regression).",
         "",
@@ -204,3 +204,10 @@ def _figure_table(figures: dict[str, Any]) -> list[str]:
         )
     lines.append("")
     return lines
+
+
+def _protocol_words(exported: dict[str, Any]) -> str:
+    folds, repeats = int(exported.get("folds") or 5), int(exported.get("repeats") or 1)
+    if repeats > 1:
+        return f"{folds}-fold cross-validation repeated {repeats} times on reshuffled folds"
+    return f"{folds}-fold cross-validation"
