@@ -135,15 +135,27 @@ class MainWindowDatasets:
             self._pending_file = (path, options)
             self.statusBar().showMessage(f"{Path(path).name} opens once the workspace is ready…")
             return
-        self.dataset_id = None
-        self.dataset_list.selectionModel().clearSelection()
-        for view in self.other_views.values():
-            view.set_dataset(None)
-        self.remove_action.setEnabled(False)
+        # The current dataset stays selected everywhere until the new table has loaded: a file
+        # that fails to open leaves the window exactly as it was.
         self.stack.setCurrentWidget(self.tabs)
         view = self.data_view
         self.tabs.setCurrentWidget(self.data_tab)
         view.open_file(path, **options)
+
+    def _list_clicked(self, index) -> None:
+        """A click on the dataset already current (but not shown, after a file) shows it again."""
+        dataset_id = index.data(DatasetListModel.ID_ROLE) if index.isValid() else None
+        if dataset_id is not None and dataset_id != self.dataset_id:
+            self.select_dataset(dataset_id)
+
+    def _file_replaced(self) -> None:
+        """A file took the Data tab's place: no dataset of the workspace is current any more."""
+        self.dataset_id = None
+        self.dataset_list.selectionModel().clearSelection()
+        for other in self.other_views.values():
+            other.set_dataset(None)
+        self.remove_action.setEnabled(False)
+        self.dataset_selected.emit(None)
 
     def _file_loaded(self, path: str) -> None:
         self.settings.add_recent_file(path)

@@ -108,6 +108,7 @@ class MainWindow(MainWindowMenus, MainWindowDatasets, QMainWindow):
         self.dataset_list.setUniformItemSizes(True)
         self.dataset_list.setAlternatingRowColors(False)
         self.dataset_list.selectionModel().currentChanged.connect(self._list_current_changed)
+        self.dataset_list.clicked.connect(self._list_clicked)
         self.datasets_empty = QLabel("No datasets yet.\nOpen a file to add one.")
         self.datasets_empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.datasets_empty.setStyleSheet("color: palette(placeholder-text);")
@@ -172,6 +173,7 @@ class MainWindow(MainWindowMenus, MainWindowDatasets, QMainWindow):
             view = DataView(self.bridge, self.settings)
             view.open_requested.connect(self.open_file_dialog)
             view.file_loaded.connect(self._file_loaded)
+            view.file_replaced.connect(self._file_replaced)
             view.dataset_added.connect(self._dataset_added)
             self.data_tab.layout().addWidget(view)
             self._data_view = view

@@ -76,6 +76,7 @@ class DataViewLayout(DataViewSizes):
         outer.setSpacing(0)
         outer.addWidget(self._build_progress())  # above both pages: a first load starts empty
         outer.addWidget(self.stack)
+        self.setTabOrder(self.encoding_combo, self.target_combo)
         self.setTabOrder(self.target_combo, self.task_type_combo)
         self.setTabOrder(self.task_type_combo, self.add_button)
         self.setTabOrder(self.add_button, self.columns_table)
@@ -123,10 +124,23 @@ class DataViewLayout(DataViewSizes):
         self.notes_label = _muted(QLabel())
         self.notes_label.setWordWrap(True)
         self.notes_label.setAccessibleName("What changed while reading")
+        # A text file's encoding: the detected one, or the user's pick (the file is read again).
+        self.encoding_combo = QComboBox()
+        self.encoding_combo.setAccessibleName("Encoding")
+        self.encoding_combo.setToolTip(
+            "How the file's bytes become text. Pick another encoding if letters look wrong"
+            " (for example 'SÃ¼d' or 'S³d' instead of 'Süd'); the file is read again."
+        )
+        self.encoding_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        self.encoding_combo.activated.connect(self._encoding_chosen)
+        self.encoding_label = QLabel("&Encoding:")
+        self.encoding_label.setBuddy(self.encoding_combo)
         top = QHBoxLayout()
         top.setSpacing(12)
         top.addWidget(self.title_label, 0, Qt.AlignmentFlag.AlignBaseline)
         top.addWidget(self.info_label, 1, Qt.AlignmentFlag.AlignBaseline)
+        top.addWidget(self.encoding_label)
+        top.addWidget(self.encoding_combo)
         return top
 
     def _build_task_row(self) -> QHBoxLayout:
@@ -342,8 +356,6 @@ class DataViewLayout(DataViewSizes):
         parts = [f"{len(frame):,} rows", f"{frame.shape[1]:,} columns"]
         if report is not None:
             fmt = str(getattr(report, "format", "") or "").upper()
-            if getattr(report, "encoding", None):
-                fmt += f", {report.encoding}"
             if getattr(report, "delimiter", None):
                 shown = {"\t": "tab", ",": "comma", ";": "semicolon", "|": "pipe"}
                 fmt += f", {shown.get(report.delimiter, repr(report.delimiter))}-separated"

@@ -17,9 +17,11 @@ from metadesk.gui.frame_model import FrameModel
 from metadesk.gui.views.column_summary import ColumnsModel
 from metadesk.gui.views.data_layout import DataViewLayout
 from metadesk.gui.views.data_loading import (
+    ENCODINGS,
     TASK_TYPE_LABELS,
     LoadedTable,
     describe_target,
+    encoding_label,
     load_dataset_table,
     load_file_table,
     make_checked_task,
@@ -36,6 +38,7 @@ class DataView(DataViewLayout, QWidget):
 
     dataset_added = Signal(object)  # DatasetInfo, as soon as the task is in the workspace
     file_loaded = Signal(str)
+    file_replaced = Signal()  # a file (or its part-loading choice) now stands in the view
     loading_changed = Signal(bool)
     task_changed = Signal(object)  # the valid Task, or None while the choice is invalid
     open_requested = Signal()
@@ -118,6 +121,7 @@ class DataView(DataViewLayout, QWidget):
             self.stack.setCurrentIndex(1)
             self.title_label.setText(path.name)
             self.info_label.setText("too large to load whole")
+            self.file_replaced.emit()
             self.message_bar.show_message(
                 "warning",
                 exc.message,
@@ -146,6 +150,8 @@ class DataView(DataViewLayout, QWidget):
         self._updating = False
         self.detected_label.setText("")
         self.notes_label.hide()
+        self.encoding_combo.hide()
+        self.encoding_label.hide()
         self.add_button.setEnabled(False)
         self.columns_caption.setText("")
         self.rows_caption.setText("")
@@ -159,6 +165,7 @@ class DataView(DataViewLayout, QWidget):
         self.dataset_id = table.dataset_id
         self._show_table(table)
         if table.path is not None and table.dataset_id is None:
+            self.file_replaced.emit()
             self.file_loaded.emit(str(table.path))
 
     def _show_table(self, table: LoadedTable) -> None:
@@ -185,6 +192,7 @@ class DataView(DataViewLayout, QWidget):
             name = table.task.name or name
         self.title_label.setText(name)
         self.info_label.setText(self._info_text(table))
+        self._show_encoding(table)
         notes = tuple(getattr(table.report, "notes", ()) or ())
         self.notes_label.setText(" ".join(notes[:4]) + (" …" if len(notes) > 4 else ""))
         self.notes_label.setToolTip("\n".join(notes))
@@ -218,6 +226,39 @@ class DataView(DataViewLayout, QWidget):
             QTimer.singleShot(
                 _CHECK_AFTER_MS, self, lambda: self.loaded is table and self._remake_task()
             )
+
+    def _show_encoding(self, table: LoadedTable) -> None:
+        """The encoding choice, for a text file not yet in the workspace."""
+        detected = getattr(table.report, "encoding", None)
+        shown = bool(detected) and table.dataset_id is None and table.path is not None
+        self.encoding_combo.setVisible(shown)
+        self.encoding_label.setVisible(shown)
+        if not shown:
+            return
+        chosen = (table.options or {}).get("encoding")
+        combo = self.encoding_combo
+        combo.clear()
+        if chosen is None:
+            combo.addItem(f"{encoding_label(detected)} (detected)", detected)
+        for codec, label in ENCODINGS:
+            if chosen is not None or encoding_label(codec) != encoding_label(detected):
+                combo.addItem(label, codec)
+        found = combo.findData(chosen) if chosen is not None else 0
+        if found < 0:
+            combo.insertItem(0, encoding_label(chosen), chosen)
+            found = 0
+        combo.setCurrentIndex(found)
+
+    def _encoding_chosen(self, index: int) -> None:
+        table = self.loaded
+        codec = self.encoding_combo.itemData(index)
+        if table is None or table.path is None or codec is None:
+            return
+        options = dict(table.options or {})
+        if options.get("encoding", getattr(table.report, "encoding", None)) == codec:
+            return
+        options["encoding"] = codec
+        self.open_file(table.path, **options)
 
     def _column_selected(self, current, _previous) -> None:
         if current.isValid():
@@ -376,6 +417,8 @@ class DataView(DataViewLayout, QWidget):
             )
         self.dataset_id = info.dataset_id
         self.add_button.setVisible(False)
+        self.encoding_combo.hide()  # the snapshot keeps the text as it was read
+        self.encoding_label.hide()
         self.target_combo.setEnabled(False)
         self.task_type_combo.setEnabled(False)
         self.columns_model.editable = False
