@@ -48,7 +48,7 @@ def test_inspect_bad_target_exits_2(tmp_path, mixed_frame, capsys):
 
 def test_inspect_reads_with_the_encoding_given(tmp_path, capsys):
     path = tmp_path / "miasta.csv"
-    rows = ["miasto;kwota"] + [f"Łódź;{i},5" for i in range(10)]
+    rows = ["miasto;kwota;klasa"] + [f"Łódź;{i},5;{'tak' if i % 2 else 'nie'}" for i in range(20)]
     path.write_bytes("\n".join(rows).encode("cp1250"))
     assert main(["inspect", str(path), "--encoding", "cp1250", "--json"]) == 0
     data = json.loads(capsys.readouterr().out)
