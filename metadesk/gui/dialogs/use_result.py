@@ -55,12 +55,15 @@ class UseResultActions(QObject):
 
     # --- the actions ----------------------------------------------------------------------------
     def predict_on_new_file(self, dataset_id: str, configuration_id: str, label: str = "") -> None:
-        source = self.ask_open_path("Predict on a new file", TABLE_FILTER)
+        name = label or configuration_id
+        source = self.ask_open_path(f"Predict with {name}: the new file", TABLE_FILTER)
         if not source:
             return
         self.last_dir = str(Path(source).parent)
         out = self.ask_save_path(
-            "Save predictions as", f"{Path(source).stem} predictions.csv", PREDICTION_FILTER
+            f"Save the predictions of {name} as",
+            f"{Path(source).stem} predictions.csv",
+            PREDICTION_FILTER,
         )
         if not out:
             return
@@ -68,13 +71,14 @@ class UseResultActions(QObject):
         ws = self.bridge.workspace
         self._run(
             lambda: ws.predict_file(dataset_id, configuration_id, source, out_path),
-            f"Fitting {label or configuration_id} and predicting {Path(source).name}",
-            "Predictions written to {name} in {folder}.",
+            f"Fitting {name} and predicting {Path(source).name}",
+            f"Predictions of {_braces(name)} written to {{name}} in {{folder}}.",
         )
 
     def export_model(self, dataset_id: str, configuration_id: str, label: str = "") -> None:
+        name = label or configuration_id
         out = self.ask_save_path(
-            "Export model", f"{_safe_stem(label or configuration_id)}.skops", MODEL_FILTER
+            f"Export the model {name}", f"{_safe_stem(name)}.skops", MODEL_FILTER
         )
         if not out:
             return
@@ -82,8 +86,9 @@ class UseResultActions(QObject):
         ws = self.bridge.workspace
         self._run(
             lambda: ws.export_model(dataset_id, configuration_id, out_path),
-            f"Fitting {label or configuration_id} on the whole dataset",
-            "Model saved to {name} in {folder}. Load it with skops.io.load after checking its types.",
+            f"Fitting {name} on the whole dataset",
+            f"{_braces(name)} saved to {{name}} in {{folder}}. "
+            "Load it with skops.io.load after checking its types.",
         )
 
     def export_report(self, dataset_id: str, name: str = "", metric: str | None = None) -> None:
@@ -113,6 +118,11 @@ class UseResultActions(QObject):
             self.bridge.report_error(exc, description)
 
         self.bridge.call(fn, finished, failed, description=description)
+
+
+def _braces(text: str) -> str:
+    """`text` kept literal through str.format (a configuration label may hold braces)."""
+    return text.replace("{", "{{").replace("}", "}}")
 
 
 def _folder(path: Path) -> str:

@@ -83,7 +83,10 @@ class ResultsView(MetricView):
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)  # the configuration's name
         header.setStretchLastSection(False)
         self.table.setMinimumHeight(150)
-        self.table.selectionModel().selectionChanged.connect(self._update_buttons)
+        # The best row is selected on every refresh until the analyst picks another one.
+        self._picked: str | None = None
+        self._selecting = False
+        self.table.selectionModel().selectionChanged.connect(self._selection_changed)
 
         self.score_plot = PlotCanvas(self, accessible_name="Score by configuration")
         self.predicted_plot = PlotCanvas(self, accessible_name="Predicted against measured")
@@ -108,7 +111,11 @@ class ResultsView(MetricView):
         self.export_report_button = QPushButton("Export &report…")
         self.export_report_button.clicked.connect(self.export_report)
         self.feedback = feedback_label(wrap=True)
+        self.chosen_label = QLabel()
+        self.chosen_label.setAccessibleName("Model used by Predict and Export")
+        self.chosen_label.setWordWrap(True)
         actions = QHBoxLayout()
+        actions.addWidget(self.chosen_label, 1)
         actions.addWidget(self.predict_button)
         actions.addWidget(self.export_model_button)
         actions.addWidget(self.export_report_button)
@@ -130,6 +137,7 @@ class ResultsView(MetricView):
     def set_dataset(self, dataset_id: str | None) -> None:
         if dataset_id != self.dataset_id:
             self._pending_action = None
+            self._picked = None
             self.info = None
             self.held_out = {}
             self._held_out_key = None
@@ -153,7 +161,6 @@ class ResultsView(MetricView):
 
     def show_fetched(self, info: Any, metric: str, board: pd.DataFrame, experiments: list) -> None:
         self.experiments = experiments
-        selected = self.selected_configuration()
         self.model.set_frame(board, metric, info.task_type)
         self._rebuild_columns_menu()
         own = int((board["provenance"] == "own").sum()) if len(board) else 0
@@ -162,7 +169,7 @@ class ResultsView(MetricView):
             f"Results for {info.name}: {own} run{'s' if own != 1 else ''}"
             + (f", {running} waiting or running" if running else "")
         )
-        self._reselect(selected[0] if selected else None)
+        self._reselect(self._picked)
         self._draw_plots()
         self._update_buttons()
         key = (self.dataset_id, metric)
@@ -262,13 +269,33 @@ class ResultsView(MetricView):
             plot.show_message(message)
 
     def _reselect(self, configuration_id: str | None) -> None:
+        """The analyst's pick if it is still listed, else the best row."""
         if self.model.rowCount() == 0:
             return
-        row = 0
-        if configuration_id is not None:
-            ids = list(self.model.frame["configuration_id"].astype(str))
-            row = ids.index(configuration_id) if configuration_id in ids else 0
-        self.table.selectRow(row)
+        ids = list(self.model.frame["configuration_id"].astype(str))
+        row = ids.index(configuration_id) if configuration_id in ids else self._best_row()
+        if configuration_id not in ids:
+            self._picked = None
+        self._selecting = True
+        try:
+            self.table.selectRow(row)
+        finally:
+            self._selecting = False
+
+    def _best_row(self) -> int:
+        """The best of this dataset's own runs (the board is sorted best first), else the top."""
+        frame, metric = self.model.frame, self.model.metric
+        if "provenance" in frame and metric in frame:
+            own = (frame["provenance"] == "own").to_numpy() & frame[metric].notna().to_numpy()
+            if own.any():
+                return int(own.argmax())
+        return 0
+
+    def _selection_changed(self, *_: Any) -> None:
+        rows = self.table.selectionModel().selectedRows()
+        if not self._selecting and rows:  # a click or a key: the analyst's own pick
+            self._picked = str(self.model.row(rows[0].row())["configuration_id"])
+        self._update_buttons()
 
     # --- using a result -------------------------------------------------------------------------
     def selected_configuration(self) -> tuple[str, str] | None:
@@ -293,6 +320,24 @@ class ResultsView(MetricView):
         if chosen:
             self.predict_button.setToolTip(f"Fit {chosen[1]} on all rows and predict a new file")
             self.export_model_button.setToolTip(f"Fit {chosen[1]} on all rows and save it")
+        self.chosen_label.setText(self._chosen_text(chosen))
+
+    def _chosen_text(self, chosen: tuple[str, str] | None) -> str:
+        """ "Predict and Export use #1 Random forest, the best so far." """
+        if chosen is None:
+            return ""
+        from html import escape
+
+        rows = self.table.selectionModel().selectedRows()
+        row = rows[0].row() if rows else 0
+        best = self._best_row()
+        place = self.model.index(row, 0).data() or row + 1
+        if row == best:
+            why = "the best so far"
+        else:
+            best_place = self.model.index(best, 0).data() or best + 1
+            why = f"your pick (#{best_place} is the best so far)"
+        return f"Predict and Export use <b>#{place} {escape(chosen[1])}</b>, {why}."
 
     def _set_feedback(self, message: str) -> None:
         self.feedback.setText(message)
