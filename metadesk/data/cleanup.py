@@ -237,6 +237,7 @@ def _coerce_dates(
             "and were treated as missing."
         )
     notes.add(f"Column '{name}' was read as dates ({best.replace('%', '')}).")
+    notes.date_formats[str(name)] = best
     return dates
 
 
