@@ -18,6 +18,7 @@ import pandas as pd
 
 from metadesk import __version__
 from metadesk.experiments.spec import LOWER_IS_BETTER, METRIC_LABELS, default_metric, metrics_for
+from metadesk.knowledge.dataset_names import plain_name, source_of
 from metadesk.workspace import report_plots
 from metadesk.workspace.insights import finished_scores, within_metric_range
 from metadesk.workspace.report_numbers import number_text
@@ -101,11 +102,13 @@ def _suggestions_table(suggestions: list[Any], metric_label: str) -> str:
     rows = []
     for s in suggestions:
         evidence = "".join(
-            f"<li>{_e(e.dataset_name)}: similarity {_num(e.similarity, 2)}, "
-            f"scored {_num(e.score)} <span class='tag {_e(e.provenance)}'>{_e(e.provenance)}</span></li>"
+            f"<li>scored {_num(e.score)} on {_e(plain_name(e.dataset_name))}"
+            f"{_e(_source(e.dataset_name))}: similarity {_num(e.similarity, 2)} "
+            f"<span class='tag {_e(e.provenance)}'>{_e(e.provenance)}</span></li>"
             for e in s.evidence[:5]
         )
-        why = _e(s.reason) + (f"<ul>{evidence}</ul>" if evidence else "")
+        lead = "" if evidence else _e(s.reason)  # the list says it, leading with the scores
+        why = lead + (f"<ul>{evidence}</ul>" if evidence else "")
         rows.append(
             f"<tr><td class='num'>{s.rank}</td><td>{_e(s.configuration.label or s.configuration.id)}"
             f"</td><td class='num'>{_predicted(s)}</td>"
@@ -264,3 +267,8 @@ def held_out_predictions(
         for s in ranked
         if math.isfinite(s.predicted) and math.isfinite(s.low) and math.isfinite(s.high)
     }
+
+
+def _source(name: str) -> str:
+    source = source_of(name)
+    return f" ({source})" if source else ""

@@ -45,8 +45,10 @@ def test_suggestions_show_predictions_reasons_and_the_recommender(
     header = view.model.headerData(2, Qt.Orientation.Horizontal, Qt.ItemDataRole.DisplayRole)
     assert header.replace("\n", " ") == "Predicted Accuracy (80% interval)"  # on two lines
     why = view.model.index(0, 3).data()
-    assert why.startswith("Did well on ") and first.evidence[0].dataset_name in why
-    assert view.model.index(0, 3).data(Qt.ItemDataRole.ToolTipRole) == first.reason
+    assert why.startswith(f"{first.evidence[0].score:.3f}")  # what differs between rows first
+    assert first.evidence[0].dataset_name in why  # the views' own datasets have plain names
+    tip = view.model.index(0, 3).data(Qt.ItemDataRole.ToolTipRole)
+    assert f"similarity {first.evidence[0].similarity:.2f}" in tip
     assert view.table.selectionModel().hasSelection()
     detail = view.detail.toPlainText()
     assert first.configuration.label in detail and "Why" in detail
