@@ -10,6 +10,9 @@ from PySide6.QtCore import QUrl
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QApplication
 
+PAUSE_SHORTCUT = "Ctrl+Shift+P"
+CANCEL_ALL_SHORTCUT = "Ctrl+Shift+K"
+
 
 class MainWindowMenus:
     """Expects the attributes and slots of `MainWindow`."""
@@ -68,23 +71,44 @@ class MainWindowMenus:
         view_menu.addAction(dock_action)
 
         run_menu = menu.addMenu("E&xperiments")
-        self.pause_action = self._action("&Pause or Resume All", self.queue_dock.toggle_pause)
-        self.cancel_all_action = self._action("&Cancel All", self.queue_dock.cancel_all)
+        self.pause_action = self._action(
+            "&Pause or Resume All", self.queue_dock.toggle_pause, PAUSE_SHORTCUT
+        )
+        self.cancel_all_action = self._action(
+            "&Cancel All", self.queue_dock.cancel_all, CANCEL_ALL_SHORTCUT
+        )
         run_menu.addAction(self.pause_action)
         run_menu.addAction(self.cancel_all_action)
+        self.queue_dock.set_shortcut_texts(
+            self.pause_action.shortcut().toString(QKeySequence.SequenceFormat.NativeText),
+            self.cancel_all_action.shortcut().toString(QKeySequence.SequenceFormat.NativeText),
+        )
         run_menu.addSeparator()
+        self.result_actions = []
         for text, method in (
             ("Predict on a &New File…", "predict_on_new_file"),
             ("Export &Model…", "export_model"),
             ("Export &Report…", "export_report"),
         ):
-            run_menu.addAction(self._action(text, lambda _c=False, m=method: self._use_result(m)))
+            action = self._action(text, lambda _c=False, m=method: self._use_result(m))
+            action.setEnabled(False)  # enabled once a dataset of the workspace is selected
+            self.result_actions.append(action)
+            run_menu.addAction(action)
+        self.dataset_selected.connect(self._update_result_actions)
 
         help_menu = menu.addMenu("&Help")
         self.about_action = self._action("&About metadesk", self.show_about)
         self.about_action.setMenuRole(QAction.MenuRole.AboutRole)
         help_menu.addAction(self.about_action)
         help_menu.addAction(self._action("Open &Log Folder", self._open_log_folder))
+
+    def _update_result_actions(self, dataset_id: str | None) -> None:
+        """Predict and Export from the menu need a dataset of the workspace to act on."""
+        for action in self.result_actions:
+            action.setEnabled(dataset_id is not None)
+            action.setStatusTip(
+                "" if dataset_id is not None else "Add a table to the workspace and run it first"
+            )
 
     def _use_result(self, method: str) -> None:
         """Results actions from the menu: show the Results tab and act on its selected row."""

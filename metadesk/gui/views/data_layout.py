@@ -186,6 +186,7 @@ class DataViewLayout(DataViewSizes):
 
     def _build_tables(self) -> QSplitter:
         table = self.columns_table = QTableView()
+        table.setTabKeyNavigation(False)  # Tab leaves the table; arrows move inside it
         table.setAccessibleName("Columns and roles")
         table.setModel(self.columns_model)
         table.setItemDelegateForColumn(ColumnsModel.COL_ROLE, RoleDelegate(self))
@@ -214,6 +215,7 @@ class DataViewLayout(DataViewSizes):
         table.selectionModel().currentRowChanged.connect(self._column_selected)
 
         rows = self.rows_table = QTableView()
+        rows.setTabKeyNavigation(False)
         rows.setAccessibleName("Rows")
         rows.setModel(self.frame_model)
         rows.setWordWrap(False)

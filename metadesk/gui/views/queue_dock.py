@@ -68,6 +68,7 @@ class QueueDock(QDockWidget):
         self.finished_check.toggled.connect(self.model.set_show_finished)
 
         self.table = QTableView()
+        self.table.setTabKeyNavigation(False)  # Tab leaves the table; arrows move inside it
         self.table.setAccessibleName("Experiments")
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -150,12 +151,24 @@ class QueueDock(QDockWidget):
         self._update_buttons()
         self.workers_changed.emit(snapshot.workers)
 
+    def set_shortcut_texts(self, pause: str, cancel_all: str) -> None:
+        """The window's shortcuts for these buttons, said in their tooltips."""
+        self._pause_keys, self._cancel_all_keys = pause, cancel_all
+        self.cancel_all_button.setToolTip(
+            f"Cancel every running and waiting experiment ({cancel_all})"
+        )
+        self._update_buttons()
+
     def _update_buttons(self, *_args) -> None:
         self.pause_button.setText("Resume all" if self.paused else "Pause all")
+        keys = getattr(self, "_pause_keys", "")
         self.pause_button.setToolTip(
-            "Waiting experiments start again"
-            if self.paused
-            else "Running experiments finish; waiting ones do not start until you resume"
+            (
+                "Waiting experiments start again"
+                if self.paused
+                else "Running experiments finish; waiting ones do not start until you resume"
+            )
+            + (f" ({keys})" if keys else "")
         )
         active = any(r.status in ACTIVE for r in self.model.snapshot.rows)
         self.cancel_all_button.setEnabled(active)

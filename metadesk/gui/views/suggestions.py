@@ -77,15 +77,18 @@ class SuggestionsView(MetricView):
 
         self.model = SuggestionModel(self)
         self.table = row_table(self, self.model, "Suggested configurations", several=True)
-        self.table.setWordWrap(False)
+        # Nothing is cut: long names and reasons wrap onto a second line, rows grow to fit them.
+        self.table.setWordWrap(True)
+        self.table.setTextElideMode(Qt.TextElideMode.ElideNone)
+        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)  # names matter most
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(3, QHeaderView.ResizeMode.Interactive)
+        header.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
         header.setStretchLastSection(False)
-        self.table.setColumnWidth(3, 200)
         self.table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.table.installEventFilter(self)
         self.table.selectionModel().selectionChanged.connect(self._show_detail)
         self.table.doubleClicked.connect(lambda _i: self.run_selected())
 
@@ -134,6 +137,18 @@ class SuggestionsView(MetricView):
         layout.addLayout(actions)
         self._update_buttons()
         self._show_empty("Open or select a dataset to see which models to try first.")
+
+    # On a narrow window the Why column gives its room to the names: the pane beside says why.
+    WHY_MIN_TABLE_WIDTH = 640
+
+    def eventFilter(self, obj: Any, event: Any) -> bool:
+        from PySide6.QtCore import QEvent
+
+        if obj is self.table and event.type() == QEvent.Type.Resize:
+            narrow = event.size().width() < self.WHY_MIN_TABLE_WIDTH
+            if self.table.isColumnHidden(3) != narrow:
+                self.table.setColumnHidden(3, narrow)
+        return super().eventFilter(obj, event)
 
     # --- data -----------------------------------------------------------------------------------
     def set_dataset(self, dataset_id: str | None) -> None:
