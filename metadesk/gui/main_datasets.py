@@ -4,6 +4,7 @@ and removing one, and opening a table (dialog, recent file, drop). Mixed into `M
 
 from __future__ import annotations
 
+from html import escape
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +17,11 @@ FILE_FILTER = (
     "All files (*)"
 )
 DATASET_EVENTS = frozenset({"dataset_added", "knowledge_changed"})
+NEXT_STEP_GAINS = {  # what adding the open file to the workspace gives, per tab
+    "Suggestions": "which models to try first",
+    "Results": "results once experiments run",
+    "Knowledge": "where it stands among the known datasets",
+}
 
 
 class MainWindowDatasets:
@@ -64,6 +70,9 @@ class MainWindowDatasets:
         """Show a dataset in every tab (None: back to the welcome screen)."""
         self.dataset_id = dataset_id
         self.remove_action.setEnabled(dataset_id is not None)
+        if dataset_id is not None:
+            for lazy in self.other_views.values():
+                lazy.next_step.clear()
         if dataset_id is None:
             self.dataset_list.selectionModel().clearSelection()
             self.dataset_list.selectionModel().setCurrentIndex(
@@ -83,6 +92,7 @@ class MainWindowDatasets:
         self.dataset_selected.emit(dataset_id)
 
     def _dataset_added(self, info) -> None:
+        self.update_next_step()
         self.refresh_datasets(select=info.dataset_id)
         self.dataset_id = info.dataset_id
         for view in self.other_views.values():
@@ -156,6 +166,34 @@ class MainWindowDatasets:
             other.set_dataset(None)
         self.remove_action.setEnabled(False)
         self.dataset_selected.emit(None)
+
+    def update_next_step(self, *_: Any) -> None:
+        """While a file is open on the Data tab but not in the workspace, the other tabs say so
+        and offer to add it (the one step between opening a file and getting suggestions)."""
+        view = self._data_view
+        table = view.loaded if view is not None else None
+        draft = table is not None and table.dataset_id is None and table.path is not None
+        for title, lazy in self.other_views.items():
+            if not draft:
+                lazy.next_step.clear()
+                continue
+            name = table.path.name
+            what = NEXT_STEP_GAINS.get(title, f"its {title.lower()}")
+            lazy.next_step.show_step(
+                f"<b>{escape(name)}</b> is open on the Data tab but not in your workspace yet. "
+                f"Add it to see {what}.",
+                "&Add to workspace",
+                self.add_open_file,
+            )
+
+    def add_open_file(self) -> None:
+        """The next-step button: add the Data tab's table, or show it if its task is not ready."""
+        view = self.data_view
+        self.tabs.setCurrentWidget(self.data_tab)
+        if view.task is not None and view.add_button.isEnabled():
+            view.add_to_workspace()
+        else:
+            view.add_button.setFocus()
 
     def _file_loaded(self, path: str) -> None:
         self.settings.add_recent_file(path)

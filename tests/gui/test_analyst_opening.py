@@ -64,3 +64,21 @@ def test_a_failed_open_leaves_the_current_dataset_as_it_was(qtbot, window, make_
     selected = window.dataset_list.selectionModel().selectedIndexes()
     assert [i.row() for i in selected] == [window.dataset_model.row_of(dataset_id)]
     assert window.remove_action.isEnabled()
+
+
+def test_the_other_tabs_say_the_next_step_and_take_it(qtbot, window, make_csv):
+    view = _open(qtbot, window, make_csv("customers.csv"))
+    suggestions = window.other_views["Suggestions"]
+    window.tabs.setCurrentWidget(suggestions)
+    bar = suggestions.next_step
+    assert bar.isVisible()
+    assert "customers.csv" in bar.label.text() and "not in your workspace" in bar.label.text()
+    assert bar.button.text().replace("&", "") == "Add to workspace"
+    assert window.other_views["Results"].next_step.isVisibleTo(window.other_views["Results"])
+
+    with qtbot.waitSignal(view.dataset_added, timeout=30_000):
+        bar.button.click()
+    assert not bar.isVisibleTo(suggestions)
+    qtbot.waitUntil(lambda: window.dataset_list.currentIndex().row() >= 0, timeout=20_000)
+    assert suggestions.view.dataset_id == window.dataset_id
+    qtbot.waitUntil(lambda: not window.bridge.busy, timeout=60_000)

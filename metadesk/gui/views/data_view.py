@@ -338,6 +338,7 @@ class DataView(DataViewLayout, QWidget):
         n_features = len(task.feature_columns)
         if task.dropped_rows and not notes:
             notes.append(f"{task.dropped_rows:,} rows were left out.")
+        notes.append("Next: Add to workspace, and metadesk suggests which models to try first.")
         self.message_bar.show_message(
             "success",
             f"Ready: {task.n_rows:,} rows and {n_features} "

@@ -82,16 +82,18 @@ class ResultsView(MetricView):
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)  # the configuration's name
         header.setStretchLastSection(False)
-        self.table.setMinimumHeight(150)
+        self.table.setMinimumHeight(110)  # three rows; the plots keep their axis labels at 700 px
         # The best row is selected on every refresh until the analyst picks another one.
         self._picked: str | None = None
         self._selecting = False
         self.table.selectionModel().selectionChanged.connect(self._selection_changed)
 
-        self.score_plot = PlotCanvas(self, accessible_name="Score by configuration")
-        self.predicted_plot = PlotCanvas(self, accessible_name="Predicted against measured")
+        self.score_plot = PlotCanvas(self, accessible_name="Score by configuration", min_height=170)
+        self.predicted_plot = PlotCanvas(
+            self, accessible_name="Predicted against measured", min_height=170
+        )
         self.predicted_plot.setToolTip("Each run is numbered as in the leaderboard's # column")
-        self.progress_plot = PlotCanvas(self, accessible_name="Best so far")
+        self.progress_plot = PlotCanvas(self, accessible_name="Best so far", min_height=170)
         self.plots = QTabWidget(self)
         self.plots.addTab(self.score_plot, "Score by configuration")
         self.plots.addTab(self.predicted_plot, "Predicted vs measured")
@@ -115,7 +117,6 @@ class ResultsView(MetricView):
         self.chosen_label.setAccessibleName("Model used by Predict and Export")
         self.chosen_label.setWordWrap(True)
         actions = QHBoxLayout()
-        actions.addWidget(self.chosen_label, 1)
         actions.addWidget(self.predict_button)
         actions.addWidget(self.export_model_button)
         actions.addWidget(self.export_report_button)
@@ -129,9 +130,12 @@ class ResultsView(MetricView):
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(splitter, 1)
+        layout.addWidget(self.chosen_label)
         layout.addLayout(actions)
         self._update_buttons()
-        self._show_nothing("Open or select a dataset to see its results.")
+        self._show_nothing(
+            "Select a dataset on the left, or open a file and add it to the workspace, to see its results."
+        )
 
     # --- data -----------------------------------------------------------------------------------
     def set_dataset(self, dataset_id: str | None) -> None:
@@ -145,7 +149,9 @@ class ResultsView(MetricView):
             self.feedback.clear()
         self.dataset_id = dataset_id
         if dataset_id is None:
-            self._show_nothing("Open or select a dataset to see its results.")
+            self._show_nothing(
+                "Select a dataset on the left, or open a file and add it to the workspace, to see its results."
+            )
             self._update_buttons()
             return
         self.refresh()

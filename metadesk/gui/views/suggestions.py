@@ -136,7 +136,9 @@ class SuggestionsView(MetricView):
         layout.addWidget(splitter, 1)
         layout.addLayout(actions)
         self._update_buttons()
-        self._show_empty("Open or select a dataset to see which models to try first.")
+        self._show_empty(
+            "Select a dataset on the left, or open a file and add it to the workspace, to see which models to try first."
+        )
 
     # On a narrow window the Why column gives its room to the names: the pane beside says why.
     WHY_MIN_TABLE_WIDTH = 640
@@ -160,7 +162,9 @@ class SuggestionsView(MetricView):
             self.detail.clear()
             self.feedback.clear()
         if dataset_id is None:
-            self._show_empty("Open or select a dataset to see which models to try first.")
+            self._show_empty(
+                "Select a dataset on the left, or open a file and add it to the workspace, to see which models to try first."
+            )
             return
         self.refresh()
 
