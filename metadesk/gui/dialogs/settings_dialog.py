@@ -129,6 +129,14 @@ class SettingsDialog(QDialog):
             "Time &limit:",
             _field(self.time_spin, "Per experiment; a longer one stops as 'timed out'."),
         )
+        from metadesk.experiments.spec import Protocol
+        from metadesk.experiments.worker import memory_limit_note
+
+        self.memory_note = QLabel(memory_limit_note(Protocol().memory_limit_mb))
+        self.memory_note.setWordWrap(True)
+        self.memory_note.setAccessibleName("Memory limit")
+        self.memory_note.setStyleSheet("color: palette(placeholder-text);")
+        run_form.addRow("Memory:", self.memory_note)
         run_form.addRow(
             "Default &metric:",
             _field(

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QPushButton,
     QSpinBox,
     QSplitter,
+    QStyledItemDelegate,
     QTextBrowser,
     QVBoxLayout,
     QWidget,
@@ -81,6 +82,7 @@ class SuggestionsView(MetricView):
         self.table.setWordWrap(True)
         self.table.setTextElideMode(Qt.TextElideMode.ElideNone)
         self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.table.setItemDelegate(_PaddedRows(self.table))
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)  # names matter most
@@ -282,3 +284,14 @@ class SuggestionsView(MetricView):
     def _queue_failed(self, exc: BaseException) -> None:
         self.feedback.setText("")
         self.bridge.report_error(exc, "Queueing experiments")
+
+
+class _PaddedRows(QStyledItemDelegate):
+    """Rows sized to their (wrapped) text keep the breathing room of the other tables."""
+
+    PAD = 8
+
+    def sizeHint(self, option: Any, index: Any) -> Any:
+        size = super().sizeHint(option, index)
+        size.setHeight(size.height() + self.PAD)
+        return size
