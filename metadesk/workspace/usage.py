@@ -157,6 +157,15 @@ def _aligned_features(task: Task, frame: pd.DataFrame, source: str) -> pd.DataFr
     return X
 
 
+def check_prediction_file(workspace: Any, dataset_id: str, in_path: Path | str) -> int:
+    """Raise `TaskProblem` when `in_path` lacks a column the dataset's model needs; read only its
+    first rows, so the check takes a moment even for a large file. Returns how many columns it has."""
+    frame, _report = workspace.read_table(in_path, nrows=100)
+    task = workspace.load_task(dataset_id)
+    _aligned_features(task, frame, Path(in_path).name)
+    return frame.shape[1]
+
+
 def _class_names(pipeline: Any) -> list[Any]:
     classes = getattr(pipeline, "classes_", None)
     if classes is None:

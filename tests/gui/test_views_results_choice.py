@@ -73,3 +73,29 @@ def test_the_analysts_pick_is_kept_and_named(qtbot, views_bridge, views_workspac
         view.predict_button.click()
     assert all(label in caption for caption in captions) and len(captions) == 2
     assert f"Predictions of {label} written to out.csv" in view.feedback.text()
+
+
+def test_predict_starts_in_the_data_folder_and_checks_columns_before_asking_where_to_save(
+    qtbot, views_bridge, views_workspace, tmp_path
+):
+    ws, dataset_id = views_workspace
+    run_and_wait(ws, dataset_id, [WEAK])
+    view = _shown(qtbot, views_bridge, dataset_id)
+    source_folder = str(tmp_path)  # views_workspace wrote churn.csv here
+    opened_in, saves = [], []
+    partial = tmp_path / "elsewhere" / "partial.csv"
+    partial.parent.mkdir()
+    table(5).drop(columns=["b", "y"]).to_csv(partial, index=False)
+
+    def ask_open(*_):
+        opened_in.append(view.actions.last_dir)
+        return str(partial)
+
+    view.actions.ask_open_path = ask_open
+    view.actions.ask_save_path = lambda *a: saves.append(a) or str(tmp_path / "out.csv")
+    with qtbot.waitSignal(views_bridge.unhandled_error, timeout=60_000) as blocker:
+        view.predict_button.click()
+    assert opened_in == [source_folder]
+    assert "'b'" in str(blocker.args[0])
+    assert saves == []  # the missing column is said before any file name is asked for
+    assert "nothing was fitted" in view.feedback.text()

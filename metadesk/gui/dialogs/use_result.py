@@ -40,6 +40,7 @@ class UseResultActions(QObject):
         self.bridge = bridge
         self.parent_widget = parent
         self.last_dir = str(Path.home())
+        self._folder_used = False  # until then, Predict starts in the data file's folder
 
     # --- the modal parts (replaceable) ------------------------------------------------------------
     def ask_open_path(self, caption: str, name_filter: str) -> str | None:
@@ -54,21 +55,55 @@ class UseResultActions(QObject):
         return path or None
 
     # --- the actions ----------------------------------------------------------------------------
-    def predict_on_new_file(self, dataset_id: str, configuration_id: str, label: str = "") -> None:
+    def predict_on_new_file(
+        self,
+        dataset_id: str,
+        configuration_id: str,
+        label: str = "",
+        *,
+        start_dir: str | None = None,
+    ) -> None:
+        """Ask for the new file (starting in `start_dir`, the data's own folder, until another
+        folder is used), check its columns, then ask where to save the predictions."""
         name = label or configuration_id
+        if start_dir and not self._folder_used and Path(start_dir).is_dir():
+            self.last_dir = start_dir
         source = self.ask_open_path(f"Predict with {name}: the new file", TABLE_FILTER)
         if not source:
             return
         self.last_dir = str(Path(source).parent)
+        self._folder_used = True
+        ws = self.bridge.workspace
+        self.started.emit(f"Checking the columns of {Path(source).name}…")
+
+        def checked(_columns: int) -> None:
+            self._ask_and_predict(ws, dataset_id, configuration_id, name, source)
+
+        def failed(exc: BaseException) -> None:
+            self.failed.emit(f"Checking {Path(source).name} failed: nothing was fitted.")
+            self.bridge.report_error(exc, f"Checking {Path(source).name}")
+
+        from metadesk.workspace.usage import check_prediction_file
+
+        self.bridge.call(
+            lambda: check_prediction_file(ws, dataset_id, source),
+            checked,
+            failed,
+            description=f"Checking the columns of {Path(source).name}",
+        )
+
+    def _ask_and_predict(
+        self, ws: Any, dataset_id: str, configuration_id: str, name: str, source: str
+    ) -> None:
         out = self.ask_save_path(
             f"Save the predictions of {name} as",
             f"{Path(source).stem} predictions.csv",
             PREDICTION_FILTER,
         )
         if not out:
+            self.started.emit("")
             return
         out_path = _with_suffix(out, (".csv", ".xlsx"), ".csv")
-        ws = self.bridge.workspace
         self._run(
             lambda: ws.predict_file(dataset_id, configuration_id, source, out_path),
             f"Fitting {name} and predicting {Path(source).name}",

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import math
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
@@ -362,7 +363,12 @@ class ResultsView(MetricView):
 
     def predict_on_new_file(self) -> None:
         if self._ready("predict_on_new_file"):
-            self.actions.predict_on_new_file(self.dataset_id, *self.selected_configuration())
+            source = str(getattr(self.info, "source_path", "") or "")
+            self.actions.predict_on_new_file(
+                self.dataset_id,
+                *self.selected_configuration(),
+                start_dir=str(Path(source).parent) if source else None,
+            )
 
     def export_model(self) -> None:
         if self._ready("export_model"):
