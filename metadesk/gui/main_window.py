@@ -160,8 +160,6 @@ class MainWindow(MainWindowMenus, MainWindowDatasets, QMainWindow):
         self.splitter.setStretchFactor(1, 1)
         self.splitter.setSizes([230, 1050])
         self.splitter.setChildrenCollapsible(False)
-        self._side_moved = False  # the user's own split is kept; until then it follows the width
-        self.splitter.splitterMoved.connect(lambda *_: setattr(self, "_side_moved", True))
         self.setCentralWidget(self.splitter)
         self.setTabOrder(self.dataset_list, self.side_open_button)
         self._update_dataset_list_visibility()
@@ -267,16 +265,6 @@ class MainWindow(MainWindowMenus, MainWindowDatasets, QMainWindow):
     def _workspace_failed(self, exc: BaseException) -> None:
         self.workspace_label.setText("No workspace")
         self.bridge.report_error(exc, "Opening the workspace")
-
-    def resizeEvent(self, event) -> None:
-        super().resizeEvent(event)
-        if not self._side_moved:
-            # A narrow window gives the dataset list less, so the views' names are not cut.
-            side = max(180, min(230, int(self.width() * 0.18)))
-            total = sum(self.splitter.sizes()) or self.width()
-            self.splitter.blockSignals(True)
-            self.splitter.setSizes([side, max(1, total - side)])
-            self.splitter.blockSignals(False)
 
     # --- dropping a file (opened by `open_file`) ------------------------------------------------
     def dragEnterEvent(self, event) -> None:
