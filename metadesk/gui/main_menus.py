@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QUrl
+from PySide6.QtCore import Qt, QUrl
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QApplication
 
@@ -97,6 +97,13 @@ class MainWindowMenus:
         self.dataset_selected.connect(self._update_result_actions)
 
         help_menu = menu.addMenu("&Help")
+        self.guide_action = self._action(
+            "Quick &Guide", lambda: self.show_help(), QKeySequence.StandardKey.HelpContents
+        )
+        self.glossary_action = self._action("&Glossary", lambda: self.show_help(glossary=True))
+        help_menu.addAction(self.guide_action)
+        help_menu.addAction(self.glossary_action)
+        help_menu.addSeparator()
         self.about_action = self._action("&About metadesk", self.show_about)
         self.about_action.setMenuRole(QAction.MenuRole.AboutRole)
         help_menu.addAction(self.about_action)
@@ -144,6 +151,15 @@ class MainWindowMenus:
         dialog = SettingsDialog(self.settings, self.bridge, self)
         if dialog.exec():
             apply_theme(QApplication.instance(), self.settings.theme)
+
+    def show_help(self, glossary: bool = False) -> None:
+        """The guide (with the glossary below it) or the glossary alone, beside the window."""
+        from metadesk.gui.dialogs.guide import HelpDialog
+
+        dialog = HelpDialog(self, glossary=glossary)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.show()
+        self.help_dialog = dialog
 
     def show_about(self) -> None:
         from metadesk.gui.dialogs.about import AboutDialog

@@ -62,3 +62,16 @@ def test_predict_and_export_menu_items_wait_for_a_dataset(qtbot, window, make_cs
         view.add_button.click()
     qtbot.waitUntil(lambda: all(a.isEnabled() for a in window.result_actions), timeout=20_000)
     qtbot.waitUntil(lambda: not window.bridge.busy, timeout=60_000)
+
+
+def test_help_has_a_guide_and_a_glossary_in_plain_words(qtbot, window):
+    assert window.guide_action.shortcut() == QKeySequence(QKeySequence.StandardKey.HelpContents)
+    window.guide_action.trigger()
+    guide = window.help_dialog.browser.toPlainText()
+    assert "Add to workspace" in guide and "Run suggestions" in guide
+    window.help_dialog.close()
+    window.glossary_action.trigger()
+    glossary = window.help_dialog.browser.toPlainText()
+    for term in ("Meta-features", "Regret", "Interval", "Cross-validation"):
+        assert term in glossary
+    window.help_dialog.close()
