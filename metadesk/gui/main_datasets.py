@@ -31,6 +31,9 @@ class MainWindowDatasets:
         ws = self.bridge.workspace
         if ws is None:
             return
+        if select is not None:
+            # Kept until shown: a newer refresh (an event's) replaces this call under the same key.
+            self._select_after_refresh = select
         self.bridge.call(
             ws.datasets,
             lambda datasets: self._show_datasets(datasets, select),
@@ -39,10 +42,13 @@ class MainWindowDatasets:
         )
 
     def _show_datasets(self, datasets: list[Any], select: str | None) -> None:
-        current = select or self.dataset_id
+        pending = getattr(self, "_select_after_refresh", None)
+        current = select or pending or self.dataset_id
         self.dataset_model.set_datasets(datasets)
         self._update_dataset_list_visibility()
         row = self.dataset_model.row_of(current)
+        if pending is not None and row >= 0:
+            self._select_after_refresh = None
         if row >= 0:
             self.dataset_list.selectionModel().setCurrentIndex(
                 self.dataset_model.index(row),
@@ -71,6 +77,7 @@ class MainWindowDatasets:
         self.dataset_id = dataset_id
         self.remove_action.setEnabled(dataset_id is not None)
         if dataset_id is not None:
+            self.settings.last_dataset = dataset_id
             for lazy in self.other_views.values():
                 lazy.next_step.clear()
         if dataset_id is None:
@@ -92,6 +99,7 @@ class MainWindowDatasets:
         self.dataset_selected.emit(dataset_id)
 
     def _dataset_added(self, info) -> None:
+        self.settings.last_dataset = info.dataset_id
         self.update_next_step()
         self.refresh_datasets(select=info.dataset_id)
         self.dataset_id = info.dataset_id
@@ -121,6 +129,8 @@ class MainWindowDatasets:
         box.exec()
         if box.clickedButton() is not remove:
             return
+        if self.settings.last_dataset == dataset_id:
+            self.settings.last_dataset = None
         self.bridge.call(
             lambda: ws.remove_dataset(dataset_id),
             lambda _r: self.refresh_datasets(),

@@ -254,7 +254,10 @@ class MainWindow(MainWindowMenus, MainWindowDatasets, QMainWindow):
         self.workspace_label.setToolTip(f"Workspace: {getattr(ws, 'path', '')}")
         if warning:
             self.statusBar().showMessage(warning, 20000)
-        self.refresh_datasets()
+        # The dataset shown when metadesk last closed is selected again (from the workspace's own
+        # snapshot, never the user's file), unless a file is waiting to open.
+        restore = self.settings.last_dataset if self._pending_file is None else None
+        self.refresh_datasets(select=restore)
         self.queue_dock.refresh()
         self.workspace_ready.emit(ws)
         if self._pending_file is not None:

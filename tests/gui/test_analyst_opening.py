@@ -82,3 +82,25 @@ def test_the_other_tabs_say_the_next_step_and_take_it(qtbot, window, make_csv):
     qtbot.waitUntil(lambda: window.dataset_list.currentIndex().row() >= 0, timeout=20_000)
     assert suggestions.view.dataset_id == window.dataset_id
     qtbot.waitUntil(lambda: not window.bridge.busy, timeout=60_000)
+
+
+def test_the_last_dataset_is_selected_again_after_a_restart(
+    qtbot, window, workspace, app_settings, make_csv
+):
+    frame, _report = workspace.read_table(make_csv())
+    info = workspace.add_dataset(workspace.make_task(frame, "churn", name="stored"))
+    app_settings.last_dataset = info.dataset_id
+    window.set_workspace(workspace)  # what a restart does once the workspace is open
+    qtbot.waitUntil(lambda: window.dataset_id == info.dataset_id, timeout=20_000)
+    assert window.stack.currentWidget() is window.tabs
+    qtbot.waitUntil(lambda: window.data_view.dataset_id == info.dataset_id, timeout=20_000)
+
+
+def test_selecting_a_dataset_remembers_it(qtbot, window, workspace, app_settings, make_csv):
+    frame, _report = workspace.read_table(make_csv())
+    info = workspace.add_dataset(workspace.make_task(frame, "churn", name="stored"))
+    window.refresh_datasets()
+    qtbot.waitUntil(lambda: window.dataset_model.rowCount() == 1)
+    window.dataset_list.setCurrentIndex(window.dataset_model.index(0))
+    qtbot.waitUntil(lambda: window.data_view.dataset_id == info.dataset_id, timeout=20_000)
+    assert app_settings.last_dataset == info.dataset_id
