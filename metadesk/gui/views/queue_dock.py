@@ -34,6 +34,9 @@ from metadesk.gui.views.queue_model import (
 __all__ = ["QueueDock", "QueueModel", "QueueSnapshot", "fetch_queue", "format_seconds"]
 
 
+RETRYABLE = frozenset({"cancelled", "failed", "timeout", "interrupted"})
+
+
 class QueueDock(QDockWidget):
     """The queue: cancel the selected experiment or all, pause and resume all."""
 
@@ -58,6 +61,12 @@ class QueueDock(QDockWidget):
         self.cancel_button.setAccessibleName("Cancel selected experiments")
         self.cancel_button.setToolTip("Cancel the selected experiments that have not finished")
         self.cancel_button.clicked.connect(self.cancel_selected)
+        self.retry_button = QPushButton("Run again")
+        self.retry_button.setAccessibleName("Run the selected experiments again")
+        self.retry_button.setToolTip(
+            "Queue the selected cancelled, failed or timed-out experiments again"
+        )
+        self.retry_button.clicked.connect(self.retry_selected)
         self.cancel_all_button = QPushButton("Cancel all")
         self.cancel_all_button.setAccessibleName("Cancel all experiments")
         self.cancel_all_button.setToolTip("Cancel every running and waiting experiment")
@@ -98,6 +107,7 @@ class QueueDock(QDockWidget):
         bar = QHBoxLayout()
         bar.addWidget(self.summary_label, 1)
         bar.addWidget(self.finished_check)
+        bar.addWidget(self.retry_button)
         bar.addWidget(self.pause_button)
         bar.addWidget(self.cancel_button)
         bar.addWidget(self.cancel_all_button)
@@ -173,14 +183,31 @@ class QueueDock(QDockWidget):
         active = any(r.status in ACTIVE for r in self.model.snapshot.rows)
         self.cancel_all_button.setEnabled(active)
         self.cancel_button.setEnabled(bool(self._selected_active_ids()))
+        self.retry_button.setEnabled(bool(self._selected_ids_with(RETRYABLE)))
 
     def _selected_active_ids(self) -> list[int]:
+        return self._selected_ids_with(ACTIVE)
+
+    def _selected_ids_with(self, statuses) -> list[int]:
         rows = sorted({i.row() for i in self.table.selectionModel().selectedRows()})
         return [
             self.model.row_at(r).experiment_id
             for r in rows
-            if r < self.model.rowCount() and self.model.row_at(r).status in ACTIVE
+            if r < self.model.rowCount() and self.model.row_at(r).status in statuses
         ]
+
+    def retry_selected(self) -> None:
+        """Queue the selected cancelled, failed or timed-out experiments again."""
+        ws = self.bridge.workspace
+        ids = self._selected_ids_with(RETRYABLE)
+        if ws is None or not ids:
+            return
+
+        def retry() -> None:
+            for eid in ids:
+                ws.retry(eid)
+
+        self.bridge.call(retry, lambda _r: self.refresh(), description="Queueing experiments again")
 
     def selected_ids(self) -> set[int]:
         rows = {i.row() for i in self.table.selectionModel().selectedRows()}

@@ -1,0 +1,30 @@
+"""A cancelled (or failed, or timed-out) experiment can be queued again from the dock."""
+
+from __future__ import annotations
+
+from metadesk.gui.views.queue_dock import QueueDock
+from metadesk.gui.workers import WorkspaceBridge
+
+
+def test_a_cancelled_experiment_is_run_again_from_the_dock(qtbot, workspace, make_csv):
+    frame, _report = workspace.read_table(make_csv())
+    info = workspace.add_dataset(workspace.make_task(frame, "churn", name="stored"))
+    first, second = workspace.queue(info.dataset_id, ["logreg:C=1", "knn:n_neighbors=5"])
+    workspace.cancel(first)
+    bridge = WorkspaceBridge(workspace)
+    try:
+        dock = QueueDock(bridge)
+        qtbot.addWidget(dock)
+        with qtbot.waitSignal(dock.workers_changed, timeout=10_000):
+            dock.refresh()
+        rows = {dock.model.row_at(r).experiment_id: r for r in range(dock.model.rowCount())}
+        dock.table.selectRow(rows[second])
+        assert not dock.retry_button.isEnabled()  # still waiting: nothing to run again
+        dock.table.selectRow(rows[first])
+        assert dock.retry_button.isEnabled() and dock.cancel_button.isEnabled() is False
+        with qtbot.waitSignal(dock.workers_changed, timeout=10_000):
+            dock.retry_button.click()
+        status = {e.experiment_id: e.status for e in workspace.experiments(info.dataset_id)}
+        assert status[first] == "queued"
+    finally:
+        bridge.shutdown()
