@@ -148,9 +148,44 @@ class MainWindowMenus:
         from metadesk.gui.dialogs.settings_dialog import SettingsDialog
         from metadesk.gui.palette import apply_theme
 
+        before = (self.settings.workers, self.settings.scheduler or "")
         dialog = SettingsDialog(self.settings, self.bridge, self)
         if dialog.exec():
             apply_theme(QApplication.instance(), self.settings.theme)
+            self.apply_run_settings(before)
+
+    def apply_run_settings(self, before: tuple[int, str]) -> None:
+        """New workers or scheduler apply at once: the dispatcher restarts with them (experiments
+        running then go back to the queue and start over); an unreachable cluster falls back here."""
+        ws = self.bridge.workspace
+        workers, scheduler = self.settings.workers, self.settings.scheduler or ""
+        if ws is None or not ws.running or (workers, scheduler) == before:
+            return
+
+        def restart() -> str:
+            from metadesk.errors import UserError
+
+            ws.stop()
+            try:
+                ws.start(workers=workers, scheduler=scheduler or None)
+            except UserError as exc:
+                if not scheduler:
+                    raise
+                ws.start(workers=workers)
+                return f"{exc.message} Running experiments on this computer instead."
+            where = f"the cluster at {scheduler}" if scheduler else f"{workers} workers here"
+            return f"Experiments now run on {where}."
+
+        def done(message: str) -> None:
+            self.statusBar().showMessage(message, 15000)
+            self.queue_dock.refresh()
+
+        self.bridge.call(
+            restart,
+            done,
+            lambda exc: self.bridge.report_error(exc, "Restarting the experiment workers"),
+            description="Restarting the experiment workers",
+        )
 
     def show_help(self, glossary: bool = False) -> None:
         """The guide (with the glossary below it) or the glossary alone, beside the window."""

@@ -145,7 +145,8 @@ class SettingsDialog(QDialog):
             ),
         )
         self.restart_note = QLabel(
-            "Changes to workers and the scheduler take effect the next time metadesk starts."
+            "Changes to workers and the scheduler apply when you press OK; experiments running"
+            " then go back to the queue and start over."
         )
         self.restart_note.setWordWrap(True)
         self.restart_note.setStyleSheet("font-style: italic;")
