@@ -154,7 +154,9 @@ def build_report_html(workspace: Any, dataset_id: str, *, metric: str | None = N
         f"<dt>Rows</dt><dd>{info.n_rows:,}</dd><dt>Features</dt><dd>{info.n_features:,}</dd>",
         f"<dt>Target</dt><dd>{_e(info.target)}</dd>",
         f"<dt>Task</dt><dd>{_e(info.task_type)}</dd>",
-        f"<dt>Metric</dt><dd>{_e(label)} ({'lower' if lower else 'higher'} is better)</dd></dl>",
+        f"<dt>Metric</dt><dd>{_e(label)} ({'lower' if lower else 'higher'} is better)</dd>",
+        f"<dt>Cleaning</dt><dd>{_cleaning_html(workspace, dataset_id)}</dd>",
+        f"<dt>Model to use</dt><dd>{_best_model_text(board)}</dd></dl>",
         "<h2>Leaderboard</h2>",
         f"<p class='muted'>Mean ± standard deviation over cross-validation folds; "
         f"{len(board)} configuration(s), best first.</p>",
@@ -272,3 +274,31 @@ def held_out_predictions(
 def _source(name: str) -> str:
     source = source_of(name)
     return f" ({source})" if source else ""
+
+
+def _cleaning_html(workspace: Any, dataset_id: str) -> str:
+    """What was left out or changed before learning: the task's notes, excluded columns, rows."""
+    task = _safely("task", lambda: workspace.load_task(dataset_id), None)
+    if task is None:
+        return "–"
+    steps = [str(n) for n in getattr(task, "notes", ()) or ()]
+    for column, reason in dict(getattr(task, "excluded", {}) or {}).items():
+        steps.append(f"Column '{column}' not used: {reason}.")
+    dropped = int(getattr(task, "dropped_rows", 0) or 0)
+    if dropped:
+        steps.append(f"{dropped:,} row(s) left out.")
+    steps.append(
+        "In every fold: median imputation of missing numbers (with missing-value flags), one-hot "
+        "or target encoding of categories, scaling where the model needs it."
+    )
+    return "<ul>" + "".join(f"<li>{_e(step)}</li>" for step in steps) + "</ul>"
+
+
+def _best_model_text(board: pd.DataFrame) -> str:
+    """The configuration Predict and Export use unless the analyst picks another."""
+    if board.empty:
+        return "none yet: run an experiment first"
+    own = board[board["provenance"] == "own"] if "provenance" in board else board
+    row = (own if len(own) else board).iloc[0]
+    name = str(row.get("label") or row.get("configuration_id"))
+    return f"{_e(name)} — the best of your runs, which Predict and Export use by default"
