@@ -39,3 +39,23 @@ def test_a_new_number_of_workers_applies_without_a_restart(qtbot, window, worksp
     qtbot.waitUntil(lambda: workspace.workers_status()["total"] == 2, timeout=30_000)
     qtbot.waitUntil(lambda: "2 workers" in window.statusBar().currentMessage(), timeout=10_000)
     assert workspace.running
+
+
+def test_one_dataset_in_the_queue_gives_the_names_the_dataset_columns_room(
+    qtbot, workspace, make_csv
+):
+    from metadesk.gui.views.queue_model import QueueModel
+
+    frame, _report = workspace.read_table(make_csv())
+    info = workspace.add_dataset(workspace.make_task(frame, "churn", name="stored"))
+    workspace.queue(info.dataset_id, ["logreg:C=1"])
+    bridge = WorkspaceBridge(workspace)
+    try:
+        dock = QueueDock(bridge)
+        qtbot.addWidget(dock)
+        with qtbot.waitSignal(dock.workers_changed, timeout=10_000):
+            dock.refresh()
+        assert dock.table.isColumnHidden(QueueModel.COL_DATASET)
+        assert "stored" in dock.summary_label.text()
+    finally:
+        bridge.shutdown()

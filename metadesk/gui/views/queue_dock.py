@@ -6,6 +6,8 @@ re-reads cached timestamps to advance the clocks.
 
 from __future__ import annotations
 
+import html
+
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -150,7 +152,18 @@ class QueueDock(QDockWidget):
         selected = self.selected_ids()
         self.model.set_snapshot(snapshot)
         self.paused = snapshot.paused
-        self.summary_label.setText(summary_text(snapshot.counts, self.paused))
+        summary = summary_text(snapshot.counts, self.paused)
+        # One dataset in the list: its name goes in the summary, and the configuration names get
+        # the Dataset column's room (at 1024 px they would be cut otherwise).
+        datasets = {self.model.row_at(i).dataset_id for i in range(self.model.rowCount())}
+        one = len(datasets) == 1
+        self.table.setColumnHidden(QueueModel.COL_DATASET, one)
+        if one:
+            (only,) = datasets
+            name = snapshot.dataset_names.get(only, "")
+            if name:
+                summary = f"{summary} · all for <b>{html.escape(name)}</b>"
+        self.summary_label.setText(summary)
         selection = self.table.selectionModel()
         for i in range(self.model.rowCount()):
             if self.model.row_at(i).experiment_id in selected:
