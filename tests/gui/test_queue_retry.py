@@ -6,6 +6,14 @@ from metadesk.gui.views.queue_dock import QueueDock
 from metadesk.gui.workers import WorkspaceBridge
 
 
+def _select(dock, row: int) -> None:
+    # Not selectRow: it follows the keyboard modifiers, which an earlier key click may leave set.
+    from PySide6.QtCore import QItemSelectionModel
+
+    flags = QItemSelectionModel.SelectionFlag
+    dock.table.selectionModel().select(dock.model.index(row, 0), flags.ClearAndSelect | flags.Rows)
+
+
 def test_a_cancelled_experiment_is_run_again_from_the_dock(qtbot, workspace, make_csv):
     frame, _report = workspace.read_table(make_csv())
     info = workspace.add_dataset(workspace.make_task(frame, "churn", name="stored"))
@@ -18,9 +26,9 @@ def test_a_cancelled_experiment_is_run_again_from_the_dock(qtbot, workspace, mak
         with qtbot.waitSignal(dock.workers_changed, timeout=10_000):
             dock.refresh()
         rows = {dock.model.row_at(r).experiment_id: r for r in range(dock.model.rowCount())}
-        dock.table.selectRow(rows[second])
+        _select(dock, rows[second])
         assert not dock.retry_button.isEnabled()  # still waiting: nothing to run again
-        dock.table.selectRow(rows[first])
+        _select(dock, rows[first])
         assert dock.retry_button.isEnabled() and dock.cancel_button.isEnabled() is False
         with qtbot.waitSignal(dock.workers_changed, timeout=10_000):
             dock.retry_button.click()
