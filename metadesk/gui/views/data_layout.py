@@ -59,7 +59,13 @@ class DataViewLayout(DataViewSizes):
         layout.setContentsMargins(12, 10, 12, 8)
         layout.setSpacing(8)
         layout.addLayout(self._build_title())
-        layout.addWidget(self.notes_label)
+        # What reading changed, and beside it the encoding choice (room the title row lacks at 1024 px).
+        notes_row = QHBoxLayout()
+        notes_row.setSpacing(8)
+        notes_row.addWidget(self.notes_label, 1)
+        notes_row.addWidget(self.encoding_label)
+        notes_row.addWidget(self.encoding_combo)
+        layout.addLayout(notes_row)
         self.task_bar = QWidget()  # hidden with the tables while there is no table to show
         task_row = self._build_task_row()
         task_row.setContentsMargins(0, 0, 0, 0)
@@ -139,8 +145,6 @@ class DataViewLayout(DataViewSizes):
         top.setSpacing(12)
         top.addWidget(self.title_label, 0, Qt.AlignmentFlag.AlignBaseline)
         top.addWidget(self.info_label, 1, Qt.AlignmentFlag.AlignBaseline)
-        top.addWidget(self.encoding_label)
-        top.addWidget(self.encoding_combo)
         return top
 
     def _build_task_row(self) -> QHBoxLayout:
@@ -169,9 +173,9 @@ class DataViewLayout(DataViewSizes):
         )
         self.add_button.setDefault(True)
         self.add_button.clicked.connect(self.add_to_workspace)
-        target_label = QLabel("&Target:")
+        target_label = self._target_label = QLabel("&Target:")
         target_label.setBuddy(self.target_combo)
-        type_label = QLabel("T&ask:")
+        type_label = self._type_label = QLabel("T&ask:")
         type_label.setBuddy(self.task_type_combo)
         row = QHBoxLayout()
         row.addWidget(target_label)
@@ -182,7 +186,41 @@ class DataViewLayout(DataViewSizes):
         row.addSpacing(14)
         row.addWidget(self.detected_label, 1)
         row.addWidget(self.add_button)
-        return row
+        # Where the detected task goes when the row is too narrow to show it whole.
+        self._task_row = row
+        self._detected_row = QHBoxLayout()
+        self._detected_below = False
+        rows = QVBoxLayout()
+        rows.setSpacing(4)
+        rows.addLayout(row)
+        rows.addLayout(self._detected_row)
+        return rows
+
+    def place_detected(self) -> None:
+        """The detected task beside the choices when it fits whole, else on a line of its own."""
+        label = self.detected_label
+        if not label.text():
+            return
+        others = [self._target_label, self.target_combo, self._type_label, self.task_type_combo]
+        if not self.add_button.isHidden():
+            others.append(self.add_button)
+        spacing = max(0, self._task_row.spacing())
+        fixed = sum(w.sizeHint().width() for w in others) + 28 + spacing * (len(others) + 2)
+        room = self.task_bar.width() - fixed
+        below = label.sizeHint().width() > room
+        if below == self._detected_below:
+            return
+        self._detected_below = below
+        if below:
+            self._task_row.removeWidget(label)
+            self._detected_row.addWidget(label, 1)
+            self._task_row.insertStretch(self._task_row.indexOf(self.add_button), 1)
+        else:
+            self._detected_row.removeWidget(label)
+            stretch = self._task_row.itemAt(self._task_row.indexOf(self.add_button) - 1)
+            if stretch is not None and stretch.spacerItem() is not None:
+                self._task_row.removeItem(stretch)
+            self._task_row.insertWidget(self._task_row.indexOf(self.add_button), label, 1)
 
     def _build_tables(self) -> QSplitter:
         table = self.columns_table = QTableView()

@@ -22,10 +22,10 @@ TASK_TYPE_LABELS = {
 ENCODINGS = (
     ("utf-8", "UTF-8"),
     ("utf-8-sig", "UTF-8 with BOM"),
-    ("cp1252", "Windows-1252 (Western Europe)"),
+    ("cp1252", "Windows-1252 (Western)"),
     ("latin-1", "Latin-1 (ISO-8859-1)"),
     ("iso8859-15", "Latin-9 (ISO-8859-15)"),
-    ("cp1250", "Windows-1250 (Central Europe)"),
+    ("cp1250", "Windows-1250 (Central European)"),
     ("cp1251", "Windows-1251 (Cyrillic)"),
     ("cp1253", "Windows-1253 (Greek)"),
     ("utf-16", "UTF-16"),
@@ -33,7 +33,7 @@ ENCODINGS = (
 
 
 def encoding_label(codec: str) -> str:
-    """ "Windows-1252 (Western Europe)" for cp1252; the codec's own name when it has no label."""
+    """ "Windows-1252 (Western)" for cp1252; the codec's own name when it has no label."""
     import codecs
 
     try:

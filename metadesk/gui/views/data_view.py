@@ -248,6 +248,7 @@ class DataView(DataViewLayout, QWidget):
             combo.insertItem(0, encoding_label(chosen), chosen)
             found = 0
         combo.setCurrentIndex(found)
+        combo.setMinimumWidth(combo.sizeHint().width())  # the chosen name is never cut
 
     def _encoding_chosen(self, index: int) -> None:
         table = self.loaded
@@ -352,11 +353,16 @@ class DataView(DataViewLayout, QWidget):
         chosen = self.task_type_combo.currentData()
         prefix = "" if chosen else "Detected: "
         self.detected_label.set_parts(prefix, label, f" — {target_text}")
+        self.place_detected()
         self._updating = True
         self.task_type_combo.setItemText(0, f"Automatic ({label.split()[0].lower()})")
         if self.loaded is not None and self.loaded.dataset_id is not None:
             self.task_type_combo.setCurrentIndex(self.task_type_combo.findData(task.task_type))
         self._updating = False
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        self.place_detected()
 
     def _task_failed(self, exc: BaseException) -> None:
         from metadesk.errors import RareClasses, UserError
@@ -420,6 +426,7 @@ class DataView(DataViewLayout, QWidget):
         self.add_button.setVisible(False)
         self.encoding_combo.hide()  # the snapshot keeps the text as it was read
         self.encoding_label.hide()
+        self.place_detected()  # the button's room may let the detected task back beside it
         self.target_combo.setEnabled(False)
         self.task_type_combo.setEnabled(False)
         self.columns_model.editable = False
