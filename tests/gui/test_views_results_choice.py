@@ -36,9 +36,7 @@ def _refreshed(qtbot, view, ws, dataset_id, configurations) -> None:
         run_and_wait(ws, dataset_id, configurations)
 
 
-def test_the_best_row_stays_selected_as_better_results_arrive(
-    qtbot, views_bridge, views_workspace
-):
+def test_the_best_row_stays_selected_as_better_results_arrive(qtbot, views_bridge, views_workspace):
     ws, dataset_id = views_workspace
     run_and_wait(ws, dataset_id, [WEAK])
     view = _shown(qtbot, views_bridge, dataset_id)
