@@ -151,7 +151,8 @@ def score_by_configuration(
     pad = max((hi - lo) * 0.15, 1e-3)
     ax.set_xlim(lo - pad if lo - pad > 0 or lo < 0 else 0, hi + pad)
     better = "lower is better" if lower_is_better else "higher is better"
-    ax.set_xlabel(f"{metric_label} (mean ± std over folds, {better})")
+    # On two lines: one line is wider than the plot for a long metric name and would be cut.
+    ax.set_xlabel(f"{metric_label}\n(mean ± std over folds, {better})")
     if "prior" in prov and "own" in prov:
         from matplotlib.patches import Patch
 
@@ -201,28 +202,68 @@ def predicted_vs_measured(
         ax.scatter(
             p[~inside], y[~inside], color=style.highlight, zorder=3, label="outside the interval"
         )
-    if len(p) <= 20:  # beyond that the labels would hide the points
-        for i, (x0, y0, text) in enumerate(zip(p, y, labels, strict=True)):
-            # Alternate above and below, so two runs that scored alike keep both labels readable.
-            ax.annotate(
-                _shorten(str(text), 28),
-                (x0, y0),
-                xytext=(5, 5 if i % 2 == 0 else -11),
-                textcoords="offset points",
-                fontsize=style.font_size - 1,
-                fontweight="bold",
-                color=style.foreground,
-            )
     both = np.concatenate([lo, hi, y])
     a, b = float(np.nanmin(both)), float(np.nanmax(both))
     pad = max((b - a) * 0.08, 1e-3)
     ax.plot([a - pad, b + pad], [a - pad, b + pad], color=style.muted, linestyle="--", linewidth=1)
     ax.set_xlim(a - pad, b + pad)
     ax.set_ylim(a - pad, b + pad)
+    if len(p) <= 20:  # beyond that the labels would hide the points
+        texts = [_shorten(str(t), 28) for t in labels]
+        for (x0, y0), text, offset in zip(
+            zip(p, y, strict=True), texts, _label_offsets(ax, p, y, texts, style), strict=True
+        ):
+            ax.annotate(
+                text,
+                (x0, y0),
+                xytext=offset,
+                textcoords="offset points",
+                fontsize=style.font_size - 1,
+                fontweight="bold",
+                color=style.foreground,
+            )
     ax.set_xlabel(f"Predicted {metric_label} (80% interval)")
     ax.set_ylabel(f"Measured {metric_label}")
     _legend(ax, style, loc="upper left")
     return fig
+
+
+# Where a point's label may go, in points from the point: right-above first, then around it.
+_LABEL_PLACES = ((5, 5), (5, -11), (-14, 5), (-14, -11), (5, 15), (5, -21), (-14, 15), (-14, -21))
+
+
+def _label_offsets(ax, xs, ys, texts, style: PlotStyle) -> list[tuple[int, int]]:
+    """An offset per label so that labels of runs that scored alike do not cover each other:
+    each takes the first place around its point whose box is free of the labels already placed."""
+    ax.figure.draw_without_rendering()  # the layout decides where the points end up
+    to_points = 72.0 / ax.figure.dpi
+    screen = ax.transData.transform(np.column_stack([xs, ys])) * to_points
+    height = style.font_size + 1
+    marker = 4.0  # a label must not cover another run's point either
+    boxes: list[tuple[float, float, float, float]] = [
+        (px - marker, py - marker, px + marker, py + marker) for px, py in screen
+    ]
+    offsets = []
+    for (px, py), text in zip(screen, texts, strict=True):
+        width = 0.62 * (style.font_size - 1) * max(1, len(text)) + 2
+        chosen = _LABEL_PLACES[0]
+        for dx, dy in _LABEL_PLACES:
+            left = px + dx if dx >= 0 else px + dx - width + 10
+            box = (left, py + dy, left + width, py + dy + height)
+            if not any(_overlap(box, other) for other in boxes):
+                chosen = (dx, dy)
+                break
+        else:
+            dx, dy = chosen
+            left = px + dx
+            box = (left, py + dy, left + width, py + dy + height)
+        boxes.append(box)
+        offsets.append(chosen)
+    return offsets
+
+
+def _overlap(a: tuple[float, ...], b: tuple[float, ...]) -> bool:
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
 
 
 def best_so_far(

@@ -36,3 +36,48 @@ def test_the_report_names_the_cleaning_and_the_model(tmp_path):
     assert "Cleaning" in text and "customer_id" in text and "not used" in text
     assert "median imputation" in text
     assert "Model to use" in text and "Logistic regression" in text
+
+
+def _rendered(fig):
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    canvas = FigureCanvasAgg(fig)
+    canvas.draw()
+    return canvas.get_renderer()
+
+
+def test_run_numbers_on_predicted_vs_measured_do_not_cover_each_other():
+    from metadesk.workspace import report_plots
+
+    # Eight runs, five of them within 0.004 of each other (two exactly alike).
+    predicted = [0.95, 0.951, 0.952, 0.96, 0.949, 0.95, 0.953, 0.97]
+    measured = [0.951, 0.95, 0.953, 0.958, 0.95, 0.951, 0.952, 0.968]
+    fig = report_plots.predicted_vs_measured(
+        [str(i) for i in range(1, 9)], predicted, [0.94] * 8, [0.97] * 8, measured,
+        metric_label="Accuracy",
+    )  # fmt: skip
+    renderer = _rendered(fig)
+    boxes = [t.get_window_extent(renderer) for t in fig.axes[0].texts]
+    assert len(boxes) == 8
+    for i, a in enumerate(boxes):
+        for b in boxes[i + 1 :]:
+            assert not a.overlaps(b)
+    # Nor does a number sit on another run's point.
+    points = fig.axes[0].transData.transform(list(zip(predicted, measured, strict=True)))
+    for i, box in enumerate(boxes):
+        for j, (x, y) in enumerate(points):
+            if j != i and not (predicted[j] == predicted[i] and measured[j] == measured[i]):
+                assert not box.contains(x, y), (i + 1, j + 1)
+
+
+def test_the_score_plots_axis_label_is_not_cut():
+    from metadesk.workspace import report_plots
+
+    labels = ["Extra trees, square root of the features per split, 5 rows per leaf", "Logreg"]
+    fig = report_plots.score_by_configuration(
+        labels, [0.97, 0.96], [0.01, 0.01], metric_label="Balanced accuracy",
+        provenance=["own", "own"], lower_is_better=False,
+    )  # fmt: skip
+    renderer = _rendered(fig)
+    label = fig.axes[0].xaxis.label.get_window_extent(renderer)
+    assert label.x0 >= 0 and label.x1 <= fig.bbox.width
