@@ -96,48 +96,18 @@ def _significant(value: Any) -> Any:
 
 
 def as_text(frame: pd.DataFrame, dialect: OutputDialect) -> pd.DataFrame:
-    """Every cell as the text the dialect writes: decimal mark, date format, empty for missing."""
+    """Dates as text in the input's format (ISO where it had none), booleans as true/false;
+    numbers stay numbers, for `to_csv` to write with the dialect's decimal mark (vectorised)."""
     formats = dialect.date_formats or {}
-    out = pd.DataFrame(index=frame.index)
+    out = frame.copy()
     for name in frame.columns:
         column = frame[name]
         if pd.api.types.is_datetime64_any_dtype(column):
             fmt = formats.get(str(name)) or _iso_format(column)
-            text = column.dt.strftime(fmt)
+            out[name] = column.dt.strftime(fmt).astype(object).where(column.notna(), "")
         elif pd.api.types.is_bool_dtype(column):
-            text = column.map(lambda v: "" if pd.isna(v) else str(bool(v)).lower())
-        elif pd.api.types.is_integer_dtype(column):
-            text = column.map(lambda v: "" if pd.isna(v) else str(int(v)))
-        elif pd.api.types.is_float_dtype(column):
-            text = column.map(lambda v: _float_text(v, dialect.decimal))
-        else:
-            text = column.map(lambda v: "" if _missing(v) else _cell_text(v, dialect.decimal))
-        out[name] = text.where(text.notna(), "")
+            out[name] = column.map(lambda v: "" if pd.isna(v) else str(bool(v)).lower())
     return out
-
-
-def _missing(value: Any) -> bool:
-    try:
-        return bool(pd.isna(value))
-    except (TypeError, ValueError):
-        return False
-
-
-def _cell_text(value: Any, decimal: str) -> str:
-    if isinstance(value, float | np.floating):
-        return _float_text(value, decimal)
-    if isinstance(value, bool | np.bool_):
-        return str(bool(value)).lower()
-    if isinstance(value, pd.Timestamp):
-        return value.isoformat(sep=" ")
-    return str(value)
-
-
-def _float_text(value: Any, decimal: str) -> str:
-    if value is None or pd.isna(value):
-        return ""
-    text = np.format_float_positional(float(value), trim="-")
-    return text.replace(".", decimal) if decimal != "." else text
 
 
 def _iso_format(column: pd.Series) -> str:
@@ -152,7 +122,11 @@ def write_csv(frame: pd.DataFrame, path: Path, dialect: OutputDialect) -> None:
     """`frame` (already formula-safe) as the dialect's CSV."""
     text_frame = as_text(frame, dialect)
     body = text_frame.to_csv(
-        index=False, sep=dialect.delimiter, lineterminator=dialect.line_end, na_rep=""
+        index=False,
+        sep=dialect.delimiter,
+        decimal=dialect.decimal,
+        lineterminator=dialect.line_end,
+        na_rep="",
     )
     encoding = csv_encoding(dialect, body)
     with path.open("w", encoding=encoding, newline="") as handle:
