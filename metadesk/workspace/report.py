@@ -156,7 +156,8 @@ def build_report_html(workspace: Any, dataset_id: str, *, metric: str | None = N
         f"<dt>Task</dt><dd>{_e(info.task_type)}</dd>",
         f"<dt>Metric</dt><dd>{_e(label)} ({'lower' if lower else 'higher'} is better)</dd>",
         f"<dt>Cleaning</dt><dd>{_cleaning_html(workspace, dataset_id)}</dd>",
-        f"<dt>Model to use</dt><dd>{_best_model_text(board)}</dd></dl>",
+        f"<dt>Model to use</dt><dd>{_best_model_text(board)}</dd>",
+        f"<dt>Exported</dt><dd>{_exports_html(workspace, dataset_id)}</dd></dl>",
         "<h2>Leaderboard</h2>",
         f"<p class='muted'>Mean ± standard deviation over cross-validation folds; "
         f"{len(board)} configuration(s), best first.</p>",
@@ -302,3 +303,24 @@ def _best_model_text(board: pd.DataFrame) -> str:
     row = (own if len(own) else board).iloc[0]
     name = str(row.get("label") or row.get("configuration_id"))
     return f"{_e(name)} — the best of your runs, which Predict and Export use by default"
+
+
+def _exports_html(workspace: Any, dataset_id: str) -> str:
+    """Which models and prediction files were written from this dataset, newest first."""
+    store = getattr(workspace, "store", None)
+    rows = _safely("exports", lambda: store.exports(dataset_id), []) if store else []
+    if not rows:
+        return "nothing yet"
+    labels = {}
+    for r in rows:
+        config = _safely(
+            "configuration", lambda r=r: store.configuration(r["configuration_id"]), {}
+        )
+        labels[r["configuration_id"]] = (config or {}).get("label") or r["configuration_id"]
+    what = {"model": "model", "predictions": "predictions"}
+    items = "".join(
+        f"<li>{_e(what.get(r['kind'], r['kind']))} of <b>{_e(labels[r['configuration_id']])}</b> "
+        f"to {_e(r['path'])} <span class='muted'>({_e(str(r['at'])[:16].replace('T', ' '))})</span></li>"
+        for r in reversed(rows[-10:])
+    )
+    return f"<ul>{items}</ul>"

@@ -203,7 +203,19 @@ def predict_file(
     result = typed_for_output(result, probabilities, prediction)
     written = write_table(result, out, dialect_of(in_path, report))
     log.info("wrote %d predictions to %s", len(result), written)
+    _record(workspace, dataset_id, configuration_id, "predictions", written)
     return written
+
+
+def _record(workspace: Any, dataset_id: str, configuration_id: str, kind: str, path: Path) -> None:
+    """Noted for the report; a failure to note it never fails the export itself."""
+    store = getattr(workspace, "store", None)
+    if store is None:
+        return
+    try:
+        store.record_export(dataset_id, configuration_id, kind, str(path))
+    except Exception:
+        log.exception("could not record the %s export of %s", kind, configuration_id)
 
 
 # --- the model file -------------------------------------------------------------------------------
@@ -222,7 +234,9 @@ def export_model(
     if not path.suffix:
         path = path.with_suffix(MODEL_SUFFIX)
     pipeline, _task = fit_on_whole_dataset(workspace, dataset_id, configuration_id)
-    return _write_atomically(path, lambda tmp: sio.dump(pipeline, tmp), "Choose another folder.")
+    written = _write_atomically(path, lambda tmp: sio.dump(pipeline, tmp), "Choose another folder.")
+    _record(workspace, dataset_id, configuration_id, "model", written)
+    return written
 
 
 def export_report(

@@ -30,12 +30,16 @@ def test_the_report_names_the_cleaning_and_the_model(tmp_path):
         ws.queue(dataset_id, ["logreg:C=1"], protocol=Protocol(folds=2))
         ws.start(InlineExecutor())
         assert ws.wait(120)
+        before = ws.export_report(dataset_id, tmp_path / "first.html").read_text(encoding="utf-8")
+        ws.export_model(dataset_id, "logreg:C=1", tmp_path / "churn model.skops")
         text = ws.export_report(dataset_id, tmp_path / "report.html").read_text(encoding="utf-8")
     finally:
         ws.close()
     assert "Cleaning" in text and "customer_id" in text and "not used" in text
     assert "median imputation" in text
     assert "Model to use" in text and "Logistic regression" in text
+    assert "churn model.skops" not in before
+    assert "model of <b>Logistic regression, C 1</b>" in text and "churn model.skops" in text
 
 
 def _rendered(fig):
