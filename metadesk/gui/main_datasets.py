@@ -205,6 +205,12 @@ class MainWindowDatasets:
         else:
             view.add_button.setFocus()
 
+    def _file_failed(self, _path: str) -> None:
+        """Opened from the welcome screen and failed: back to it, as if nothing had happened."""
+        view = self._data_view
+        if self.dataset_id is None and view is not None and view.loaded is None:
+            self.stack.setCurrentWidget(self.welcome)
+
     def _file_loaded(self, path: str) -> None:
         self.settings.add_recent_file(path)
         self.welcome.set_recent_files(self.settings.recent_files)

@@ -175,6 +175,7 @@ class MainWindow(MainWindowMenus, MainWindowDatasets, QMainWindow):
             view.file_loaded.connect(self._file_loaded)
             view.file_replaced.connect(self._file_replaced)
             view.file_replaced.connect(self.update_next_step)
+            view.load_failed.connect(self._file_failed)
             view.dataset_added.connect(self._dataset_added)
             self.data_tab.layout().addWidget(view)
             self._data_view = view

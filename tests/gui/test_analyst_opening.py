@@ -104,3 +104,13 @@ def test_selecting_a_dataset_remembers_it(qtbot, window, workspace, app_settings
     window.dataset_list.setCurrentIndex(window.dataset_model.index(0))
     qtbot.waitUntil(lambda: window.data_view.dataset_id == info.dataset_id, timeout=20_000)
     assert app_settings.last_dataset == info.dataset_id
+
+
+def test_a_failed_open_from_the_welcome_screen_goes_back_to_it(qtbot, window, tmp_path):
+    window.bridge.show_error_dialogs = False
+    assert window.stack.currentWidget() is window.welcome
+    bad = tmp_path / "broken.csv"
+    bad.write_bytes(b"PK\x03\x04" + bytes(range(256)) * 20)
+    with qtbot.waitSignal(window.bridge.unhandled_error, timeout=20_000):
+        window.open_file(bad)
+    qtbot.waitUntil(lambda: window.stack.currentWidget() is window.welcome, timeout=10_000)

@@ -39,6 +39,7 @@ class DataView(DataViewLayout, QWidget):
     dataset_added = Signal(object)  # DatasetInfo, as soon as the task is in the workspace
     file_loaded = Signal(str)
     file_replaced = Signal()  # a file (or its part-loading choice) now stands in the view
+    load_failed = Signal(str)  # the file that could not be opened (the error is reported)
     loading_changed = Signal(bool)
     task_changed = Signal(object)  # the valid Task, or None while the choice is invalid
     open_requested = Signal()
@@ -139,6 +140,7 @@ class DataView(DataViewLayout, QWidget):
             )
             return
         self.bridge.report_error(exc, f"Opening {path.name}")
+        self.load_failed.emit(str(path))
 
     def _clear_table(self) -> None:
         """Nothing loaded: empty tables, no target to pick, nothing to add."""
