@@ -196,32 +196,6 @@ class DataViewLayout(DataViewSizes):
         rows.addLayout(self._detected_row)
         return rows
 
-    def place_detected(self) -> None:
-        """The detected task beside the choices when it fits whole, else on a line of its own."""
-        label = self.detected_label
-        if not label.text():
-            return
-        others = [self._target_label, self.target_combo, self._type_label, self.task_type_combo]
-        if not self.add_button.isHidden():
-            others.append(self.add_button)
-        spacing = max(0, self._task_row.spacing())
-        fixed = sum(w.sizeHint().width() for w in others) + 28 + spacing * (len(others) + 2)
-        room = self.task_bar.width() - fixed
-        below = label.sizeHint().width() > room
-        if below == self._detected_below:
-            return
-        self._detected_below = below
-        if below:
-            self._task_row.removeWidget(label)
-            self._detected_row.addWidget(label, 1)
-            self._task_row.insertStretch(self._task_row.indexOf(self.add_button), 1)
-        else:
-            self._detected_row.removeWidget(label)
-            stretch = self._task_row.itemAt(self._task_row.indexOf(self.add_button) - 1)
-            if stretch is not None and stretch.spacerItem() is not None:
-                self._task_row.removeItem(stretch)
-            self._task_row.insertWidget(self._task_row.indexOf(self.add_button), label, 1)
-
     def _build_tables(self) -> QSplitter:
         table = self.columns_table = QTableView()
         table.setTabKeyNavigation(False)  # Tab leaves the table; arrows move inside it

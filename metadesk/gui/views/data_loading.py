@@ -169,3 +169,9 @@ def make_checked_task(ws, table: LoadedTable, target: str, roles: dict[str, str]
         **options,
     )
     return task, describe_target(task)
+
+
+def left_out(excluded: dict) -> str:
+    """ "id: looks like a row identifier; notes: the same value in every row" (reasons have
+    their own parentheses, so none are added around them)."""
+    return "; ".join(f"{column}: {reason}" for column, reason in excluded.items())

@@ -15,17 +15,18 @@ from PySide6.QtWidgets import QWidget
 
 from metadesk.gui.frame_model import FrameModel
 from metadesk.gui.views.column_summary import ColumnsModel
+from metadesk.gui.views.data_encoding import DataViewEncoding
 from metadesk.gui.views.data_layout import DataViewLayout
 from metadesk.gui.views.data_loading import (
-    ENCODINGS,
     TASK_TYPE_LABELS,
     LoadedTable,
     describe_target,
-    encoding_label,
+    left_out,
     load_dataset_table,
     load_file_table,
     make_checked_task,
 )
+from metadesk.gui.views.data_sizes import warm_up
 
 log = logging.getLogger(__name__)
 
@@ -33,7 +34,7 @@ _CHECK_AFTER_MS = 200  # after a new table shows, before its task is checked
 PART_ROWS = 100_000  # "Load the first N rows" / "a random sample of N rows" for a huge file
 
 
-class DataView(DataViewLayout, QWidget):
+class DataView(DataViewEncoding, DataViewLayout, QWidget):
     """`open_file(path)` loads a new table; `set_dataset(id)` shows a workspace dataset."""
 
     dataset_added = Signal(object)  # DatasetInfo, as soon as the task is in the workspace
@@ -213,7 +214,7 @@ class DataView(DataViewLayout, QWidget):
         if in_workspace:
             self._show_task(table.task, describe_target(table.task))
             if excluded:  # the title line says it is in the workspace; this says what is not used
-                excluded_text = _left_out(excluded)
+                excluded_text = left_out(excluded)
                 self.message_bar.show_message(
                     "info",
                     f"{len(table.task.feature_columns)} features to learn from; "
@@ -228,40 +229,6 @@ class DataView(DataViewLayout, QWidget):
             QTimer.singleShot(
                 _CHECK_AFTER_MS, self, lambda: self.loaded is table and self._remake_task()
             )
-
-    def _show_encoding(self, table: LoadedTable) -> None:
-        """The encoding choice, for a text file not yet in the workspace."""
-        detected = getattr(table.report, "encoding", None)
-        shown = bool(detected) and table.dataset_id is None and table.path is not None
-        self.encoding_combo.setVisible(shown)
-        self.encoding_label.setVisible(shown)
-        if not shown:
-            return
-        chosen = (table.options or {}).get("encoding")
-        combo = self.encoding_combo
-        combo.clear()
-        if chosen is None:
-            combo.addItem(f"{encoding_label(detected)} (detected)", detected)
-        for codec, label in ENCODINGS:
-            if chosen is not None or encoding_label(codec) != encoding_label(detected):
-                combo.addItem(label, codec)
-        found = combo.findData(chosen) if chosen is not None else 0
-        if found < 0:
-            combo.insertItem(0, encoding_label(chosen), chosen)
-            found = 0
-        combo.setCurrentIndex(found)
-        combo.setMinimumWidth(combo.sizeHint().width())  # the chosen name is never cut
-
-    def _encoding_chosen(self, index: int) -> None:
-        table = self.loaded
-        codec = self.encoding_combo.itemData(index)
-        if table is None or table.path is None or codec is None:
-            return
-        options = dict(table.options or {})
-        if options.get("encoding", getattr(table.report, "encoding", None)) == codec:
-            return
-        options["encoding"] = codec
-        self.open_file(table.path, **options)
 
     def _column_selected(self, current, _previous) -> None:
         if current.isValid():
@@ -337,7 +304,7 @@ class DataView(DataViewLayout, QWidget):
         self.add_button.setEnabled(True)
         notes = list(getattr(task, "notes", ()) or ())
         if task.excluded:
-            notes.append(f"Left out: {_left_out(task.excluded)}.")
+            notes.append(f"Left out: {left_out(task.excluded)}.")
         n_features = len(task.feature_columns)
         if task.dropped_rows and not notes:
             notes.append(f"{task.dropped_rows:,} rows were left out.")
@@ -487,33 +454,4 @@ class DataView(DataViewLayout, QWidget):
         self.bridge.report_error(exc, "Opening the dataset")
 
 
-def warm_up(view: DataView) -> None:
-    """Idle-time work after the window first shows, so the first table shown is not the one
-    paying for it: polish the view's widgets (style, fonts) and create the Qt enum types its
-    models and delegates use (PySide builds each Python enum type on first use)."""
-    from PySide6.QtCore import Qt
-    from PySide6.QtGui import QPainter, QPalette
-    from PySide6.QtWidgets import QHeaderView, QStyle
-
-    for kind in (
-        Qt.ItemDataRole,
-        Qt.ItemFlag,
-        Qt.Orientation,
-        Qt.AlignmentFlag,
-        Qt.PenStyle,
-        QPalette.ColorRole,
-        QStyle.StateFlag,
-        QStyle.PrimitiveElement,
-        QPainter.RenderHint,
-        QHeaderView.ResizeMode,
-    ):
-        list(kind)
-    view.ensurePolished()
-    for child in view.findChildren(QWidget):
-        child.ensurePolished()
-
-
-def _left_out(excluded: dict) -> str:
-    """ "id: looks like a row identifier; notes: the same value in every row" (reasons have
-    their own parentheses, so none are added around them)."""
-    return "; ".join(f"{column}: {reason}" for column, reason in excluded.items())
+__all__ = ["DataView", "warm_up"]  # warm_up lives with the sizes; callers import it here
