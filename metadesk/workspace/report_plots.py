@@ -16,6 +16,8 @@ import numpy as np
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
+from metadesk.workspace.plot_labels import label_offsets
+
 # Colour-blind-safe series colours (Okabe-Ito), readable on light and dark backgrounds.
 SERIES = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442")
 
@@ -211,7 +213,10 @@ def predicted_vs_measured(
     if len(p) <= 20:  # beyond that the labels would hide the points
         texts = [_shorten(str(t), 28) for t in labels]
         for (x0, y0), text, offset in zip(
-            zip(p, y, strict=True), texts, _label_offsets(ax, p, y, texts, style), strict=True
+            zip(p, y, strict=True),
+            texts,
+            label_offsets(ax, p, y, texts, style.font_size),
+            strict=True,
         ):
             ax.annotate(
                 text,
@@ -226,44 +231,6 @@ def predicted_vs_measured(
     ax.set_ylabel(f"Measured {metric_label}")
     _legend(ax, style, loc="upper left")
     return fig
-
-
-# Where a point's label may go, in points from the point: right-above first, then around it.
-_LABEL_PLACES = ((5, 5), (5, -11), (-14, 5), (-14, -11), (5, 15), (5, -21), (-14, 15), (-14, -21))
-
-
-def _label_offsets(ax, xs, ys, texts, style: PlotStyle) -> list[tuple[int, int]]:
-    """An offset per label so that labels of runs that scored alike do not cover each other:
-    each takes the first place around its point whose box is free of the labels already placed."""
-    ax.figure.draw_without_rendering()  # the layout decides where the points end up
-    to_points = 72.0 / ax.figure.dpi
-    screen = ax.transData.transform(np.column_stack([xs, ys])) * to_points
-    height = style.font_size + 1
-    marker = 4.0  # a label must not cover another run's point either
-    boxes: list[tuple[float, float, float, float]] = [
-        (px - marker, py - marker, px + marker, py + marker) for px, py in screen
-    ]
-    offsets = []
-    for (px, py), text in zip(screen, texts, strict=True):
-        width = 0.62 * (style.font_size - 1) * max(1, len(text)) + 2
-        chosen = _LABEL_PLACES[0]
-        for dx, dy in _LABEL_PLACES:
-            left = px + dx if dx >= 0 else px + dx - width + 10
-            box = (left, py + dy, left + width, py + dy + height)
-            if not any(_overlap(box, other) for other in boxes):
-                chosen = (dx, dy)
-                break
-        else:
-            dx, dy = chosen
-            left = px + dx
-            box = (left, py + dy, left + width, py + dy + height)
-        boxes.append(box)
-        offsets.append(chosen)
-    return offsets
-
-
-def _overlap(a: tuple[float, ...], b: tuple[float, ...]) -> bool:
-    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
 
 
 def best_so_far(
