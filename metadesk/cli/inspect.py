@@ -26,13 +26,18 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--sheet", help="the Excel sheet to read, by name or 0-based number")
     parser.add_argument("--nrows", type=int, help="read only the first N rows")
     parser.add_argument("--sample", type=int, help="read a random sample of N rows")
+    parser.add_argument(
+        "--encoding", help="the text encoding, such as cp1252 or utf-8 (default: detected)"
+    )
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     parser.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
     sheet = int(args.sheet) if args.sheet is not None and args.sheet.isdigit() else args.sheet
-    frame, report = read_table(args.file, sheet=sheet, nrows=args.nrows, sample=args.sample)
+    frame, report = read_table(
+        args.file, sheet=sheet, nrows=args.nrows, sample=args.sample, encoding=args.encoding
+    )
     target = args.target or suggest_target(frame)
     task_info: dict = {"target": target, "suggested": args.target is None}
     try:

@@ -17,6 +17,7 @@ import pyarrow as pa
 import pyarrow.csv as pacsv
 
 from metadesk.data.report import NoteBook
+from metadesk.data.text_dtype import TEXT
 from metadesk.errors import FileProblem, UnsupportedFormat
 
 _MISSING = frozenset({"?", "<null>", ""})
@@ -317,4 +318,4 @@ def _typed(attr: Attribute, cells: pd.Series, path: Path, notes: NoteBook) -> pd
                 f"Attribute '{attr.name}': {bad} value(s) were not dates and were treated as missing."
             )
         return dates
-    return cells.astype("str")
+    return cells.astype(TEXT)

@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 
 from metadesk.data.report import NoteBook
+from metadesk.data.text_dtype import TEXT
 
 MISSING_MARKERS = (
     "",
@@ -130,7 +131,7 @@ def _number_pattern(decimal: str, thousands: str) -> re.Pattern[str]:
 
 def to_numbers(series: pd.Series, decimal: str, thousands: str) -> pd.Series:
     """Numbers written with thousands separators or a decimal comma, as floats (others -> NaN)."""
-    text = series.astype("str").str.strip()
+    text = series.astype(TEXT).str.strip()
     if thousands == " ":
         text = text.str.replace(r"(?<=\d)[ \u00a0\u202f](?=\d{3})", "", regex=True)
     elif thousands:
@@ -159,7 +160,7 @@ def coerce_columns(
                 frame[name] = converted
                 continue
         if sum(1 for v in sample if _DATE_SHAPE.match(v)) / len(sample) >= _NUMERIC_SHARE:
-            converted = _coerce_dates(series, pd.Series(sample, dtype="str"), name, notes)
+            converted = _coerce_dates(series, pd.Series(sample, dtype=TEXT), name, notes)
             if converted is not None:
                 frame[name] = converted
                 continue
@@ -167,7 +168,7 @@ def coerce_columns(
         padded = any(v != v.strip() for v in head)
         if padded or any(v in _MISSING for v in head):
             # "a, b" style files (KEEL writes ", ") leave a space on every value: drop it.
-            text = series.astype("str").str.strip() if padded else series
+            text = series.astype(TEXT).str.strip() if padded else series
             frame[name] = text.where(~text.isin(_MISSING) & series.notna())
             if padded:
                 notes.add(f"Spaces around the values of '{name}' were removed.")
@@ -187,7 +188,7 @@ def _coerce_numeric(
     series: pd.Series, name: str, decimal: str, thousands: str, notes: NoteBook
 ) -> pd.Series | None:
     present = series.notna()
-    stripped = series.astype("str").str.strip()
+    stripped = series.astype(TEXT).str.strip()
     marked = present & stripped.isin(_MISSING)
     numbers = to_numbers(series.where(~marked), decimal, thousands)
     bad = present & ~marked & numbers.isna()
@@ -226,8 +227,8 @@ def _coerce_dates(
             best, best_share = fmt, share
     if best is None or best_share < _NUMERIC_SHARE:
         return None
-    dates = pd.to_datetime(series.astype("str").str.strip(), format=best, errors="coerce")
-    bad = series.notna() & dates.isna() & ~series.astype("str").str.strip().isin(_MISSING)
+    dates = pd.to_datetime(series.astype(TEXT).str.strip(), format=best, errors="coerce")
+    bad = series.notna() & dates.isna() & ~series.astype(TEXT).str.strip().isin(_MISSING)
     if bad.sum() > (1 - _NUMERIC_SHARE) * series.notna().sum():
         return None
     if bad.any():
@@ -237,6 +238,7 @@ def _coerce_dates(
             "and were treated as missing."
         )
     notes.add(f"Column '{name}' was read as dates ({best.replace('%', '')}).")
+    notes.date_formats[str(name)] = best
     return dates
 
 
@@ -259,5 +261,5 @@ def settle_objects(frame: pd.DataFrame, notes: NoteBook) -> pd.DataFrame:
         else:
             if kinds != {str}:
                 notes.add(f"Column '{name}' mixes numbers and words; it was read as text.")
-            frame[name] = column.map(lambda v: v if pd.isna(v) else str(v)).astype("str")
+            frame[name] = column.map(lambda v: v if pd.isna(v) else str(v)).astype(TEXT)
     return frame

@@ -11,6 +11,8 @@ import hashlib
 import numpy as np
 import pandas as pd
 
+from metadesk.data.text_dtype import TEXT
+
 ID_LENGTH = 16
 _BLOCK_ROWS = 20_000  # rows hashed per call: any size gives the same digest
 
@@ -27,7 +29,7 @@ def _normalised(series: pd.Series) -> pd.Series:
         values = series.dt.tz_localize(None) if getattr(series.dt, "tz", None) else series
         return values.astype("datetime64[ns]").astype("int64").where(series.notna(), -1)
     # Text, categories and anything else: compared as strings, missing as one marker.
-    return series.astype("str").fillna("\x00missing")
+    return series.astype(TEXT).fillna("\x00missing")
 
 
 def fingerprint(frame: pd.DataFrame, target: str) -> str:

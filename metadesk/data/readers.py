@@ -184,6 +184,7 @@ def _report(
         column_reports=columns,
         notes=tuple(notes.notes),
         truncated=truncated,
+        date_formats={c: f for c, f in notes.date_formats.items() if c in frame.columns},
         **extra,
     )
 

@@ -44,6 +44,8 @@ class ReadReport:
     truncated: bool = False
     sheet: str | None = None
     sheets: tuple[str, ...] = ()
+    # Text columns read as dates, with the strftime format they were written in (for writing back).
+    date_formats: Mapping[str, str] = field(default_factory=dict)
 
     @property
     def dtypes(self) -> Mapping[str, str]:
@@ -63,6 +65,7 @@ class ReadReport:
         out["path"] = str(self.path)
         out["notes"] = list(self.notes)
         out["sheets"] = list(self.sheets)
+        out["date_formats"] = dict(self.date_formats)
         out["column_reports"] = [
             {"name": c.name, "dtype": c.dtype, "role": c.role.value, "missing": c.missing}
             for c in self.column_reports
@@ -75,6 +78,7 @@ class NoteBook:
     """Collects notes while a reader works; turned into the report's tuple at the end."""
 
     notes: list[str] = field(default_factory=list)
+    date_formats: dict[str, str] = field(default_factory=dict)
 
     def add(self, text: str) -> None:
         if text not in self.notes:

@@ -19,6 +19,7 @@ import pyarrow.parquet as pq
 from metadesk.data.arrow_frames import to_pandas
 from metadesk.data.roles import Role, infer_roles
 from metadesk.data.task import Task, detect_task_type
+from metadesk.data.text_dtype import TEXT
 from metadesk.errors import FileProblem
 
 _META_KEY = b"metadesk.task"
@@ -81,7 +82,7 @@ def _write_parquet(task: Task, path: str) -> None:
         for start in range(0, max(len(frame), 1), _BLOCK_ROWS):
             block = frame.iloc[start : start + _BLOCK_ROWS]
             if as_text:
-                block = block.assign(**{str(c): block[c].astype("str") for c in as_text})
+                block = block.assign(**{str(c): block[c].astype(TEXT) for c in as_text})
             if writer is None:
                 table = pa.Table.from_pandas(block, preserve_index=False)
                 meta = dict(table.schema.metadata or {})

@@ -19,28 +19,6 @@ from metadesk.errors import FileProblem, UnsupportedFormat
 HEAD_BYTES = 256 * 1024
 _SNIFF_RECORDS = 200
 _DELIMITERS = (",", ";", "\t", "|")
-# Single-byte Western encodings charset-normalizer may name for a short sample; cp1252 covers them
-# for the characters analysts meet (accents, €, quotes), latin-1 for anything cp1252 leaves undefined.
-_WESTERN = frozenset(
-    {
-        "ascii",
-        "cp1252",
-        "latin_1",
-        "iso8859_15",
-        "iso8859_2",
-        "iso8859_9",
-        "iso8859_13",
-        "cp1250",
-        "cp1254",
-        "cp1257",
-        "cp437",
-        "cp850",
-        "mac_roman",
-        "mac_latin2",
-        "utf_8",
-    }
-)
-
 _POINT_DECIMAL = re.compile(r"^[+-]?\d*\.(\d{1,2}|\d{4,})([eE][+-]?\d+)?$")
 _COMMA_DECIMAL = re.compile(r"^[+-]?\d*,(\d{1,2}|\d{4,})$")
 _DOT_THOUSANDS = re.compile(r"^[+-]?\d{1,3}(\.\d{3})+(,\d+)?$")
@@ -104,17 +82,45 @@ def _looks_binary(head: bytes) -> bool:
 
 
 def _guess_single_byte(sample: bytes) -> str:
+    """The encoding a spreadsheet most likely wrote: Windows-1252, then Latin-1, then the
+    locale's; a statistical guess only when the bytes rule those out or read as no Western text."""
+    for name in ("cp1252", "latin-1", _locale_encoding()):
+        if name is None:
+            continue
+        try:
+            text = sample.decode(name)
+        except UnicodeDecodeError:
+            continue
+        if _plausible_western(text) or name == _locale_encoding():
+            return name
     from charset_normalizer import from_bytes
 
-    best = from_bytes(sample[:65536]).best()
-    name = codecs.lookup(best.encoding).name.replace("-", "_") if best else None
-    if name is not None and name not in _WESTERN:
-        return name
-    try:
-        sample.decode("cp1252")
-        return "cp1252"
-    except UnicodeDecodeError:
+    matches = list(from_bytes(sample[:65536]))
+    if not matches:
         return "latin-1"
+    # Among equally coherent readings, the Windows code page a spreadsheet would have written.
+    least = min(m.chaos for m in matches)
+    tied = [m.encoding for m in matches if m.chaos <= least + 0.01]
+    best = next((e for e in tied if e.startswith("cp125")), tied[0])
+    return codecs.lookup(best).name.replace("_", "-")
+
+
+def _locale_encoding() -> str | None:
+    import locale
+
+    name = codecs.lookup(locale.getpreferredencoding(False)).name
+    return None if name in ("utf-8", "ascii", "cp1252", "iso8859-1") else name
+
+
+def _plausible_western(text: str) -> bool:
+    """Western European text: few letters (or stray control characters) outside ASCII.
+
+    German, French or Spanish words carry an accent in a handful of letters; Cyrillic or Greek
+    bytes read as Windows-1252 turn nearly every letter into an accented one.
+    """
+    letters = [ch for ch in text if ch.isalpha() or "\x80" <= ch <= "\x9f"]
+    foreign = sum(not ch.isascii() for ch in letters)
+    return foreign <= max(3, 0.3 * len(letters))
 
 
 def decode_head(head: bytes, encoding: str, complete: bool) -> str:

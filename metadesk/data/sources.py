@@ -142,7 +142,7 @@ def require_regular_file(path: Path) -> None:
 def total_memory() -> int | None:
     """Bytes of physical memory, when the platform tells us."""
     try:
-        import psutil  # optional: more accurate on Windows and macOS
+        import psutil  # a declared dependency; more accurate than sysconf on Windows and macOS
 
         return int(psutil.virtual_memory().total)
     except Exception:  # psutil missing or failing: fall back on POSIX sysconf

@@ -17,6 +17,7 @@ import pandas as pd
 
 from metadesk.data.fingerprint import fingerprint
 from metadesk.data.roles import USABLE_ROLES, Role, infer_roles
+from metadesk.data.text_dtype import TEXT
 from metadesk.errors import RareClasses, TaskProblem
 
 TASK_TYPES = ("binary", "multiclass", "regression")
@@ -289,7 +290,7 @@ def _check_classes(
     removed = None
     drop = list(drop_classes)
     if drop:
-        labels = frame[target].astype("str")
+        labels = frame[target].astype(TEXT)
         wanted = {str(c) for c in drop}
         mask = labels.isin(wanted).to_numpy()
         if mask.any():

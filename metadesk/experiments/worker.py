@@ -7,6 +7,7 @@ N cores; the memory limit is set per experiment with `RLIMIT_AS` where the OS ha
 from __future__ import annotations
 
 import os
+import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import replace
@@ -43,6 +44,27 @@ def _address_space_bytes() -> int:
         return pages * os.sysconf("SC_PAGE_SIZE")
     except (OSError, ValueError, IndexError):
         return 0
+
+
+def memory_limit_holds(platform: str | None = None) -> bool:
+    """Whether `memory_limit` is enforced here: on Linux (RLIMIT_AS). macOS accepts the limit but
+    ignores it, and Windows has none, so there an experiment can use all the memory it finds."""
+    platform = platform or sys.platform
+    return platform.startswith("linux")
+
+
+def memory_limit_note(limit_mb: int | None, platform: str | None = None) -> str:
+    """The sentence the settings and the README say about the memory limit on this system."""
+    if not limit_mb:
+        return "Experiments run without a memory limit."
+    if memory_limit_holds(platform):
+        return (
+            f"Each experiment may use up to {limit_mb:,} MB; beyond that it fails as out of memory."
+        )
+    return (
+        f"The limit of {limit_mb:,} MB per experiment holds on Linux only: on this system an "
+        "experiment can use all free memory (run fewer workers for large tables)."
+    )
 
 
 @contextmanager

@@ -17,7 +17,8 @@ log = logging.getLogger("metadesk")
 def log_file_path() -> Path:
     import platformdirs
 
-    return Path(platformdirs.user_log_dir("metadesk", appauthor=False)) / "metadesk.log"
+    # The same app name and author as the workspace folder (metadesk.knowledge.database).
+    return Path(platformdirs.user_log_dir("metadesk")) / "metadesk.log"
 
 
 def setup_file_logging() -> Path | None:

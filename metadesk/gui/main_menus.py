@@ -6,9 +6,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QUrl
+from PySide6.QtCore import Qt, QUrl
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QApplication
+
+PAUSE_SHORTCUT = "Ctrl+Shift+P"
+CANCEL_ALL_SHORTCUT = "Ctrl+Shift+K"
 
 
 class MainWindowMenus:
@@ -68,24 +71,52 @@ class MainWindowMenus:
         view_menu.addAction(dock_action)
 
         run_menu = menu.addMenu("E&xperiments")
-        self.pause_action = self._action("&Pause or Resume All", self.queue_dock.toggle_pause)
-        self.cancel_all_action = self._action("&Cancel All", self.queue_dock.cancel_all)
+        self.pause_action = self._action(
+            "&Pause or Resume All", self.queue_dock.toggle_pause, PAUSE_SHORTCUT
+        )
+        self.cancel_all_action = self._action(
+            "&Cancel All", self.queue_dock.cancel_all, CANCEL_ALL_SHORTCUT
+        )
         run_menu.addAction(self.pause_action)
         run_menu.addAction(self.cancel_all_action)
+        self.queue_dock.set_shortcut_texts(
+            self.pause_action.shortcut().toString(QKeySequence.SequenceFormat.NativeText),
+            self.cancel_all_action.shortcut().toString(QKeySequence.SequenceFormat.NativeText),
+        )
         run_menu.addSeparator()
+        self.result_actions = []
         for text, method in (
             ("Predict on a &New File…", "predict_on_new_file"),
             ("Export &Model…", "export_model"),
             ("Export &Report…", "export_report"),
             ("&Open a Model and Predict…", "open_model"),
         ):
-            run_menu.addAction(self._action(text, lambda _c=False, m=method: self._use_result(m)))
+            action = self._action(text, lambda _c=False, m=method: self._use_result(m))
+            action.setEnabled(False)  # enabled once a dataset of the workspace is selected
+            self.result_actions.append(action)
+            run_menu.addAction(action)
+        self.dataset_selected.connect(self._update_result_actions)
 
         help_menu = menu.addMenu("&Help")
+        self.guide_action = self._action(
+            "Quick &Guide", lambda: self.show_help(), QKeySequence.StandardKey.HelpContents
+        )
+        self.glossary_action = self._action("&Glossary", lambda: self.show_help(glossary=True))
+        help_menu.addAction(self.guide_action)
+        help_menu.addAction(self.glossary_action)
+        help_menu.addSeparator()
         self.about_action = self._action("&About metadesk", self.show_about)
         self.about_action.setMenuRole(QAction.MenuRole.AboutRole)
         help_menu.addAction(self.about_action)
         help_menu.addAction(self._action("Open &Log Folder", self._open_log_folder))
+
+    def _update_result_actions(self, dataset_id: str | None) -> None:
+        """Predict and Export from the menu need a dataset of the workspace to act on."""
+        for action in self.result_actions:
+            action.setEnabled(dataset_id is not None)
+            action.setStatusTip(
+                "" if dataset_id is not None else "Add a table to the workspace and run it first"
+            )
 
     def _use_result(self, method: str) -> None:
         """Results actions from the menu: show the Results tab and act on its selected row."""
@@ -118,9 +149,53 @@ class MainWindowMenus:
         from metadesk.gui.dialogs.settings_dialog import SettingsDialog
         from metadesk.gui.palette import apply_theme
 
+        before = (self.settings.workers, self.settings.scheduler or "")
         dialog = SettingsDialog(self.settings, self.bridge, self)
         if dialog.exec():
             apply_theme(QApplication.instance(), self.settings.theme)
+            self.apply_run_settings(before)
+
+    def apply_run_settings(self, before: tuple[int, str]) -> None:
+        """New workers or scheduler apply at once: the dispatcher restarts with them (experiments
+        running then go back to the queue and start over); an unreachable cluster falls back here."""
+        ws = self.bridge.workspace
+        workers, scheduler = self.settings.workers, self.settings.scheduler or ""
+        if ws is None or not ws.running or (workers, scheduler) == before:
+            return
+
+        def restart() -> str:
+            from metadesk.errors import UserError
+
+            ws.stop()
+            try:
+                ws.start(workers=workers, scheduler=scheduler or None)
+            except UserError as exc:
+                if not scheduler:
+                    raise
+                ws.start(workers=workers)
+                return f"{exc.message} Running experiments on this computer instead."
+            where = f"the cluster at {scheduler}" if scheduler else f"{workers} workers here"
+            return f"Experiments now run on {where}."
+
+        def done(message: str) -> None:
+            self.statusBar().showMessage(message, 15000)
+            self.queue_dock.refresh()
+
+        self.bridge.call(
+            restart,
+            done,
+            lambda exc: self.bridge.report_error(exc, "Restarting the experiment workers"),
+            description="Restarting the experiment workers",
+        )
+
+    def show_help(self, glossary: bool = False) -> None:
+        """The guide (with the glossary below it) or the glossary alone, beside the window."""
+        from metadesk.gui.dialogs.guide import HelpDialog
+
+        dialog = HelpDialog(self, glossary=glossary)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.show()
+        self.help_dialog = dialog
 
     def show_about(self) -> None:
         from metadesk.gui.dialogs.about import AboutDialog

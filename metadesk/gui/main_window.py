@@ -108,6 +108,7 @@ class MainWindow(MainWindowMenus, MainWindowDatasets, QMainWindow):
         self.dataset_list.setUniformItemSizes(True)
         self.dataset_list.setAlternatingRowColors(False)
         self.dataset_list.selectionModel().currentChanged.connect(self._list_current_changed)
+        self.dataset_list.clicked.connect(self._list_clicked)
         self.datasets_empty = QLabel("No datasets yet.\nOpen a file to add one.")
         self.datasets_empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.datasets_empty.setStyleSheet("color: palette(placeholder-text);")
@@ -172,6 +173,9 @@ class MainWindow(MainWindowMenus, MainWindowDatasets, QMainWindow):
             view = DataView(self.bridge, self.settings)
             view.open_requested.connect(self.open_file_dialog)
             view.file_loaded.connect(self._file_loaded)
+            view.file_replaced.connect(self._file_replaced)
+            view.file_replaced.connect(self.update_next_step)
+            view.load_failed.connect(self._file_failed)
             view.dataset_added.connect(self._dataset_added)
             self.data_tab.layout().addWidget(view)
             self._data_view = view
@@ -251,7 +255,10 @@ class MainWindow(MainWindowMenus, MainWindowDatasets, QMainWindow):
         self.workspace_label.setToolTip(f"Workspace: {getattr(ws, 'path', '')}")
         if warning:
             self.statusBar().showMessage(warning, 20000)
-        self.refresh_datasets()
+        # The dataset shown when metadesk last closed is selected again (from the workspace's own
+        # snapshot, never the user's file), unless a file is waiting to open.
+        restore = self.settings.last_dataset if self._pending_file is None else None
+        self.refresh_datasets(select=restore)
         self.queue_dock.refresh()
         self.workspace_ready.emit(ws)
         if self._pending_file is not None:

@@ -115,7 +115,26 @@ def apply_theme(app: QGuiApplication, theme: str = "system") -> str:
         theme = "system"
     dark = theme == "dark" or (theme == "system" and system_prefers_dark())
     app.setPalette(dark_palette() if dark else light_palette())
+    _restyle_widgets(app)
     return "dark" if dark else "light"
+
+
+def _restyle_widgets(app: QGuiApplication) -> None:
+    """A switch while the app runs: widgets with a style sheet keep the palette they were polished
+    with (headings, banners, cards), so their sheets are applied again; widgets that pick colours
+    themselves (message bars) are told through `theme_changed()`."""
+    from PySide6.QtWidgets import QApplication
+
+    if not isinstance(app, QApplication):
+        return
+    for widget in app.allWidgets():
+        changed = getattr(widget, "theme_changed", None)
+        if callable(changed):
+            changed()
+        sheet = widget.styleSheet()
+        if sheet:
+            widget.setStyleSheet("")
+            widget.setStyleSheet(sheet)
 
 
 def is_dark(palette: QPalette | None = None) -> bool:

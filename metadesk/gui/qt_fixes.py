@@ -2,7 +2,9 @@
 
 PySide6 6.12 returns `None` from every void method (and `True` from `Signal.emit`) without taking a
 reference. From Python 3.12 on these objects are immortal and nothing happens; on 3.11 every such
-call drops a reference until the interpreter aborts ("deallocating None"). We make them immortal too.
+call drops a reference until the interpreter aborts ("deallocating None"). pyproject.toml excludes
+that release on Python < 3.12; this guard remains for an environment installed before the exclusion:
+it probes for the bug and, only when found, makes None, True and False immortal too.
 """
 
 from __future__ import annotations

@@ -134,6 +134,16 @@ class AppSettings:
     def clear_recent_files(self) -> None:
         self.store.setValue("files/recent", [])
 
+    # --- the dataset shown last (selected again after a restart) --------------------------------
+    @property
+    def last_dataset(self) -> str | None:
+        value = self.store.value("ui/last_dataset", "")
+        return str(value) if value else None
+
+    @last_dataset.setter
+    def last_dataset(self, dataset_id: str | None) -> None:
+        self.store.setValue("ui/last_dataset", dataset_id or "")
+
     # --- window ---------------------------------------------------------------------------------
     def window_state(self) -> tuple[object, object]:
         return self.store.value("ui/geometry"), self.store.value("ui/state")

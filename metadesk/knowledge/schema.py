@@ -107,6 +107,30 @@ def _out_of_fold_predictions(con: sqlite3.Connection) -> None:
     )
 
 
+def _exports(con: sqlite3.Connection) -> None:
+    # What was exported from a dataset (a fitted model, a prediction file), so the report can say
+    # which model left metadesk and where it went. A new table only: older code ignores it.
+    _script(
+        con,
+        """
+        CREATE TABLE exports (
+            id INTEGER PRIMARY KEY,
+            dataset_id TEXT NOT NULL REFERENCES datasets(id) ON DELETE CASCADE,
+            configuration_id TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            path TEXT NOT NULL,
+            at TEXT NOT NULL
+        );
+        CREATE INDEX exports_by_dataset ON exports(dataset_id, id)
+        """,
+    )
+
+
 # Forward migrations: MIGRATIONS[i] brings a file from user_version i to i + 1. Append, never edit.
-MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_v1, _v2, _out_of_fold_predictions]
+MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
+    _v1,
+    _v2,
+    _out_of_fold_predictions,
+    _exports,
+]
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -100,6 +100,24 @@ class Store(MetaFeatureTables):
         with self.transaction() as con:
             con.execute("DELETE FROM datasets WHERE id = ?", (dataset_id,))
 
+    # --- exports --------------------------------------------------------------------------------
+    def record_export(self, dataset_id: str, configuration_id: str, kind: str, path: str) -> None:
+        """Remember that a model (kind "model") or predictions ("predictions") were written."""
+        with self.transaction() as con:
+            con.execute(
+                "INSERT INTO exports (dataset_id, configuration_id, kind, path, at) "
+                "VALUES (?, ?, ?, ?, ?)",
+                (dataset_id, configuration_id, kind, str(path), now()),
+            )
+
+    def exports(self, dataset_id: str) -> list[dict[str, Any]]:
+        """This dataset's exports, oldest first: configuration_id, kind, path, at."""
+        rows = self.con.execute(
+            "SELECT configuration_id, kind, path, at FROM exports WHERE dataset_id = ? ORDER BY id",
+            (dataset_id,),
+        ).fetchall()
+        return [dict(r) for r in rows]
+
     # --- configurations -------------------------------------------------------------------------
     def put_configurations(self, configs: Sequence[dict[str, Any]]) -> None:
         """Insert or refresh configurations (id, algorithm, params, label, task_types)."""

@@ -61,6 +61,16 @@ class FrameCaster(TransformerMixin, BaseEstimator):
         self.n_features_in_ = len(self.roles)
         return self
 
+    def get_feature_names_out(self, input_features=None) -> np.ndarray:
+        """The columns `transform` makes: datetime columns become their parts."""
+        names: list[str] = []
+        for column, role in self.roles:
+            if role == "datetime":
+                names += [f"{column}__{part}" for part in DATETIME_PARTS]
+            elif role in ("numeric", "categorical", "boolean"):
+                names.append(column)
+        return np.asarray(names, dtype=object)
+
     def transform(self, X: pd.DataFrame) -> pd.DataFrame:
         out: dict[str, pd.Series] = {}
         for column, role in self.roles:
@@ -128,6 +138,16 @@ class CategoryEncoder(TransformerMixin, BaseEstimator):
                 self.high_encoder_ = TargetEncoder()
                 parts.append(self.high_encoder_.fit_transform(X[self.high_], y))
         return np.hstack(parts) if parts else np.zeros((len(X), 0))
+
+    def get_feature_names_out(self, input_features=None) -> np.ndarray:
+        """One name per output column: "colour_red" for one-hot levels, the column's own name
+        for a target- or ordinal-encoded one (a multiclass target encoding adds the class)."""
+        names: list[str] = []
+        if self.onehot_ is not None:
+            names += [str(n) for n in self.onehot_.get_feature_names_out(self.low_)]
+        if self.high_encoder_ is not None:
+            names += [str(n) for n in self.high_encoder_.get_feature_names_out(self.high_)]
+        return np.asarray(names, dtype=object)
 
     def transform(self, X: pd.DataFrame) -> np.ndarray:
         X = self._fill(pd.DataFrame(X))

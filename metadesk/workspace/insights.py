@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 
 from metadesk.experiments.spec import LOWER_IS_BETTER
+from metadesk.knowledge.dataset_names import plain_name
 from metadesk.metamodel.metrics import within_range
 
 
@@ -95,7 +96,7 @@ def dataset_map(
         row.update(name=current_name, provenance="own", task_type=current_task_type or "")
         frame = pd.concat([frame, pd.DataFrame([row], index=[current_id])])
     ids = tuple(str(i) for i in frame.index)
-    names = tuple(str(n) for n in frame["name"].fillna("").to_numpy())
+    names = tuple(plain_name(str(n)) for n in frame["name"].fillna("").to_numpy())
     provenance = tuple(str(p) for p in frame["provenance"].fillna("prior").to_numpy())
     scaled = robust_scaled(meta_feature_matrix(frame))
     n = len(ids)

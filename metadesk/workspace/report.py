@@ -18,6 +18,7 @@ import pandas as pd
 
 from metadesk import __version__
 from metadesk.experiments.spec import LOWER_IS_BETTER, METRIC_LABELS, metrics_for
+from metadesk.knowledge.dataset_names import plain_name, source_of
 from metadesk.workspace import report_plots
 from metadesk.workspace.insights import finished_scores, within_metric_range
 from metadesk.workspace.report_numbers import number_text
@@ -127,11 +128,13 @@ def _suggestions_table(suggestions: list[Any], metric_label: str) -> str:
     rows = []
     for s in suggestions:
         evidence = "".join(
-            f"<li>{_e(e.dataset_name)}: similarity {_num(e.similarity, 2)}, "
-            f"scored {_num(e.score)} <span class='tag {_e(e.provenance)}'>{_e(e.provenance)}</span></li>"
+            f"<li>scored {_num(e.score)} on {_e(plain_name(e.dataset_name))}"
+            f"{_e(_source(e.dataset_name))}: similarity {_num(e.similarity, 2)} "
+            f"<span class='tag {_e(e.provenance)}'>{_e(e.provenance)}</span></li>"
             for e in s.evidence[:5]
         )
-        why = _e(s.reason) + (f"<ul>{evidence}</ul>" if evidence else "")
+        lead = "" if evidence else _e(s.reason)  # the list says it, leading with the scores
+        why = lead + (f"<ul>{evidence}</ul>" if evidence else "")
         rows.append(
             f"<tr><td class='num'>{s.rank}</td><td>{_e(s.configuration.label or s.configuration.id)}"
             f"</td><td class='num'>{_predicted(s)}</td>"
@@ -178,7 +181,10 @@ def build_report_html(workspace: Any, dataset_id: str, *, metric: str | None = N
         f"<dt>Rows</dt><dd>{info.n_rows:,}</dd><dt>Features</dt><dd>{info.n_features:,}</dd>",
         f"<dt>Target</dt><dd>{_e(info.target)}</dd>",
         f"<dt>Task</dt><dd>{_e(info.task_type)}</dd>",
-        f"<dt>Metric</dt><dd>{_e(label)} ({'lower' if lower else 'higher'} is better)</dd></dl>",
+        f"<dt>Metric</dt><dd>{_e(label)} ({'lower' if lower else 'higher'} is better)</dd>",
+        f"<dt>Cleaning</dt><dd>{_cleaning_html(workspace, dataset_id)}</dd>",
+        f"<dt>Model to use</dt><dd>{_best_model_text(board)}</dd>",
+        f"<dt>Exported</dt><dd>{_exports_html(workspace, dataset_id)}</dd></dl>",
         "<h2>Leaderboard</h2>",
         f"<p class='muted'>Mean ± standard deviation over cross-validation folds; "
         f"{len(board)} configuration(s), best first. Each own run is compared with the best on "
@@ -334,3 +340,57 @@ def held_out_predictions(
         for s in ranked
         if math.isfinite(s.predicted) and math.isfinite(s.low) and math.isfinite(s.high)
     }
+
+
+def _source(name: str) -> str:
+    source = source_of(name)
+    return f" ({source})" if source else ""
+
+
+def _cleaning_html(workspace: Any, dataset_id: str) -> str:
+    """What was left out or changed before learning: the task's notes, excluded columns, rows."""
+    task = _safely("task", lambda: workspace.load_task(dataset_id), None)
+    if task is None:
+        return "–"
+    steps = [str(n) for n in getattr(task, "notes", ()) or ()]
+    for column, reason in dict(getattr(task, "excluded", {}) or {}).items():
+        steps.append(f"Column '{column}' not used: {reason}.")
+    dropped = int(getattr(task, "dropped_rows", 0) or 0)
+    if dropped:
+        steps.append(f"{dropped:,} row(s) left out.")
+    steps.append(
+        "In every fold: median imputation of missing numbers (with missing-value flags), one-hot "
+        "or target encoding of categories, scaling where the model needs it."
+    )
+    return "<ul>" + "".join(f"<li>{_e(step)}</li>" for step in steps) + "</ul>"
+
+
+def _best_model_text(board: pd.DataFrame) -> str:
+    """The configuration Predict and Export use unless the analyst picks another."""
+    if board.empty:
+        return "none yet: run an experiment first"
+    own = board[board["provenance"] == "own"] if "provenance" in board else board
+    row = (own if len(own) else board).iloc[0]
+    name = str(row.get("label") or row.get("configuration_id"))
+    return f"{_e(name)} — the best of your runs, which Predict and Export use by default"
+
+
+def _exports_html(workspace: Any, dataset_id: str) -> str:
+    """Which models and prediction files were written from this dataset, newest first."""
+    store = getattr(workspace, "store", None)
+    rows = _safely("exports", lambda: store.exports(dataset_id), []) if store else []
+    if not rows:
+        return "nothing yet"
+    labels = {}
+    for r in rows:
+        config = _safely(
+            "configuration", lambda r=r: store.configuration(r["configuration_id"]), {}
+        )
+        labels[r["configuration_id"]] = (config or {}).get("label") or r["configuration_id"]
+    what = {"model": "model", "predictions": "predictions"}
+    items = "".join(
+        f"<li>{_e(what.get(r['kind'], r['kind']))} of <b>{_e(labels[r['configuration_id']])}</b> "
+        f"to {_e(r['path'])} <span class='muted'>({_e(str(r['at'])[:16].replace('T', ' '))})</span></li>"
+        for r in reversed(rows[-10:])
+    )
+    return f"<ul>{items}</ul>"

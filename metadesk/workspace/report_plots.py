@@ -16,6 +16,8 @@ import numpy as np
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
+from metadesk.workspace.plot_labels import label_offsets
+
 # Colour-blind-safe series colours (Okabe-Ito), readable on light and dark backgrounds.
 SERIES = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442")
 
@@ -164,7 +166,8 @@ def score_by_configuration(
     pad = max((hi - lo) * 0.15, 1e-3)
     ax.set_xlim(lo - pad if lo - pad > 0 or lo < 0 else 0, hi + pad)
     better = "lower is better" if lower_is_better else "higher is better"
-    ax.set_xlabel(f"{metric_label} (mean ± std over folds, {better})")
+    # On two lines: one line is wider than the plot for a long metric name and would be cut.
+    ax.set_xlabel(f"{metric_label}\n(mean ± std over folds, {better})")
     from matplotlib.patches import Patch
 
     handles = []
@@ -229,24 +232,29 @@ def predicted_vs_measured(
         ax.scatter(
             p[~inside], y[~inside], color=style.highlight, zorder=3, label="outside the interval"
         )
-    if len(p) <= 20:  # beyond that the labels would hide the points
-        for i, (x0, y0, text) in enumerate(zip(p, y, labels, strict=True)):
-            # Alternate above and below, so two runs that scored alike keep both labels readable.
-            ax.annotate(
-                _shorten(str(text), 28),
-                (x0, y0),
-                xytext=(5, 5 if i % 2 == 0 else -11),
-                textcoords="offset points",
-                fontsize=style.font_size - 1,
-                fontweight="bold",
-                color=style.foreground,
-            )
     both = np.concatenate([lo, hi, y])
     a, b = float(np.nanmin(both)), float(np.nanmax(both))
     pad = max((b - a) * 0.08, 1e-3)
     ax.plot([a - pad, b + pad], [a - pad, b + pad], color=style.muted, linestyle="--", linewidth=1)
     ax.set_xlim(a - pad, b + pad)
     ax.set_ylim(a - pad, b + pad)
+    if len(p) <= 20:  # beyond that the labels would hide the points
+        texts = [_shorten(str(t), 28) for t in labels]
+        for (x0, y0), text, offset in zip(
+            zip(p, y, strict=True),
+            texts,
+            label_offsets(ax, p, y, texts, style.font_size),
+            strict=True,
+        ):
+            ax.annotate(
+                text,
+                (x0, y0),
+                xytext=offset,
+                textcoords="offset points",
+                fontsize=style.font_size - 1,
+                fontweight="bold",
+                color=style.foreground,
+            )
     ax.set_xlabel(f"Predicted {metric_label} (80% interval)")
     ax.set_ylabel(f"Measured {metric_label}")
     _legend(ax, style, loc="upper left")

@@ -17,6 +17,12 @@ import pandas as pd
 
 from metadesk.errors import FileProblem, TaskProblem, UnsupportedFormat, UserError
 from metadesk.experiments.spec import ExperimentSpec, Protocol
+from metadesk.workspace.prediction_output import (
+    OutputDialect,
+    dialect_of,
+    typed_for_output,
+    write_csv,
+)
 
 if TYPE_CHECKING:
     from metadesk.data.task import Task
@@ -51,8 +57,11 @@ def formula_safe_frame(frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def write_table(frame: pd.DataFrame, out_path: Path | str) -> Path:
-    """Write CSV or Excel by extension, formula-safe, atomically (temp file, then rename)."""
+def write_table(
+    frame: pd.DataFrame, out_path: Path | str, dialect: OutputDialect | None = None
+) -> Path:
+    """Write CSV (in `dialect`, by default comma and decimal point) or Excel by extension,
+    formula-safe, atomically (temp file, then rename)."""
     path = Path(out_path)
     suffix = path.suffix.lower()
     if suffix not in WRITABLE_TABLES:
@@ -64,7 +73,7 @@ def write_table(frame: pd.DataFrame, out_path: Path | str) -> Path:
 
     def write(tmp: Path) -> None:
         if suffix == ".csv":
-            safe.to_csv(tmp, index=False, encoding="utf-8")
+            write_csv(safe, tmp, dialect or OutputDialect())
         else:
             safe.to_excel(tmp, index=False, engine="openpyxl")
 
@@ -148,6 +157,15 @@ def _aligned_features(task: Task, frame: pd.DataFrame, source: str) -> pd.DataFr
     return X
 
 
+def check_prediction_file(workspace: Any, dataset_id: str, in_path: Path | str) -> int:
+    """Raise `TaskProblem` when `in_path` lacks a column the dataset's model needs; read only its
+    first rows, so the check takes a moment even for a large file. Returns how many columns it has."""
+    frame, _report = workspace.read_table(in_path, nrows=100)
+    task = workspace.load_task(dataset_id)
+    _aligned_features(task, frame, Path(in_path).name)
+    return frame.shape[1]
+
+
 def _class_names(pipeline: Any) -> list[Any]:
     classes = getattr(pipeline, "classes_", None)
     if classes is None:
@@ -164,23 +182,40 @@ def predict_file(
     out_path: Path | str,
 ) -> Path:
     """Fit the configuration on the whole dataset, predict every row of `in_path`, write the rows
-    with `predicted <target>` (and one `probability of <class>` column per class) to `out_path`."""
+    with `predicted <target>` (and one `probability of <class>` column per class) to `out_path`,
+    a CSV in the input's own dialect (separator, decimal mark, encoding, dates)."""
     out = Path(out_path)
     if out.suffix.lower() not in WRITABLE_TABLES:  # say so before minutes of fitting
         write_table(pd.DataFrame(), out)
-    frame, _report = workspace.read_table(in_path)
+    frame, report = workspace.read_table(in_path)
     pipeline, task = fit_on_whole_dataset(workspace, dataset_id, configuration_id)
     X = _aligned_features(task, frame, Path(in_path).name)
     result = frame.copy()
     predicted = pipeline.predict(X)
-    result[f"predicted {task.target}"] = predicted
+    prediction = f"predicted {task.target}"
+    result[prediction] = predicted
+    probabilities = []
     if task.is_classification and hasattr(pipeline, "predict_proba"):
         proba = np.asarray(pipeline.predict_proba(X), dtype=float)
         for i, cls in enumerate(_class_names(pipeline)):
-            result[f"probability of {cls}"] = proba[:, i]
-    written = write_table(result, out)
+            probabilities.append(f"probability of {cls}")
+            result[probabilities[-1]] = proba[:, i]
+    result = typed_for_output(result, probabilities, prediction)
+    written = write_table(result, out, dialect_of(in_path, report))
     log.info("wrote %d predictions to %s", len(result), written)
+    _record(workspace, dataset_id, configuration_id, "predictions", written)
     return written
+
+
+def _record(workspace: Any, dataset_id: str, configuration_id: str, kind: str, path: Path) -> None:
+    """Noted for the report; a failure to note it never fails the export itself."""
+    store = getattr(workspace, "store", None)
+    if store is None:
+        return
+    try:
+        store.record_export(dataset_id, configuration_id, kind, str(path))
+    except Exception:
+        log.exception("could not record the %s export of %s", kind, configuration_id)
 
 
 # --- the model file -------------------------------------------------------------------------------
@@ -208,7 +243,9 @@ def export_model(
         sio.dump(pipeline, tmp)
         add_card(tmp, card)  # data, target, metric and score, date, metadesk version
 
-    return _write_atomically(path, write, "Choose another folder.")
+    written = _write_atomically(path, write, "Choose another folder.")
+    _record(workspace, dataset_id, configuration_id, "model", written)
+    return written
 
 
 def export_report(

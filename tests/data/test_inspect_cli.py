@@ -44,3 +44,12 @@ def test_inspect_bad_target_exits_2(tmp_path, mixed_frame, capsys):
     mixed_frame.to_csv(path, index=False)
     assert main(["inspect", str(path), "--target", "nope"]) == 2
     assert "no column named 'nope'" in capsys.readouterr().err
+
+
+def test_inspect_reads_with_the_encoding_given(tmp_path, capsys):
+    path = tmp_path / "miasta.csv"
+    rows = ["miasto;kwota;klasa"] + [f"Łódź;{i},5;{'tak' if i % 2 else 'nie'}" for i in range(20)]
+    path.write_bytes("\n".join(rows).encode("cp1250"))
+    assert main(["inspect", str(path), "--encoding", "cp1250", "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["report"]["encoding"] == "cp1250"

@@ -121,9 +121,10 @@ def test_adding_to_the_workspace_lists_the_dataset(qtbot, window, make_csv):
     _wait_task(qtbot, window)
     with qtbot.waitSignal(window.data_view.dataset_added, timeout=20000):
         window.data_view.add_button.click()
-    qtbot.waitUntil(lambda: window.dataset_model.rowCount() == 1, timeout=20000)
+    # The list may first refresh on the workspace's event, before the new dataset is current.
+    qtbot.waitUntil(lambda: window.dataset_list.currentIndex().row() == 0, timeout=20000)
+    assert window.dataset_model.rowCount() == 1
     assert window.dataset_id == window.data_view.dataset_id
-    assert window.dataset_list.currentIndex().row() == 0
     assert window.dataset_model.datasets[0].task_type == "binary"
     assert not window.data_view.add_button.isVisible()
     qtbot.waitUntil(lambda: not window.bridge.busy, timeout=60000)  # meta-features done

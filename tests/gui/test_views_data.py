@@ -150,12 +150,20 @@ def test_the_split_the_user_drags_to_is_kept_for_the_next_table(qtbot, window, m
     assert abs(float(window.settings.store.value("ui/data_split")) - 0.7) < 0.05
 
 
-def test_a_narrow_window_elides_the_detected_task_but_keeps_it_whole(qtbot, window, make_csv):
+def test_a_narrow_window_moves_the_detected_task_below_instead_of_cutting_it(
+    qtbot, window, make_csv
+):
     view = _open(qtbot, window, make_csv())
+    label = view.detected_label
+    assert label.text().startswith("Detected: Binary classification — 2 classes")
+    qtbot.waitUntil(lambda: label.width() >= label.sizeHint().width())  # whole at 1280 px
+    inline_y = label.geometry().y()
     window.resize(900, 600)
-    qtbot.waitUntil(lambda: view.detected_label.width() < view.detected_label.sizeHint().width())
-    assert view.detected_label.text().startswith("Detected: Binary classification — 2 classes")
-    assert view.detected_label.toolTip() == view.detected_label.text()
+    qtbot.waitUntil(lambda: label.geometry().y() > inline_y)  # on a line of its own
+    qtbot.waitUntil(lambda: label.width() >= label.sizeHint().width())  # and whole there
+    assert label.toolTip() == label.text()
+    window.resize(1280, 800)
+    qtbot.waitUntil(lambda: label.geometry().y() == inline_y)  # back beside the choices
 
 
 def test_a_too_large_file_does_not_show_the_previous_table(

@@ -114,7 +114,7 @@ def test_predict_on_a_new_file_and_export_a_report(qtbot, views_bridge, views_wo
     assert done[1] == str(out)
     written = pd.read_excel(out, engine="openpyxl")
     assert len(written) == 15 and "probability of yes" in written.columns
-    assert "Predictions written to predictions.xlsx" in view.feedback.text()
+    assert "written to predictions.xlsx" in view.feedback.text()
 
     report = tmp_path / "report.html"
     use_result(qtbot, view, view.export_report_button, report)

@@ -18,6 +18,7 @@ from views_support import (  # noqa: F401 (fixtures)
 )
 
 from metadesk.gui.views.suggestions import SuggestionsView
+from metadesk.knowledge.dataset_names import plain_name
 
 
 def _view(qtbot, bridge, app_settings) -> SuggestionsView:
@@ -45,7 +46,7 @@ def test_suggestions_show_predictions_reasons_and_the_recommender(
     header = view.model.headerData(2, Qt.Orientation.Horizontal, Qt.ItemDataRole.DisplayRole)
     assert header.replace("\n", " ") == "Predicted Accuracy (80% interval)"  # on two lines
     # "Why" leads with what sets a row apart: its place in the order when a row below is
-    # predicted higher, else the similar datasets it did well on.
+    # predicted higher, else its scores on the similar datasets.
     for row, s in enumerate(suggestions):
         if s.cold_start or s.configuration.algorithm == "dummy":
             continue  # unknown to the knowledge / a baseline, listed last and labelled so
@@ -55,8 +56,9 @@ def test_suggestions_show_predictions_reasons_and_the_recommender(
             assert s.order_note.startswith(why) and tip.startswith(s.order_note)
             assert any(t.predicted > s.predicted for t in suggestions[row + 1 :])
         else:
-            assert why.startswith("Did well on ") and s.evidence[0].dataset_name in why
-            assert tip == s.reason
+            assert why.startswith(f"{s.evidence[0].score:.3f}")  # what differs between rows
+            assert plain_name(s.evidence[0].dataset_name) in why
+            assert f"similarity {s.evidence[0].similarity:.2f}" in tip
             assert not any(
                 t.predicted > s.predicted + 1e-9
                 for t in suggestions[row + 1 :]

@@ -159,6 +159,14 @@ class SettingsDialog(QDialog):
             "Time &limit:",
             _field(self.time_spin, "Per experiment; a longer one stops as 'timed out'."),
         )
+        from metadesk.experiments.spec import Protocol
+        from metadesk.experiments.worker import memory_limit_note
+
+        self.memory_note = QLabel(memory_limit_note(Protocol().memory_limit_mb))
+        self.memory_note.setWordWrap(True)
+        self.memory_note.setAccessibleName("Memory limit")
+        self.memory_note.setStyleSheet("color: palette(placeholder-text);")
+        run_form.addRow("Memory:", self.memory_note)
         run_form.addRow(
             "M&emory limit:",
             _field(self.memory_spin, "Per experiment; one that needs more stops with a message."),
@@ -171,7 +179,8 @@ class SettingsDialog(QDialog):
             ),
         )
         self.restart_note = QLabel(
-            "Changes to workers and the scheduler take effect the next time metadesk starts."
+            "Changes to workers and the scheduler apply when you press OK; experiments running"
+            " then go back to the queue and start over."
         )
         self.restart_note.setWordWrap(True)
         self.restart_note.setStyleSheet("font-style: italic;")

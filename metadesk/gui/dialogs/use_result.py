@@ -42,6 +42,7 @@ class UseResultActions(QObject):
         self.bridge = bridge
         self.parent_widget = parent
         self.last_dir = str(Path.home())
+        self._folder_used = False  # until then, Predict starts in the data file's folder
 
     # --- the modal parts (replaceable) ------------------------------------------------------------
     def ask_open_path(self, caption: str, name_filter: str) -> str | None:
@@ -56,27 +57,65 @@ class UseResultActions(QObject):
         return path or None
 
     # --- the actions ----------------------------------------------------------------------------
-    def predict_on_new_file(self, dataset_id: str, configuration_id: str, label: str = "") -> None:
-        source = self.ask_open_path("Predict on a new file", TABLE_FILTER)
+    def predict_on_new_file(
+        self,
+        dataset_id: str,
+        configuration_id: str,
+        label: str = "",
+        *,
+        start_dir: str | None = None,
+    ) -> None:
+        """Ask for the new file (starting in `start_dir`, the data's own folder, until another
+        folder is used), check its columns, then ask where to save the predictions."""
+        name = label or configuration_id
+        if start_dir and not self._folder_used and Path(start_dir).is_dir():
+            self.last_dir = start_dir
+        source = self.ask_open_path(f"Predict with {name}: the new file", TABLE_FILTER)
         if not source:
             return
         self.last_dir = str(Path(source).parent)
+        self._folder_used = True
+        ws = self.bridge.workspace
+        self.started.emit(f"Checking the columns of {Path(source).name}…")
+
+        def checked(_columns: int) -> None:
+            self._ask_and_predict(ws, dataset_id, configuration_id, name, source)
+
+        def failed(exc: BaseException) -> None:
+            self.failed.emit(f"Checking {Path(source).name} failed: nothing was fitted.")
+            self.bridge.report_error(exc, f"Checking {Path(source).name}")
+
+        from metadesk.workspace.usage import check_prediction_file
+
+        self.bridge.call(
+            lambda: check_prediction_file(ws, dataset_id, source),
+            checked,
+            failed,
+            description=f"Checking the columns of {Path(source).name}",
+        )
+
+    def _ask_and_predict(
+        self, ws: Any, dataset_id: str, configuration_id: str, name: str, source: str
+    ) -> None:
         out = self.ask_save_path(
-            "Save predictions as", f"{Path(source).stem} predictions.csv", PREDICTION_FILTER
+            f"Save the predictions of {name} as",
+            f"{Path(source).stem} predictions.csv",
+            PREDICTION_FILTER,
         )
         if not out:
+            self.started.emit("")
             return
         out_path = _with_suffix(out, (".csv", ".xlsx"), ".csv")
-        ws = self.bridge.workspace
         self._run(
             lambda: ws.predict_file(dataset_id, configuration_id, source, out_path),
-            f"Fitting {label or configuration_id} and predicting {Path(source).name}",
-            "Predictions written to {name} in {folder}.",
+            f"Fitting {name} and predicting {Path(source).name}",
+            f"Predictions of {_braces(name)} written to {{name}} in {{folder}}.",
         )
 
     def export_model(self, dataset_id: str, configuration_id: str, label: str = "") -> None:
+        name = label or configuration_id
         out = self.ask_save_path(
-            "Export model", f"{_safe_stem(label or configuration_id)}.skops", MODEL_FILTER
+            f"Export the model {name}", f"{_safe_stem(name)}.skops", MODEL_FILTER
         )
         if not out:
             return
@@ -84,8 +123,9 @@ class UseResultActions(QObject):
         ws = self.bridge.workspace
         self._run(
             lambda: ws.export_model(dataset_id, configuration_id, out_path),
-            f"Fitting {label or configuration_id} on the whole dataset",
-            "Model saved to {name} in {folder}. Load it with skops.io.load after checking its types.",
+            f"Fitting {name} on the whole dataset",
+            f"{_braces(name)} saved to {{name}} in {{folder}}. "
+            "Load it with skops.io.load after checking its types.",
         )
 
     def predict_with_model_file(self) -> None:
@@ -149,6 +189,11 @@ class UseResultActions(QObject):
             self.bridge.report_error(exc, description)
 
         self.bridge.call(fn, finished, failed, description=description)
+
+
+def _braces(text: str) -> str:
+    """`text` kept literal through str.format (a configuration label may hold braces)."""
+    return text.replace("{", "{{").replace("}", "}}")
 
 
 def _folder(path: Path) -> str:

@@ -59,7 +59,13 @@ class DataViewLayout(DataViewSizes):
         layout.setContentsMargins(12, 10, 12, 8)
         layout.setSpacing(8)
         layout.addLayout(self._build_title())
-        layout.addWidget(self.notes_label)
+        # What reading changed, and beside it the encoding choice (room the title row lacks at 1024 px).
+        notes_row = QHBoxLayout()
+        notes_row.setSpacing(8)
+        notes_row.addWidget(self.notes_label, 1)
+        notes_row.addWidget(self.encoding_label)
+        notes_row.addWidget(self.encoding_combo)
+        layout.addLayout(notes_row)
         self.task_bar = QWidget()  # hidden with the tables while there is no table to show
         task_row = self._build_task_row()
         task_row.setContentsMargins(0, 0, 0, 0)
@@ -76,6 +82,7 @@ class DataViewLayout(DataViewSizes):
         outer.setSpacing(0)
         outer.addWidget(self._build_progress())  # above both pages: a first load starts empty
         outer.addWidget(self.stack)
+        self.setTabOrder(self.encoding_combo, self.target_combo)
         self.setTabOrder(self.target_combo, self.task_type_combo)
         self.setTabOrder(self.task_type_combo, self.add_button)
         self.setTabOrder(self.add_button, self.columns_table)
@@ -123,6 +130,17 @@ class DataViewLayout(DataViewSizes):
         self.notes_label = _muted(QLabel())
         self.notes_label.setWordWrap(True)
         self.notes_label.setAccessibleName("What changed while reading")
+        # A text file's encoding: the detected one, or the user's pick (the file is read again).
+        self.encoding_combo = QComboBox()
+        self.encoding_combo.setAccessibleName("Encoding")
+        self.encoding_combo.setToolTip(
+            "How the file's bytes become text. Pick another encoding if letters look wrong"
+            " (for example 'SÃ¼d' or 'S³d' instead of 'Süd'); the file is read again."
+        )
+        self.encoding_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        self.encoding_combo.activated.connect(self._encoding_chosen)
+        self.encoding_label = QLabel("&Encoding:")
+        self.encoding_label.setBuddy(self.encoding_combo)
         top = QHBoxLayout()
         top.setSpacing(12)
         top.addWidget(self.title_label, 0, Qt.AlignmentFlag.AlignBaseline)
@@ -155,9 +173,9 @@ class DataViewLayout(DataViewSizes):
         )
         self.add_button.setDefault(True)
         self.add_button.clicked.connect(self.add_to_workspace)
-        target_label = QLabel("&Target:")
+        target_label = self._target_label = QLabel("&Target:")
         target_label.setBuddy(self.target_combo)
-        type_label = QLabel("T&ask:")
+        type_label = self._type_label = QLabel("T&ask:")
         type_label.setBuddy(self.task_type_combo)
         row = QHBoxLayout()
         row.addWidget(target_label)
@@ -168,10 +186,19 @@ class DataViewLayout(DataViewSizes):
         row.addSpacing(14)
         row.addWidget(self.detected_label, 1)
         row.addWidget(self.add_button)
-        return row
+        # Where the detected task goes when the row is too narrow to show it whole.
+        self._task_row = row
+        self._detected_row = QHBoxLayout()
+        self._detected_below = False
+        rows = QVBoxLayout()
+        rows.setSpacing(4)
+        rows.addLayout(row)
+        rows.addLayout(self._detected_row)
+        return rows
 
     def _build_tables(self) -> QSplitter:
         table = self.columns_table = QTableView()
+        table.setTabKeyNavigation(False)  # Tab leaves the table; arrows move inside it
         table.setAccessibleName("Columns and roles")
         table.setModel(self.columns_model)
         table.setItemDelegateForColumn(ColumnsModel.COL_ROLE, RoleDelegate(self))
@@ -200,6 +227,7 @@ class DataViewLayout(DataViewSizes):
         table.selectionModel().currentRowChanged.connect(self._column_selected)
 
         rows = self.rows_table = QTableView()
+        rows.setTabKeyNavigation(False)
         rows.setAccessibleName("Rows")
         rows.setModel(self.frame_model)
         rows.setWordWrap(False)
@@ -342,8 +370,6 @@ class DataViewLayout(DataViewSizes):
         parts = [f"{len(frame):,} rows", f"{frame.shape[1]:,} columns"]
         if report is not None:
             fmt = str(getattr(report, "format", "") or "").upper()
-            if getattr(report, "encoding", None):
-                fmt += f", {report.encoding}"
             if getattr(report, "delimiter", None):
                 shown = {"\t": "tab", ",": "comma", ";": "semicolon", "|": "pipe"}
                 fmt += f", {shown.get(report.delimiter, repr(report.delimiter))}-separated"

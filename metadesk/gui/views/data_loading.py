@@ -18,6 +18,33 @@ TASK_TYPE_LABELS = {
     "regression": "Regression",
 }
 
+# The encodings a user can pick for a text file, as (codec, label); the detected one comes first.
+ENCODINGS = (
+    ("utf-8", "UTF-8"),
+    ("utf-8-sig", "UTF-8 with BOM"),
+    ("cp1252", "Windows-1252 (Western)"),
+    ("latin-1", "Latin-1 (ISO-8859-1)"),
+    ("iso8859-15", "Latin-9 (ISO-8859-15)"),
+    ("cp1250", "Windows-1250 (Central European)"),
+    ("cp1251", "Windows-1251 (Cyrillic)"),
+    ("cp1253", "Windows-1253 (Greek)"),
+    ("utf-16", "UTF-16"),
+)
+
+
+def encoding_label(codec: str) -> str:
+    """ "Windows-1252 (Western)" for cp1252; the codec's own name when it has no label."""
+    import codecs
+
+    try:
+        name = codecs.lookup(codec).name
+    except LookupError:
+        return codec
+    for known, label in ENCODINGS:
+        if codecs.lookup(known).name == name and (known == "utf-8-sig") == (codec == "utf-8-sig"):
+            return label
+    return codec
+
 
 @dataclass(frozen=True)
 class LoadedTable:
@@ -32,6 +59,7 @@ class LoadedTable:
     dataset_id: str | None = None
     task: Any = None
     columns: list[Any] | None = None  # FrameModel.prepare_columns(frame), made on the worker
+    options: dict[str, Any] | None = None  # what `read_table` was given (nrows, encoding, …)
 
 
 def suggest_target(frame) -> str:
@@ -106,6 +134,7 @@ def load_file_table(ws, path: Path, options: dict[str, Any]) -> LoadedTable:
         suggest_target(frame),
         summaries,
         columns=FrameModel.prepare_columns(frame),
+        options=dict(options),
     )
 
 
@@ -140,3 +169,9 @@ def make_checked_task(ws, table: LoadedTable, target: str, roles: dict[str, str]
         **options,
     )
     return task, describe_target(task)
+
+
+def left_out(excluded: dict) -> str:
+    """ "id: looks like a row identifier; notes: the same value in every row" (reasons have
+    their own parentheses, so none are added around them)."""
+    return "; ".join(f"{column}: {reason}" for column, reason in excluded.items())

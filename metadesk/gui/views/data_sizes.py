@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QSize, Qt, QTimer
 from PySide6.QtGui import QFont, QFontMetrics
-from PySide6.QtWidgets import QHeaderView
+from PySide6.QtWidgets import QHeaderView, QWidget
 
 from metadesk.gui.views.column_summary import ROLE_CHOICES, ColumnsModel
 
@@ -140,3 +140,55 @@ class DataViewSizes:
         except (TypeError, ValueError):
             return None
         return share if share is not None and 0.1 <= share <= 0.9 else None
+
+    def place_detected(self) -> None:
+        """The detected task beside the choices when it fits whole, else on a line of its own."""
+        label = self.detected_label
+        if not label.text():
+            return
+        others = [self._target_label, self.target_combo, self._type_label, self.task_type_combo]
+        if not self.add_button.isHidden():
+            others.append(self.add_button)
+        spacing = max(0, self._task_row.spacing())
+        fixed = sum(w.sizeHint().width() for w in others) + 28 + spacing * (len(others) + 2)
+        room = self.task_bar.width() - fixed
+        below = label.sizeHint().width() > room
+        if below == self._detected_below:
+            return
+        self._detected_below = below
+        if below:
+            self._task_row.removeWidget(label)
+            self._detected_row.addWidget(label, 1)
+            self._task_row.insertStretch(self._task_row.indexOf(self.add_button), 1)
+        else:
+            self._detected_row.removeWidget(label)
+            stretch = self._task_row.itemAt(self._task_row.indexOf(self.add_button) - 1)
+            if stretch is not None and stretch.spacerItem() is not None:
+                self._task_row.removeItem(stretch)
+            self._task_row.insertWidget(self._task_row.indexOf(self.add_button), label, 1)
+
+
+def warm_up(view) -> None:
+    """Idle-time work after the window first shows, so the first table shown is not the one
+    paying for it: polish the view's widgets (style, fonts) and create the Qt enum types its
+    models and delegates use (PySide builds each Python enum type on first use)."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtGui import QPainter, QPalette
+    from PySide6.QtWidgets import QHeaderView, QStyle
+
+    for kind in (
+        Qt.ItemDataRole,
+        Qt.ItemFlag,
+        Qt.Orientation,
+        Qt.AlignmentFlag,
+        Qt.PenStyle,
+        QPalette.ColorRole,
+        QStyle.StateFlag,
+        QStyle.PrimitiveElement,
+        QPainter.RenderHint,
+        QHeaderView.ResizeMode,
+    ):
+        list(kind)
+    view.ensurePolished()
+    for child in view.findChildren(QWidget):
+        child.ensurePolished()

@@ -15,15 +15,18 @@ from PySide6.QtWidgets import QWidget
 
 from metadesk.gui.frame_model import FrameModel
 from metadesk.gui.views.column_summary import ColumnsModel
+from metadesk.gui.views.data_encoding import DataViewEncoding
 from metadesk.gui.views.data_layout import DataViewLayout
 from metadesk.gui.views.data_loading import (
     TASK_TYPE_LABELS,
     LoadedTable,
     describe_target,
+    left_out,
     load_dataset_table,
     load_file_table,
     make_checked_task,
 )
+from metadesk.gui.views.data_sizes import warm_up
 
 log = logging.getLogger(__name__)
 
@@ -31,11 +34,13 @@ _CHECK_AFTER_MS = 200  # after a new table shows, before its task is checked
 PART_ROWS = 100_000  # "Load the first N rows" / "a random sample of N rows" for a huge file
 
 
-class DataView(DataViewLayout, QWidget):
+class DataView(DataViewEncoding, DataViewLayout, QWidget):
     """`open_file(path)` loads a new table; `set_dataset(id)` shows a workspace dataset."""
 
     dataset_added = Signal(object)  # DatasetInfo, as soon as the task is in the workspace
     file_loaded = Signal(str)
+    file_replaced = Signal()  # a file (or its part-loading choice) now stands in the view
+    load_failed = Signal(str)  # the file that could not be opened (the error is reported)
     loading_changed = Signal(bool)
     task_changed = Signal(object)  # the valid Task, or None while the choice is invalid
     open_requested = Signal()
@@ -118,6 +123,7 @@ class DataView(DataViewLayout, QWidget):
             self.stack.setCurrentIndex(1)
             self.title_label.setText(path.name)
             self.info_label.setText("too large to load whole")
+            self.file_replaced.emit()
             self.message_bar.show_message(
                 "warning",
                 exc.message,
@@ -135,6 +141,7 @@ class DataView(DataViewLayout, QWidget):
             )
             return
         self.bridge.report_error(exc, f"Opening {path.name}")
+        self.load_failed.emit(str(path))
 
     def _clear_table(self) -> None:
         """Nothing loaded: empty tables, no target to pick, nothing to add."""
@@ -146,6 +153,8 @@ class DataView(DataViewLayout, QWidget):
         self._updating = False
         self.detected_label.setText("")
         self.notes_label.hide()
+        self.encoding_combo.hide()
+        self.encoding_label.hide()
         self.add_button.setEnabled(False)
         self.columns_caption.setText("")
         self.rows_caption.setText("")
@@ -159,6 +168,7 @@ class DataView(DataViewLayout, QWidget):
         self.dataset_id = table.dataset_id
         self._show_table(table)
         if table.path is not None and table.dataset_id is None:
+            self.file_replaced.emit()
             self.file_loaded.emit(str(table.path))
 
     def _show_table(self, table: LoadedTable) -> None:
@@ -185,6 +195,7 @@ class DataView(DataViewLayout, QWidget):
             name = table.task.name or name
         self.title_label.setText(name)
         self.info_label.setText(self._info_text(table))
+        self._show_encoding(table)
         notes = tuple(getattr(table.report, "notes", ()) or ())
         self.notes_label.setText(" ".join(notes[:4]) + (" …" if len(notes) > 4 else ""))
         self.notes_label.setToolTip("\n".join(notes))
@@ -203,7 +214,7 @@ class DataView(DataViewLayout, QWidget):
         if in_workspace:
             self._show_task(table.task, describe_target(table.task))
             if excluded:  # the title line says it is in the workspace; this says what is not used
-                excluded_text = _left_out(excluded)
+                excluded_text = left_out(excluded)
                 self.message_bar.show_message(
                     "info",
                     f"{len(table.task.feature_columns)} features to learn from; "
@@ -293,10 +304,11 @@ class DataView(DataViewLayout, QWidget):
         self.add_button.setEnabled(True)
         notes = list(getattr(task, "notes", ()) or ())
         if task.excluded:
-            notes.append(f"Left out: {_left_out(task.excluded)}.")
+            notes.append(f"Left out: {left_out(task.excluded)}.")
         n_features = len(task.feature_columns)
         if task.dropped_rows and not notes:
             notes.append(f"{task.dropped_rows:,} rows were left out.")
+        notes.append("Next: Add to workspace, and metadesk suggests which models to try first.")
         self.message_bar.show_message(
             "success",
             f"Ready: {task.n_rows:,} rows and {n_features} "
@@ -310,11 +322,16 @@ class DataView(DataViewLayout, QWidget):
         chosen = self.task_type_combo.currentData()
         prefix = "" if chosen else "Detected: "
         self.detected_label.set_parts(prefix, label, f" — {target_text}")
+        self.place_detected()
         self._updating = True
         self.task_type_combo.setItemText(0, f"Automatic ({label.split()[0].lower()})")
         if self.loaded is not None and self.loaded.dataset_id is not None:
             self.task_type_combo.setCurrentIndex(self.task_type_combo.findData(task.task_type))
         self._updating = False
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        self.place_detected()
 
     def _task_failed(self, exc: BaseException) -> None:
         from metadesk.errors import RareClasses, UserError
@@ -376,6 +393,9 @@ class DataView(DataViewLayout, QWidget):
             )
         self.dataset_id = info.dataset_id
         self.add_button.setVisible(False)
+        self.encoding_combo.hide()  # the snapshot keeps the text as it was read
+        self.encoding_label.hide()
+        self.place_detected()  # the button's room may let the detected task back beside it
         self.target_combo.setEnabled(False)
         self.task_type_combo.setEnabled(False)
         self.columns_model.editable = False
@@ -434,33 +454,4 @@ class DataView(DataViewLayout, QWidget):
         self.bridge.report_error(exc, "Opening the dataset")
 
 
-def warm_up(view: DataView) -> None:
-    """Idle-time work after the window first shows, so the first table shown is not the one
-    paying for it: polish the view's widgets (style, fonts) and create the Qt enum types its
-    models and delegates use (PySide builds each Python enum type on first use)."""
-    from PySide6.QtCore import Qt
-    from PySide6.QtGui import QPainter, QPalette
-    from PySide6.QtWidgets import QHeaderView, QStyle
-
-    for kind in (
-        Qt.ItemDataRole,
-        Qt.ItemFlag,
-        Qt.Orientation,
-        Qt.AlignmentFlag,
-        Qt.PenStyle,
-        QPalette.ColorRole,
-        QStyle.StateFlag,
-        QStyle.PrimitiveElement,
-        QPainter.RenderHint,
-        QHeaderView.ResizeMode,
-    ):
-        list(kind)
-    view.ensurePolished()
-    for child in view.findChildren(QWidget):
-        child.ensurePolished()
-
-
-def _left_out(excluded: dict) -> str:
-    """ "id: looks like a row identifier; notes: the same value in every row" (reasons have
-    their own parentheses, so none are added around them)."""
-    return "; ".join(f"{column}: {reason}" for column, reason in excluded.items())
+__all__ = ["DataView", "warm_up"]  # warm_up lives with the sizes; callers import it here

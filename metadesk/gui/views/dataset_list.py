@@ -141,6 +141,10 @@ class LazyView(QWidget):
         self.available = True
         self._layout = QVBoxLayout(self)
         self._layout.setContentsMargins(0, 0, 0, 0)
+        from metadesk.gui.views.next_step import NextStepBar
+
+        self.next_step = NextStepBar(self)  # "add the open file to the workspace", when it applies
+        self._layout.addWidget(self.next_step)
 
     def ensure(self) -> QWidget | None:
         """Build the real view now (screenshots, self-test); None when it is not available."""

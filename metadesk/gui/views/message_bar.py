@@ -68,11 +68,7 @@ class MessageBar(QFrame):
         from metadesk.gui.palette import is_dark
 
         self.kind = kind
-        light, dark, border = _COLORS.get(kind, _COLORS["info"])
-        bg = dark if is_dark(self.palette()) else light
-        self.setStyleSheet(
-            f"#MessageBar {{ background: {bg}; border: 1px solid {border}; border-radius: 4px; }}"
-        )
+        self._paint_kind(is_dark())
         self._icon.setPixmap(
             self.style().standardIcon(_ICONS.get(kind, _ICONS["info"])).pixmap(20, 20)
         )
@@ -91,6 +87,20 @@ class MessageBar(QFrame):
             self.action_buttons.append(button)
         self.setAccessibleDescription(f"{text} {hint}".strip())
         self.show()
+
+    def _paint_kind(self, dark: bool) -> None:
+        light_bg, dark_bg, border = _COLORS.get(self.kind, _COLORS["info"])
+        bg = dark_bg if dark else light_bg
+        self.setStyleSheet(
+            f"#MessageBar {{ background: {bg}; border: 1px solid {border}; border-radius: 4px; }}"
+        )
+
+    def theme_changed(self) -> None:
+        """Called by `apply_theme`: the background follows the new light or dark palette."""
+        from metadesk.gui.palette import is_dark
+
+        if self.kind:
+            self._paint_kind(is_dark())
 
     def clear(self) -> None:
         self.kind = ""

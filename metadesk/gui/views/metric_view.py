@@ -46,6 +46,7 @@ def row_table(
     )
     table.setAlternatingRowColors(True)
     table.verticalHeader().hide()
+    table.setTabKeyNavigation(False)  # Tab moves on to the next control; arrows move in the table
     return table
 
 

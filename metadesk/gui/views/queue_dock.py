@@ -6,6 +6,8 @@ re-reads cached timestamps to advance the clocks.
 
 from __future__ import annotations
 
+import html
+
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -31,10 +33,11 @@ from metadesk.gui.views.queue_model import (
     summary_text,
 )
 
-# Finished without a result: these can be queued again.
-RETRYABLE = ("failed", "timeout", "cancelled")
-
 __all__ = ["QueueDock", "QueueModel", "QueueSnapshot", "fetch_queue", "format_seconds"]
+
+
+# Finished without a result: these can be queued again.
+RETRYABLE = frozenset({"cancelled", "failed", "timeout", "interrupted"})
 
 
 class QueueDock(QDockWidget):
@@ -64,7 +67,7 @@ class QueueDock(QDockWidget):
         self.retry_button = QPushButton("Run again")
         self.retry_button.setAccessibleName("Run the selected experiments again")
         self.retry_button.setToolTip(
-            "Queue the selected experiments that failed, timed out or were cancelled again"
+            "Queue the selected cancelled, failed or timed-out experiments again"
         )
         self.retry_button.clicked.connect(self.retry_selected)
         self.cancel_all_button = QPushButton("Cancel all")
@@ -77,6 +80,7 @@ class QueueDock(QDockWidget):
         self.finished_check.toggled.connect(self.model.set_show_finished)
 
         self.table = QTableView()
+        self.table.setTabKeyNavigation(False)  # Tab leaves the table; arrows move inside it
         self.table.setAccessibleName("Experiments")
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -149,7 +153,18 @@ class QueueDock(QDockWidget):
         selected = self.selected_ids()
         self.model.set_snapshot(snapshot)
         self.paused = snapshot.paused
-        self.summary_label.setText(summary_text(snapshot.counts, self.paused))
+        summary = summary_text(snapshot.counts, self.paused)
+        # One dataset in the list: its name goes in the summary, and the configuration names get
+        # the Dataset column's room (at 1024 px they would be cut otherwise).
+        datasets = {self.model.row_at(i).dataset_id for i in range(self.model.rowCount())}
+        one = len(datasets) == 1
+        self.table.setColumnHidden(QueueModel.COL_DATASET, one)
+        if one:
+            (only,) = datasets
+            name = snapshot.dataset_names.get(only, "")
+            if name:
+                summary = f"{summary} · all for <b>{html.escape(name)}</b>"
+        self.summary_label.setText(summary)
         selection = self.table.selectionModel()
         for i in range(self.model.rowCount()):
             if self.model.row_at(i).experiment_id in selected:
@@ -160,33 +175,41 @@ class QueueDock(QDockWidget):
         self._update_buttons()
         self.workers_changed.emit(snapshot.workers)
 
+    def set_shortcut_texts(self, pause: str, cancel_all: str) -> None:
+        """The window's shortcuts for these buttons, said in their tooltips."""
+        self._pause_keys, self._cancel_all_keys = pause, cancel_all
+        self.cancel_all_button.setToolTip(
+            f"Cancel every running and waiting experiment ({cancel_all})"
+        )
+        self._update_buttons()
+
     def _update_buttons(self, *_args) -> None:
         self.pause_button.setText("Resume all" if self.paused else "Pause all")
+        keys = getattr(self, "_pause_keys", "")
         self.pause_button.setToolTip(
-            "Waiting experiments start again"
-            if self.paused
-            else "Running experiments finish; waiting ones do not start until you resume"
+            (
+                "Waiting experiments start again"
+                if self.paused
+                else "Running experiments finish; waiting ones do not start until you resume"
+            )
+            + (f" ({keys})" if keys else "")
         )
         active = any(r.status in ACTIVE for r in self.model.snapshot.rows)
         self.cancel_all_button.setEnabled(active)
         self.cancel_button.setEnabled(bool(self._selected_active_ids()))
-        self.retry_button.setEnabled(bool(self._selected_retry_ids()))
+        self.retry_button.setEnabled(bool(self._selected_ids_with(RETRYABLE)))
 
     def _selected_active_ids(self) -> list[int]:
+        return self._selected_ids_with(ACTIVE)
+
+    def _selected_ids_with(self, statuses) -> list[int]:
         rows = sorted({i.row() for i in self.table.selectionModel().selectedRows()})
         return [
             self.model.row_at(r).experiment_id
             for r in rows
-            if r < self.model.rowCount() and self.model.row_at(r).status in ACTIVE
+            if r < self.model.rowCount() and self.model.row_at(r).status in statuses
         ]
 
-    def _selected_retry_ids(self) -> list[int]:
-        rows = sorted({i.row() for i in self.table.selectionModel().selectedRows()})
-        return [
-            self.model.row_at(r).experiment_id
-            for r in rows
-            if r < self.model.rowCount() and self.model.row_at(r).status in RETRYABLE
-        ]
 
     def selected_ids(self) -> set[int]:
         rows = {i.row() for i in self.table.selectionModel().selectedRows()}
@@ -203,18 +226,6 @@ class QueueDock(QDockWidget):
                 ws.cancel(eid)
 
         self.bridge.call(cancel, lambda _r: self.refresh(), description="Cancelling experiments")
-
-    def retry_selected(self) -> None:
-        ws = self.bridge.workspace
-        ids = self._selected_retry_ids()
-        if ws is None or not ids:
-            return
-
-        def retry() -> None:
-            for eid in ids:
-                ws.retry(eid)
-
-        self.bridge.call(retry, lambda _r: self.refresh(), description="Queueing experiments again")
 
     def cancel_all(self) -> None:
         ws = self.bridge.workspace

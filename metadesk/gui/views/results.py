@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import math
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
@@ -98,14 +99,19 @@ class ResultsView(MetricView):
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)  # the configuration's name
         header.setStretchLastSection(False)
-        self.table.setMinimumHeight(150)
-        self.table.selectionModel().selectionChanged.connect(self._update_buttons)
+        self.table.setMinimumHeight(110)  # three rows; the plots keep their axis labels at 700 px
+        # The best row is selected on every refresh until the analyst picks another one.
+        self._picked: str | None = None
+        self._selecting = False
+        self.table.selectionModel().selectionChanged.connect(self._selection_changed)
         self.table.selectionModel().selectionChanged.connect(self._selected_run_changed)
 
-        self.score_plot = PlotCanvas(self, accessible_name="Score by configuration")
-        self.predicted_plot = PlotCanvas(self, accessible_name="Predicted against measured")
+        self.score_plot = PlotCanvas(self, accessible_name="Score by configuration", min_height=170)
+        self.predicted_plot = PlotCanvas(
+            self, accessible_name="Predicted against measured", min_height=170
+        )
         self.predicted_plot.setToolTip("Each run is numbered as in the leaderboard's # column")
-        self.progress_plot = PlotCanvas(self, accessible_name="Best so far")
+        self.progress_plot = PlotCanvas(self, accessible_name="Best so far", min_height=170)
         self.plots = QTabWidget(self)
         self.plots.addTab(self.score_plot, "Score by configuration")
         self.plots.addTab(self.predicted_plot, "Predicted vs measured")
@@ -134,6 +140,9 @@ class ResultsView(MetricView):
         )
         self.open_model_button.clicked.connect(self.open_model)
         self.feedback = feedback_label(wrap=True)
+        self.chosen_label = QLabel()
+        self.chosen_label.setAccessibleName("Model used by Predict and Export")
+        self.chosen_label.setWordWrap(True)
         actions = QHBoxLayout()
         actions.addWidget(self.predict_button)
         actions.addWidget(self.export_model_button)
@@ -150,14 +159,18 @@ class ResultsView(MetricView):
         layout.addLayout(top)
         layout.addLayout(notes_row)
         layout.addWidget(splitter, 1)
+        layout.addWidget(self.chosen_label)
         layout.addLayout(actions)
         self._update_buttons()
-        self._show_nothing("Open or select a dataset to see its results.")
+        self._show_nothing(
+            "Select a dataset on the left, or open a file and add it to the workspace, to see its results."
+        )
 
     # --- data -----------------------------------------------------------------------------------
     def set_dataset(self, dataset_id: str | None) -> None:
         if dataset_id != self.dataset_id:
             self._pending_action = None
+            self._picked = None
             self.info = None
             self.held_out = {}
             self._held_out_key = None
@@ -166,7 +179,9 @@ class ResultsView(MetricView):
             self.feedback.clear()
         self.dataset_id = dataset_id
         if dataset_id is None:
-            self._show_nothing("Open or select a dataset to see its results.")
+            self._show_nothing(
+                "Select a dataset on the left, or open a file and add it to the workspace, to see its results."
+            )
             self._update_buttons()
             return
         self.refresh()
@@ -184,7 +199,6 @@ class ResultsView(MetricView):
         self.experiments = experiments
         self.results_table = table
         board = table.board
-        selected = self.selected_configuration()
         lower = metric in LOWER_IS_BETTER
         self.model.set_frame(
             with_baseline(board, table.baseline, metric, lower), metric, info.task_type
@@ -202,7 +216,7 @@ class ResultsView(MetricView):
             f"Results for {info.name}: {own} run{'s' if own != 1 else ''}"
             + (f", {running} waiting or running" if running else "")
         )
-        self._reselect(selected[0] if selected else None)
+        self._reselect(self._picked)
         self._selected_run_changed()
         self._draw_plots()
         self._update_buttons()
@@ -320,13 +334,33 @@ class ResultsView(MetricView):
             plot.show_message(message)
 
     def _reselect(self, configuration_id: str | None) -> None:
+        """The analyst's pick if it is still listed, else the best row."""
         if self.model.rowCount() == 0:
             return
-        row = 0
-        if configuration_id is not None:
-            ids = list(self.model.frame["configuration_id"].astype(str))
-            row = ids.index(configuration_id) if configuration_id in ids else 0
-        self.table.selectRow(row)
+        ids = list(self.model.frame["configuration_id"].astype(str))
+        row = ids.index(configuration_id) if configuration_id in ids else self._best_row()
+        if configuration_id not in ids:
+            self._picked = None
+        self._selecting = True
+        try:
+            self.table.selectRow(row)
+        finally:
+            self._selecting = False
+
+    def _best_row(self) -> int:
+        """The best of this dataset's own runs (the board is sorted best first), else the top."""
+        frame, metric = self.model.frame, self.model.metric
+        if "provenance" in frame and metric in frame:
+            own = (frame["provenance"] == "own").to_numpy() & frame[metric].notna().to_numpy()
+            if own.any():
+                return int(own.argmax())
+        return 0
+
+    def _selection_changed(self, *_: Any) -> None:
+        rows = self.table.selectionModel().selectedRows()
+        if not self._selecting and rows:  # a click or a key: the analyst's own pick
+            self._picked = str(self.model.row(rows[0].row())["configuration_id"])
+        self._update_buttons()
 
     # --- using a result -------------------------------------------------------------------------
     def selected_configuration(self) -> tuple[str, str] | None:
@@ -354,6 +388,24 @@ class ResultsView(MetricView):
         if chosen:
             self.predict_button.setToolTip(f"Fit {chosen[1]} on all rows and predict a new file")
             self.export_model_button.setToolTip(f"Fit {chosen[1]} on all rows and save it")
+        self.chosen_label.setText(self._chosen_text(chosen))
+
+    def _chosen_text(self, chosen: tuple[str, str] | None) -> str:
+        """ "Predict and Export use #1 Random forest, the best so far." """
+        if chosen is None:
+            return ""
+        from html import escape
+
+        rows = self.table.selectionModel().selectedRows()
+        row = rows[0].row() if rows else 0
+        best = self._best_row()
+        place = self.model.index(row, 0).data() or row + 1
+        if row == best:
+            why = "the best so far"
+        else:
+            best_place = self.model.index(best, 0).data() or best + 1
+            why = f"your pick (#{best_place} is the best so far)"
+        return f"Predict and Export use <b>#{place} {escape(chosen[1])}</b>, {why}."
 
     def _selected_run_changed(self, *_: Any) -> None:
         """The diagnostics and importance tabs follow the selected row."""
@@ -392,7 +444,12 @@ class ResultsView(MetricView):
 
     def predict_on_new_file(self) -> None:
         if self._ready("predict_on_new_file"):
-            self.actions.predict_on_new_file(self.dataset_id, *self.selected_configuration())
+            source = str(getattr(self.info, "source_path", "") or "")
+            self.actions.predict_on_new_file(
+                self.dataset_id,
+                *self.selected_configuration(),
+                start_dir=str(Path(source).parent) if source else None,
+            )
 
     def export_model(self) -> None:
         if self._ready("export_model"):

@@ -9,6 +9,7 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 
 from metadesk.experiments.spec import LOWER_IS_BETTER, METRIC_LABELS
+from metadesk.knowledge.dataset_names import plain_name, source_of
 from metadesk.workspace.insights import within_metric_range
 
 _Index = QModelIndex | QPersistentModelIndex
@@ -25,15 +26,42 @@ def interval_text(predicted: float, low: float, high: float, digits: int = 3) ->
 
 
 def short_reason(s: Any) -> str:
-    """The "Why" cell: the reason in few words; the pane beside (and the tooltip) say it all.
-    A suggestion placed before higher-predicted ones says why first."""
+    """The "Why" cell, leading with what differs from row to row: why it comes before
+    higher-predicted ones when it does, else the scores (the similar datasets are mostly the same
+    for every row): "0.960 / 0.954 on Breast cancer, Wdbc"."""
     if getattr(s, "order_note", ""):
         return s.order_note.split(":")[0].split(",")[0]
     if s.cold_start:
         return "Default order: nothing similar known yet"
     if not s.evidence:
         return "Predicted by the meta-model"
-    return "Did well on " + ", ".join(f"{e.dataset_name} ({e.score:.3f})" for e in s.evidence[:3])
+    shown = s.evidence[:3]
+    scores = " / ".join(f"{e.score:.3f}" for e in shown)
+    return f"{scores} on " + ", ".join(plain_name(e.dataset_name) for e in shown)
+
+
+def full_reason(s: Any) -> str:
+    """The Why cell's tooltip: every similar dataset by its plain name, its source, similarity
+    and what this configuration scored there."""
+    if s.cold_start or not s.evidence:
+        return plain_reason(s)
+    label = METRIC_LABELS.get(s.metric, s.metric)
+    lines = [f"{label} of this configuration on the most similar known datasets:"]
+    for e in s.evidence:
+        source = source_of(e.dataset_name)
+        where = f" ({source})" if source else ""
+        lines.append(
+            f"• {e.score:.3f} on {plain_name(e.dataset_name)}{where}, similarity {e.similarity:.2f}"
+        )
+    return "\n".join(lines)
+
+
+def plain_reason(s: Any) -> str:
+    """The meta-model's reason with each dataset called by its plain name."""
+    text = str(s.reason or "")
+    for e in sorted(s.evidence or (), key=lambda e: -len(e.dataset_name)):
+        text = text.replace(e.dataset_name, plain_name(e.dataset_name))
+    return text
 
 
 def configuration_tip(config: Any) -> str:
@@ -131,12 +159,21 @@ class SuggestionModel(QAbstractTableModel):
                 return configuration_tip(s.configuration)
             if col == 3:
                 note = getattr(s, "order_note", "")
-                return f"{note}\n\n{s.reason}" if note and note != s.reason else s.reason
+                full = full_reason(s)
+                return f"{note}\n\n{full}" if note and note != s.reason else full
         if role == Qt.ItemDataRole.TextAlignmentRole and col in (0, 2):
             return _RIGHT
         if role == Qt.ItemDataRole.UserRole:
             return s.configuration.id
         return None
+
+
+def _provenance(evidence: Any) -> str:
+    """ "shipped knowledge; source: KEEL repository" / "your own run" / "imported knowledge"."""
+    kind = {"prior": "shipped knowledge", "own": "your own run", "imported": "imported knowledge"}
+    text = kind.get(str(evidence.provenance), str(evidence.provenance))
+    source = source_of(evidence.dataset_name)
+    return f"{text}; source: {source}" if source else text
 
 
 def suggestion_html(s: Any, recommender: str = "") -> str:
@@ -165,18 +202,18 @@ def suggestion_html(s: Any, recommender: str = "") -> str:
         )
     if getattr(s, "order_note", "") and not s.cold_start:
         parts.append(f"<p><b>Why here:</b> {e(s.order_note)}</p>")
-    parts.append(f"<p><b>Why:</b> {e(s.reason)}</p>")
+    parts.append(f"<p><b>Why:</b> {e(plain_reason(s))}</p>")
     if s.evidence:
-        rows = "".join(
-            f"<tr><td>{e(ev.dataset_name)}</td>"
-            f"<td align='right'>{ev.similarity:.2f}</td>"
-            f"<td align='right'>{ev.score:.3f}</td><td>{e(ev.provenance)}</td></tr>"
+        # A list, not a table: a narrow pane wraps between words instead of inside them.
+        items = "".join(
+            f"<li><b>{e(label)} {ev.score:.3f}</b> on {e(plain_name(ev.dataset_name))}"
+            f"<br><span style='color:gray'>similarity {ev.similarity:.2f} · "
+            f"{e(_provenance(ev))}</span></li>"
             for ev in s.evidence
         )
         parts.append(
-            "<p><b>How it did on similar past datasets</b></p><table cellspacing='0' cellpadding='3'>"
-            "<tr><th align='left'>Dataset</th><th align='right'>Similarity</th>"
-            f"<th align='right'>{e(label)}</th><th align='left'>Source</th></tr>{rows}</table>"
+            "<p><b>How it did on similar past datasets</b></p>"
+            f"<ul style='margin-left:0; -qt-list-indent:1'>{items}</ul>"
         )
     if params:
         parts.append(

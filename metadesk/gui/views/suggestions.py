@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QPushButton,
     QSpinBox,
     QSplitter,
+    QStyledItemDelegate,
     QTextBrowser,
     QVBoxLayout,
     QWidget,
@@ -77,24 +78,28 @@ class SuggestionsView(MetricView):
 
         self.model = SuggestionModel(self)
         self.table = row_table(self, self.model, "Suggested configurations", several=True)
-        self.table.setWordWrap(False)
+        # Nothing is cut: long names and reasons wrap onto a second line, rows grow to fit them.
+        self.table.setWordWrap(True)
+        self.table.setTextElideMode(Qt.TextElideMode.ElideNone)
+        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.table.setItemDelegate(_PaddedRows(self.table))
         self.table.setSortingEnabled(True)
         self.table.sortByColumn(0, Qt.SortOrder.AscendingOrder)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)  # names matter most
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(3, QHeaderView.ResizeMode.Interactive)
+        header.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
         header.setStretchLastSection(False)
-        self.table.setColumnWidth(3, 200)
         self.table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.table.installEventFilter(self)
         self.table.selectionModel().selectionChanged.connect(self._show_detail)
         self.table.doubleClicked.connect(lambda _i: self.run_selected())
 
         self.detail = QTextBrowser(self)
         self.detail.setAccessibleName("Why this configuration")
         self.detail.setOpenLinks(False)
-        self.detail.setPlaceholderText("Select a suggestion to see why it is suggested.")
+        self.detail.setPlaceholderText("Select a row to see why.")  # one line, even at 1024 px
         splitter = QSplitter(Qt.Orientation.Horizontal, self)
         splitter.addWidget(self.table)
         splitter.addWidget(self.detail)
@@ -135,7 +140,21 @@ class SuggestionsView(MetricView):
         layout.addWidget(splitter, 1)
         layout.addLayout(actions)
         self._update_buttons()
-        self._show_empty("Open or select a dataset to see which models to try first.")
+        self._show_empty(
+            "Select a dataset on the left, or open a file and add it to the workspace, to see which models to try first."
+        )
+
+    # On a narrow window the Why column gives its room to the names: the pane beside says why.
+    WHY_MIN_TABLE_WIDTH = 640
+
+    def eventFilter(self, obj: Any, event: Any) -> bool:
+        from PySide6.QtCore import QEvent
+
+        if obj is self.table and event.type() == QEvent.Type.Resize:
+            narrow = event.size().width() < self.WHY_MIN_TABLE_WIDTH
+            if self.table.isColumnHidden(3) != narrow:
+                self.table.setColumnHidden(3, narrow)
+        return super().eventFilter(obj, event)
 
     # --- data -----------------------------------------------------------------------------------
     def set_dataset(self, dataset_id: str | None) -> None:
@@ -147,7 +166,9 @@ class SuggestionsView(MetricView):
             self.detail.clear()
             self.feedback.clear()
         if dataset_id is None:
-            self._show_empty("Open or select a dataset to see which models to try first.")
+            self._show_empty(
+                "Select a dataset on the left, or open a file and add it to the workspace, to see which models to try first."
+            )
             return
         self.refresh()
 
@@ -239,7 +260,44 @@ class SuggestionsView(MetricView):
         self._queue([s.configuration.id for s in self.model.ranked()[:n]])
 
     def run_all(self) -> None:
-        self._queue("all")
+        """Estimate how long the whole portfolio takes (off the GUI thread), then ask first."""
+        ws, dataset_id = self.bridge.workspace, self.dataset_id
+        if ws is None or dataset_id is None:
+            return
+        count = self.model.rowCount()
+        limit = queue_protocol(self.settings).time_limit_s
+
+        def estimate() -> str:
+            return portfolio_estimate(ws, dataset_id, count, limit)
+
+        self.feedback.setText("Estimating…")
+        self.bridge.call(
+            estimate,
+            lambda text: self._confirm_run_all(count, text),
+            self._queue_failed,
+            description="Estimating the whole portfolio",
+        )
+
+    def confirm(self, title: str, text: str, detail: str) -> bool:
+        """A yes/no question (tests replace it)."""
+        from PySide6.QtWidgets import QMessageBox
+
+        box = QMessageBox(QMessageBox.Icon.Question, title, text, parent=self)
+        box.setInformativeText(detail)
+        run = box.addButton("Run them all", QMessageBox.ButtonRole.AcceptRole)
+        box.addButton(QMessageBox.StandardButton.Cancel)
+        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+        box.exec()
+        return box.clickedButton() is run
+
+    def _confirm_run_all(self, count: int, estimate: str) -> None:
+        self.feedback.clear()
+        if self.confirm(
+            "Run the whole portfolio",
+            f"Queue all {count} configurations not run yet on this dataset?",
+            estimate,
+        ):
+            self._queue("all")
 
     def _queue(self, configuration_ids: list[str] | str) -> None:
         if self.dataset_id is None or not configuration_ids or self.bridge.workspace is None:
@@ -265,3 +323,42 @@ class SuggestionsView(MetricView):
     def _queue_failed(self, exc: BaseException) -> None:
         self.feedback.setText("")
         self.bridge.report_error(exc, "Queueing experiments")
+
+
+class _PaddedRows(QStyledItemDelegate):
+    """Rows sized to their (wrapped) text keep the breathing room of the other tables."""
+
+    PAD = 8
+
+    def sizeHint(self, option: Any, index: Any) -> Any:
+        size = super().sizeHint(option, index)
+        size.setHeight(size.height() + self.PAD)
+        return size
+
+
+def portfolio_estimate(ws: Any, dataset_id: str, count: int, time_limit_s: float) -> str:
+    """ "About 25 min with 3 workers (runs here took 38 s each in the middle)." Runs on a worker."""
+    from statistics import median
+
+    from metadesk.gui.views.queue_model import format_seconds
+
+    seconds = [
+        e.result.wall_seconds
+        for e in ws.experiments(dataset_id)
+        if e.status == "ok" and e.result is not None and e.result.wall_seconds > 0
+    ]
+    workers = max(1, int(ws.workers_status().get("total", 0) or 1))
+    who = f"{workers} worker{'s' if workers != 1 else ''}"
+    if seconds:
+        typical = median(seconds)
+        total = typical * count / workers
+        return (
+            f"About {format_seconds(total)} with {who}: a run here took {format_seconds(typical)}"
+            " in the middle, and slower models take longer. You can pause or cancel them."
+        )
+    most = time_limit_s * count / workers
+    return (
+        f"No run has finished on this dataset yet to estimate from; each may take up to "
+        f"{format_seconds(time_limit_s)}, so at most {format_seconds(most)} with {who}. "
+        "You can pause or cancel them."
+    )
