@@ -57,15 +57,8 @@ def build_parser(with_subcommands: bool = True) -> argparse.ArgumentParser:
     parser.add_argument("-v", "--verbose", action="store_true", help="log more detail")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in SUBCOMMAND_MODULES if with_subcommands else ():
-        try:
-            module = importlib.import_module(f"metadesk.cli.{name}")
-        except (
-            ModuleNotFoundError
-        ) as exc:  # a subcommand still being built must not break the others
-            if exc.name != f"metadesk.cli.{name}":
-                raise
-            continue
-        module.register(sub)
+        # A missing subcommand module is a bug: it fails here, loudly, not by vanishing.
+        importlib.import_module(f"metadesk.cli.{name}").register(sub)
     return parser
 
 

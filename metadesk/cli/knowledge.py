@@ -58,13 +58,9 @@ def register(subparsers: Any) -> None:
     rm.add_argument("import_id", metavar="NUMBER", help="the import's number")
     rm.set_defaults(func=remove_command)
 
-    try:
-        from metadesk.cli.knowledge_build import add_build_parser
-    except ModuleNotFoundError as exc:  # the prior builder is optional in a trimmed install
-        if exc.name != "metadesk.cli.knowledge_build":
-            raise
-    else:
-        add_build_parser(sub)
+    from metadesk.cli.knowledge_build import add_build_parser
+
+    add_build_parser(sub)
 
 
 def _open(args: argparse.Namespace) -> Any:

@@ -364,13 +364,10 @@ class Workspace(KnowledgeExchange):
         row = self._dataset_row(dataset_id)
         prior_runs = None
         configurations: dict[str, Any] = {}
-        try:
-            known = self.knowledge.without_own()
-            if dataset_id in known.datasets.index:
-                prior_runs = known.runs[known.runs["dataset_id"] == dataset_id]
-                configurations = known.configurations
-        except ImportError:  # the meta-model package is still being built: own results only
-            log.debug("no prior knowledge available", exc_info=True)
+        known = self.knowledge.without_own()
+        if dataset_id in known.datasets.index:
+            prior_runs = known.runs[known.runs["dataset_id"] == dataset_id]
+            configurations = known.configurations
         return records.leaderboard_frame(
             row["task_type"],
             own,

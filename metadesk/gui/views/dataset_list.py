@@ -12,7 +12,6 @@ from typing import Any
 from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex, QRect, QSize, Qt
 from PySide6.QtGui import QFont, QFontMetrics, QPainter, QPalette
 from PySide6.QtWidgets import (
-    QLabel,
     QStyle,
     QStyledItemDelegate,
     QStyleOptionViewItem,
@@ -138,7 +137,6 @@ class LazyView(QWidget):
         self.bridge, self.settings = bridge, settings
         self.view: QWidget | None = None
         self.dataset_id: str | None = None
-        self.available = True
         self._layout = QVBoxLayout(self)
         self._layout.setContentsMargins(0, 0, 0, 0)
         from metadesk.gui.views.next_step import NextStepBar
@@ -147,19 +145,11 @@ class LazyView(QWidget):
         self._layout.addWidget(self.next_step)
 
     def ensure(self) -> QWidget | None:
-        """Build the real view now (screenshots, self-test); None when it is not available."""
-        if self.view is not None or not self.available:
+        """Build the real view now (screenshots, self-test)."""
+        if self.view is not None:
             return self.view
-        try:
-            module = importlib.import_module(self.module)
-            factory = getattr(module, self.cls)
-        except (ImportError, AttributeError) as exc:
-            log.warning("view %s.%s not available: %s", self.module, self.cls, exc)
-            self.available = False
-            label = QLabel("This view is not available in this build.")
-            label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-            self._layout.addWidget(label)
-            return None
+        # Imported when first shown (start-up stays fast); a missing view is a bug and fails here.
+        factory = getattr(importlib.import_module(self.module), self.cls)
         kwargs = {}
         try:
             if "settings" in inspect.signature(factory).parameters:

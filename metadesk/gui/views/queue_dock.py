@@ -211,6 +211,19 @@ class QueueDock(QDockWidget):
         ]
 
 
+    def retry_selected(self) -> None:
+        """Queue the selected cancelled, failed or timed-out experiments again."""
+        ws = self.bridge.workspace
+        ids = self._selected_ids_with(RETRYABLE)
+        if ws is None or not ids:
+            return
+
+        def retry() -> None:
+            for eid in ids:
+                ws.retry(eid)
+
+        self.bridge.call(retry, lambda _r: self.refresh(), description="Queueing experiments again")
+
     def selected_ids(self) -> set[int]:
         rows = {i.row() for i in self.table.selectionModel().selectedRows()}
         return {self.model.row_at(r).experiment_id for r in rows if r < self.model.rowCount()}
