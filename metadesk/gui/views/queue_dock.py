@@ -210,7 +210,6 @@ class QueueDock(QDockWidget):
             if r < self.model.rowCount() and self.model.row_at(r).status in statuses
         ]
 
-
     def retry_selected(self) -> None:
         """Queue the selected cancelled, failed or timed-out experiments again."""
         ws = self.bridge.workspace
