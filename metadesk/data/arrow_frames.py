@@ -15,7 +15,13 @@ _BLOCK_ROWS = 100_000
 def to_pandas(table: pa.Table, **options) -> pd.DataFrame:
     """`table.to_pandas(**options)`, the same frame, converted in blocks of rows when that is safe:
     no dictionary columns (each block would get its own categories) and no index stored by pandas
-    (it must come back as it was; metadata that only restores column types is fine)."""
+    (it must come back as it was; metadata that only restores column types is fine).
+    Repeated column names are kept (cleanup renames them later); pyarrow 15 refuses them."""
+    names = table.column_names
+    if len(set(names)) != len(names):
+        frame = to_pandas(table.rename_columns([f"c{i}" for i in range(len(names))]), **options)
+        frame.columns = names
+        return frame
     if (
         table.num_rows <= _BLOCK_ROWS
         or _stores_an_index(table.schema)

@@ -133,12 +133,24 @@ def to_numbers(series: pd.Series, decimal: str, thousands: str) -> pd.Series:
     """Numbers written with thousands separators or a decimal comma, as floats (others -> NaN)."""
     text = series.astype(TEXT).str.strip()
     if thousands == " ":
-        text = text.str.replace(r"(?<=\d)[ \u00a0\u202f](?=\d{3})", "", regex=True)
+        text = _drop_separators(text, r"(\d)[ \u00a0\u202f](\d{3})()")
     elif thousands:
-        text = text.str.replace(rf"(?<=\d){re.escape(thousands)}(?=\d{{3}}(\D|$))", "", regex=True)
+        text = _drop_separators(text, rf"(\d){re.escape(thousands)}(\d{{3}})(\D|$)")
     if decimal != ".":
         text = text.str.replace(decimal, ".", regex=False)
     return pd.to_numeric(text, errors="coerce")
+
+
+def _drop_separators(text: pd.Series, pattern: str) -> pd.Series:
+    """Remove thousands separators matched by `pattern` (digit, separator, three digits, then
+    what follows), without look-around: pandas 2 runs text regexes in pyarrow's RE2, which has
+    none. Matches do not overlap, so "1.234.567" takes two passes."""
+    for _ in range(8):
+        done = text.str.replace(pattern, r"\1\2\3", regex=True)
+        if done.equals(text):
+            break
+        text = done
+    return text
 
 
 def coerce_columns(
