@@ -160,34 +160,9 @@ def held_out_splits(groups: np.ndarray, folds: int | None = None) -> Iterator[np
         yield np.isin(groups, part)
 
 
+# BLAS/OpenMP pinned to one thread: the products here are small and slower threaded.
+@threadpool_limits.wrap(limits=1)
 def evaluate(
-    meta_dataset: MetaDataset,
-    task_type: str,
-    metric: str,
-    recommenders: Sequence[Recommender] | None = None,
-    *,
-    folds: int | None = None,
-    random_seeds: int = 10,
-    max_k: int = MAX_K,
-    max_datasets: int | None = None,
-    until_close: bool = True,
-) -> EvaluationReport:
-    """See `_evaluate`; BLAS/OpenMP pinned to one thread (small products are slower threaded)."""
-    with threadpool_limits(1):
-        return _evaluate(
-            meta_dataset,
-            task_type,
-            metric,
-            recommenders,
-            folds=folds,
-            random_seeds=random_seeds,
-            max_k=max_k,
-            max_datasets=max_datasets,
-            until_close=until_close,
-        )
-
-
-def _evaluate(
     meta_dataset: MetaDataset,
     task_type: str,
     metric: str,
