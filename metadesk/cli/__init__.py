@@ -10,6 +10,7 @@ import argparse
 import importlib
 import logging
 import sys
+import time
 
 from metadesk import __version__
 from metadesk.errors import UserError
@@ -19,12 +20,15 @@ SUBCOMMAND_MODULES = (
     "inspect",
     "metafeatures",
     "run",
+    "tune",
     "suggest",
     "knowledge",
     "screenshots",
 )
 
 log = logging.getLogger("metadesk")
+# When the running command started: `tune` counts its budget from here, imports included.
+STARTED = time.monotonic()
 
 
 def _names_a_subcommand(argv: list[str]) -> bool:
@@ -68,6 +72,8 @@ def build_parser(with_subcommands: bool = True) -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    global STARTED
+    STARTED = time.monotonic()
     parser = build_parser(_names_a_subcommand(sys.argv[1:] if argv is None else list(argv)))
     args = parser.parse_args(argv)
     logging.basicConfig(

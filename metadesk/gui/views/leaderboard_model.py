@@ -73,11 +73,14 @@ class LeaderboardModel(QAbstractTableModel):
             if name == "#":
                 return str(index.row() + 1)
             if name == "Configuration":
-                return str(r.get("label") or r.get("configuration_id"))
+                text = str(r.get("label") or r.get("configuration_id"))
+                return f"★ {text} (tuned)" if _flag(r.get("tuned")) else text
             if name == self.metric:
                 folds = int(r.get("folds") or 0) if pd.notna(r.get("folds")) else 0
                 text = f"{number_text(r.get(name))} ± {number_text(r.get(f'{name}_std'))}"
-                return text + (f" ({folds}-fold)" if folds else "")
+                rows = r.get("rows")
+                sample = f", {int(rows):,} rows" if rows is not None and pd.notna(rows) else ""
+                return text + (f" ({folds}-fold{sample})" if folds else "")
             if name == "fit_seconds":
                 return duration_text(r.get(name))
             if name == "provenance":
@@ -89,7 +92,12 @@ class LeaderboardModel(QAbstractTableModel):
         ):
             return _RIGHT
         if role == Qt.ItemDataRole.ToolTipRole and name == "Configuration":
-            return str(r.get("configuration_id"))
+            found = "\nFound by “Find the best model…” (outside the shipped portfolio)"
+            return str(r.get("configuration_id")) + (found if _flag(r.get("tuned")) else "")
         if role == Qt.ItemDataRole.UserRole:
             return str(r.get("configuration_id"))
         return None
+
+
+def _flag(value: Any) -> bool:
+    return bool(value) if value is not None and not pd.isna(value) else False
