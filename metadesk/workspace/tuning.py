@@ -109,6 +109,7 @@ class Tuner:
         seed: int = 0,
         started: float | None = None,
         on_progress: Callable[[TuneSnapshot], None] | None = None,
+        should_stop: Callable[[], bool] | None = None,
     ) -> None:
         self.ws = workspace
         self.info = workspace.dataset(dataset_id)
@@ -121,6 +122,7 @@ class Tuner:
         # Stop a little early: cancelling trials and shutting the workers down take a moment.
         self.deadline = self.started + self.budget - min(2.0, 0.02 * self.budget)
         self.on_progress = on_progress
+        self.should_stop = should_stop
         self.rungs = rung_rows(self.info.n_rows)
         self.proposer = Proposer(self.info.task_type, seed=seed)
         self._seed = seed
@@ -159,6 +161,9 @@ class Tuner:
                 self._warm = []
             self._publish(self._history(), "")
             while not self._stop.is_set() and time.monotonic() < self.deadline:
+                if self.should_stop is not None and self.should_stop():
+                    self._stop.set()
+                    break
                 self._wake.clear()
                 history = self._history()
                 self._fill(history)

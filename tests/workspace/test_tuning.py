@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from metadesk.cli import main
 from metadesk.portfolio import get_configuration
 from metadesk.workspace import Workspace
@@ -95,3 +97,20 @@ def test_tune_refuses_a_budget_it_cannot_read(tiny_csv, workspace_path, capsys):
         except SystemExit as exc:
             assert exc.code == 2
         assert "budget" in capsys.readouterr().err
+
+
+@pytest.mark.slow
+def test_a_search_runs_its_trials_on_a_dask_cluster(workspace, dataset_id):
+    distributed = pytest.importorskip("distributed")
+    with distributed.LocalCluster(
+        n_workers=1,
+        threads_per_worker=1,
+        processes=True,
+        host="127.0.0.1",
+        dashboard_address=None,
+    ) as cluster:
+        workspace.start(scheduler=cluster.scheduler_address)
+        snap = _search(workspace, dataset_id, 3)
+        assert snap.trials >= 3 and snap.best is not None
+        assert len(workspace.experiments(dataset_id, ("ok",))) >= 3
+        workspace.close()
