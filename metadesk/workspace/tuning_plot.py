@@ -22,7 +22,7 @@ def tuning_curve(
     """A step line of the best score so far, drawn up to `elapsed_seconds` on a budget-wide axis."""
     style = style or PlotStyle()
     if not curve:
-        return message_figure("The first results arrive in a few seconds.", style)
+        return message_figure("The best score is drawn here once the first trial finishes.", style)
     minutes = budget_seconds >= 180
     scale = 60.0 if minutes else 1.0
     xs = [t / scale for t, _ in curve] + [max(elapsed_seconds, curve[-1][0]) / scale]
