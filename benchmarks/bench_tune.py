@@ -6,7 +6,8 @@ For each table and budget, three searches run one after another on the same mach
   warm   `Workspace.tuner` with the shipped prior's suggestions first (a fresh workspace each time)
   cold   the same search, random initial points instead of the suggestions
   flaml  `flaml.AutoML(time_budget=B, eval_method="cv", n_splits=5, n_jobs=2)` (`make bench`
-         installs FLAML; metadesk never imports it)
+         installs FLAML; metadesk never imports it), in a child process at the CPU priority of
+         metadesk's workers
 Scores are each search's best 5-fold cross-validated score. Each measurement is appended to a
 JSON-lines file as soon as it ends, so a long run can be stopped and summarised (`--summarise`).
 
@@ -88,15 +89,28 @@ def run_metadesk(task, budget: float, warm: bool) -> dict:
 
 
 def run_flaml(task, budget: float) -> dict:
-    from flaml import AutoML
-    from flaml.automl.data import get_output_from_log
+    """FLAML in a child process at the CPU priority of metadesk's workers (`lower_priority`), so
+    that on a shared machine neither search gets more of the cores than the other."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    from metadesk.experiments.worker import lower_priority
 
     X = task.frame[list(task.feature_columns)].copy()
     for column in X.columns:
         if X[column].dtype == object or str(X[column].dtype) in ("string", "str"):
             X[column] = X[column].astype("category")
     y = task.frame[task.target]
-    kind = "regression" if task.task_type == "regression" else "classification"
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(1, mp_context=context, initializer=lower_priority) as pool:
+        return pool.submit(_flaml, X, y, task.task_type, budget).result()
+
+
+def _flaml(X, y, task_type: str, budget: float) -> dict:
+    from flaml import AutoML
+    from flaml.automl.data import get_output_from_log
+
+    kind = "regression" if task_type == "regression" else "classification"
     metric = "r2" if kind == "regression" else "accuracy"
     with tempfile.TemporaryDirectory() as tmp:
         log = str(Path(tmp) / "flaml.log")

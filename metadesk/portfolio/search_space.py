@@ -152,6 +152,7 @@ SPACES: dict[str, tuple[Param, ...]] = {
         _log("learning_rate", 0.01, 0.5, default=0.1),
         _log("max_leaf_nodes", 4, 256, "int", default=31),
         _log("l2_regularization", 1e-3, 10.0, optional=True, default=0.0),
+        _log("max_iter", 50, 500, "int", optional=True, default=200),
     ),
     "adaboost": (
         _log("n_estimators", 25, 400, "int", default=50),

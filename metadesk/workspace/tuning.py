@@ -26,7 +26,7 @@ log = logging.getLogger(__name__)
 
 PRIORITY = 100  # tuning trials go before anything else waiting in the queue
 ETA = 3  # successive halving: a third of each rung moves on to three times the rows
-MIN_RUNG_ROWS = 600  # smaller samples say too little about the full table
+MIN_RUNG_ROWS = 400  # smaller samples say too little about the full table
 WARM = 6  # meta-model suggestions tried before model-based proposals
 WAIT_S = 0.2
 
