@@ -119,8 +119,9 @@ class Tuner:
         self.sign = -1.0 if self.metric in LOWER_IS_BETTER else 1.0
         self.warm_start = warm_start
         self.started = time.monotonic() if started is None else started
-        # Stop a little early: cancelling trials and shutting the workers down take a moment.
-        self.deadline = self.started + self.budget - min(2.0, 0.02 * self.budget)
+        # Stop a little early: cancelling trials, shutting the workers down and leaving take a
+        # few seconds, and the whole command should end within 5% of the budget.
+        self.deadline = self.started + self.budget - min(5.0, 0.05 * self.budget)
         self.on_progress = on_progress
         self.should_stop = should_stop
         self.rungs = rung_rows(self.info.n_rows)
@@ -172,8 +173,8 @@ class Tuner:
         finally:
             unsubscribe()
             self._cancel_mine()
-            if self._warm_thread is not None:  # (meta-features may still be on their way)
-                self._warm_thread.join(timeout=1.0)
+            if self._warm_thread is not None:  # (a daemon: meta-features may still be on their way)
+                self._warm_thread.join(timeout=0.1)
         stopped = "user" if self._stop.is_set() else "budget"
         snap = self._publish(self._history(), stopped)
         return snap
