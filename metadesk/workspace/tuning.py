@@ -283,12 +283,13 @@ class Tuner:
                 config = self._configuration(cid)
                 if config is not None and (cid, up) not in busy:
                     return config, up
-        # 3. The meta-model's suggestions (portfolio points), then 4. model-based proposals.
+        # 3. The meta-model's suggestions on all rows (a noisy small sample must not eliminate
+        # them), then 4. model-based proposals, which start on the smallest sample.
         start = self.rungs[0]
         taken = {cid for cid, _ in busy}
         for config in self._warm or []:
             if config.id not in taken:
-                return config, start
+                return config, full
         if self._warm is None and self.warm_start:  # suggestions not ready: the default order
             for cid in default_order(self.info.task_type)[:WARM]:
                 if cid not in taken:
