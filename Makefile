@@ -52,7 +52,7 @@ lint: dev
 	$(VENV)/bin/lint-imports
 
 bench: dev
-	$(PIP) install -q pymfe
+	$(PIP) install -q pymfe -e ".[bench]"
 	for b in benchmarks/bench_*.py; do echo "== $$b"; $(PY) $$b || exit 1; done
 
 screenshots: venv

@@ -11,6 +11,7 @@ import importlib
 import logging
 import os
 import sys
+import time
 
 from metadesk import __version__
 from metadesk.errors import UserError
@@ -20,6 +21,7 @@ SUBCOMMAND_MODULES = (
     "inspect",
     "metafeatures",
     "run",
+    "tune",
     "suggest",
     "results",
     "knowledge",
@@ -27,6 +29,8 @@ SUBCOMMAND_MODULES = (
 )
 
 log = logging.getLogger("metadesk")
+# When the running command started: `tune` counts its budget from here, imports included.
+STARTED = time.monotonic()
 
 
 def _names_a_subcommand(argv: list[str]) -> bool:
@@ -63,6 +67,8 @@ def build_parser(with_subcommands: bool = True) -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    global STARTED
+    STARTED = time.monotonic()
     from metadesk.cli.terminal import SafeStream
 
     with_subcommand = _names_a_subcommand(sys.argv[1:] if argv is None else list(argv))

@@ -267,7 +267,7 @@ ALGORITHMS: dict[str, Algorithm] = {
                    "min_samples_leaf": "{} rows per leaf"}, "forest"),
         Algorithm("hist_gb", "Gradient boosting", _hist_gb, _BOTH, False,
                   {"learning_rate": "learning rate {}", "max_leaf_nodes": "{} leaves",
-                   "l2_regularization": "L2 {}"}, "boosting"),
+                   "l2_regularization": "L2 {}", "max_iter": "{} rounds"}, "boosting"),
         Algorithm("adaboost", "AdaBoost", _adaboost, CLASSIFICATION, False,
                   {"n_estimators": "{} rounds", "learning_rate": "learning rate {}"}, "boosting"),
         Algorithm("gaussian_nb", "Naive Bayes", _gaussian_nb, CLASSIFICATION, False,

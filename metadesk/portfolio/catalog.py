@@ -163,6 +163,8 @@ def configuration_label(algorithm: str, params: dict[str, Any]) -> str:
     for name, value in params.items():
         template = algo.param_labels.get(name, name.replace("_", " ") + " {}")
         word = _VALUE_WORDS.get((name, value))
+        if word is None and name == "max_features" and isinstance(value, float):
+            word = f"{value:.0%} of the features per split"
         if word is None:
             word = (
                 format_value(value).replace("x", "+") if name == "hidden" else format_value(value)
@@ -224,14 +226,16 @@ def _by_id() -> dict[str, Configuration]:
 
 
 def get_configuration(config_id: str) -> Configuration:
-    """The shipped configuration with this id; a `UserError` if there is none."""
+    """The configuration with this id: a shipped one, else a point of the search space; a
+    `UserError` that says why when it is neither."""
     try:
         return _by_id()[config_id]
     except KeyError:
-        raise UserError(
-            f"There is no configuration '{config_id}' in the shipped portfolio.",
-            "It may come from imported knowledge or another version of metadesk.",
-        ) from None
+        pass
+    # Not a shipped point: any point of the search space is runnable too ("logreg:C=3").
+    from metadesk.portfolio.search_space import configuration_from_id
+
+    return configuration_from_id(config_id)
 
 
 def default_order(task_type: str) -> list[str]:

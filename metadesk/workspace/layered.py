@@ -19,7 +19,7 @@ from metadesk.knowledge.store import Store
 from metadesk.metamodel.values import MetaDataset, format_fold_scores
 from metadesk.workspace.imports import ImportedKnowledge, ImportEntry
 from metadesk.workspace.knowledge_checks import check_ranges, precheck_files
-from metadesk.workspace.records import configuration_from_row
+from metadesk.workspace.records import configuration_from_row, most_rows_first
 
 log = logging.getLogger(__name__)
 
@@ -65,12 +65,14 @@ def own_meta_dataset(store: Store) -> MetaDataset:
         mf = pd.DataFrame.from_dict(features, orient="index")
         datasets = datasets.join(mf, how="left")
     runs: dict[tuple[str, str, str], dict[str, Any]] = {}
-    for r in store.experiments(statuses=("ok",)):
+    for r in most_rows_first(store.experiments(statuses=("ok",))):
         if not r.get("result"):
             continue
         result = Result.from_json(r["result"])
         for metric, score in result.mean.items():
-            # Several protocols on one pair: the later result wins (rows come in id order).
+            # Several protocols on one pair: the one on most rows wins, then the latest.
+            if (r["dataset_id"], r["configuration_id"], metric) in runs:
+                continue
             runs[(r["dataset_id"], r["configuration_id"], metric)] = {
                 "dataset_id": r["dataset_id"],
                 "configuration_id": r["configuration_id"],

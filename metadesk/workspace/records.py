@@ -7,6 +7,7 @@ The store speaks plain dicts and JSON; this module turns them into the values th
 from __future__ import annotations
 
 import dataclasses
+import functools
 import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -223,6 +224,29 @@ def spec_builder(store: Store) -> Callable[[dict[str, Any]], ExperimentSpec]:
     return build
 
 
+def most_rows_first(experiments: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Store rows ordered so that, per configuration, the one measured on all rows comes first,
+    then larger row samples (a search scores many configurations on samples first)."""
+
+    def rows(r: dict[str, Any]) -> float:
+        cap = (r.get("protocol") or {}).get("max_rows")
+        return math.inf if not cap else float(cap)
+
+    return sorted(experiments, key=lambda r: (-rows(r), -int(r.get("id") or 0)))
+
+
+def is_shipped(configuration_id: str) -> bool:
+    """True for the shipped portfolio's configurations; False for points found by a search."""
+    return configuration_id in _shipped_ids()
+
+
+@functools.cache
+def _shipped_ids() -> frozenset[str]:
+    from metadesk.portfolio import default_portfolio
+
+    return frozenset(c.id for t in ("binary", "regression") for c in default_portfolio(t))
+
+
 def leaderboard_frame(
     task_type: str,
     own: list[dict[str, Any]],
@@ -231,17 +255,18 @@ def leaderboard_frame(
     metric: str | None = None,
 ) -> pd.DataFrame:
     """Columns: configuration_id, label, algorithm, <metric> and <metric>_std for every metric of
-    the task type, fit_seconds, provenance, experiment_id (None for prior rows); best first."""
+    the task type, fit_seconds, provenance, experiment_id (None for prior rows), folds, rows (the
+    row sample's size, None for all rows), tuned (found by a search); best first."""
     metrics = metrics_for(task_type)
     metric = metric or default_metric(task_type)
     rows: list[dict[str, Any]] = []
     seen: set[str] = set()
-    for r in own:
+    for r in most_rows_first(own):
         result = r.get("parsed_result")  # parsed once by a caller that reads the results too
         if result is None:
             result = Result.from_json(r["result"]) if r.get("result") else None
-        if result is None:
-            continue
+        if result is None or r["configuration_id"] in seen:
+            continue  # one row per configuration: the one measured on the most rows
         seen.add(r["configuration_id"])
         row = {
             "configuration_id": r["configuration_id"],
@@ -257,6 +282,8 @@ def leaderboard_frame(
             experiment_id=int(r["id"]),
             folds=int(r["protocol"].get("folds", 0)),
             repeats=int(r["protocol"].get("repeats", 1) or 1),
+            rows=r["protocol"].get("max_rows") or None,
+            tuned=not is_shipped(r["configuration_id"]),
         )
         rows.append(row)
     if prior_runs is not None and len(prior_runs):
@@ -281,12 +308,14 @@ def leaderboard_frame(
                 provenance="prior",
                 experiment_id=None,
                 folds=int(folds) if folds == folds else 0,
+                rows=None,
+                tuned=False,
             )
             rows.append(row)
     columns = ["configuration_id", "label", "algorithm"]
     for m in metrics:
         columns += [m, f"{m}_std"]
-    columns += ["fit_seconds", "provenance", "experiment_id", "folds", "repeats"]
+    columns += ["fit_seconds", "provenance", "experiment_id", "folds", "repeats", "rows", "tuned"]
     frame = pd.DataFrame(rows, columns=columns)
     if len(frame) and metric in frame:
         frame = frame.sort_values(

@@ -208,6 +208,14 @@ class Workspace(KnowledgeExchange):
 
         return suggest(self, dataset_id, metric=metric, top=top)
 
+    def tuner(self, dataset_id: str, budget_seconds: float, **options: Any) -> Any:
+        """A `tuning.Tuner` (metric=, warm_start=, seed=, started=, on_progress=): `run()` searches
+        beyond the portfolio within the budget, warm-started by the suggestions; `stop()` ends it.
+        Dispatching must be started (`start()`): trials are ordinary experiments."""
+        from metadesk.workspace.tuning import Tuner
+
+        return Tuner(self, dataset_id, budget_seconds, **options)
+
     def recommender_info(self, task_type: str, metric: str | None = None) -> dict[str, Any]:
         """{'name', 'held_out': {...metrics...}, 'baseline': {...AverageRank...}, 'sentence', 'cold_start'}"""
         from metadesk.workspace.suggesting import recommender_info

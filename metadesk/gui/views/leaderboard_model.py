@@ -144,14 +144,17 @@ class LeaderboardModel(QAbstractTableModel):
             if name == "verdict":
                 return self._verdict(r)
             if name == "Configuration":
-                return str(r.get("label") or r.get("configuration_id"))
+                text = str(r.get("label") or r.get("configuration_id"))
+                return f"★ {text} (tuned)" if _flag(r.get("tuned")) else text
             if name == self.metric:
                 folds = int(r.get("folds") or 0) if pd.notna(r.get("folds")) else 0
                 text = f"{number_text(r.get(name))} ± {number_text(r.get(f'{name}_std'))}"
                 repeats = r.get("repeats")
                 repeats = int(repeats) if pd.notna(repeats) and repeats else 1
                 cv = f"{repeats}×{folds}-fold" if repeats > 1 else f"{folds}-fold"
-                return text + (f" ({cv})" if folds else "")
+                rows = r.get("rows")
+                sample = f", {int(rows):,} rows" if rows is not None and pd.notna(rows) else ""
+                return text + (f" ({cv}{sample})" if folds else "")
             if name == "fit_seconds":
                 return duration_text(r.get(name))
             if name == "provenance":
@@ -180,9 +183,15 @@ class LeaderboardModel(QAbstractTableModel):
                     "A model that ignores every feature: it always predicts the most frequent "
                     "class (or the mean). Any useful run beats it."
                 )
-            return str(r.get("configuration_id"))
+            found = "\nFound by “Find the best model…” (outside the shipped portfolio)"
+            name = str(r.get("label") or r.get("configuration_id"))
+            return name + (found if _flag(r.get("tuned")) else "")
         if role == Qt.ItemDataRole.ToolTipRole and name == "verdict":
             return self._verdict_tip(r)
         if role == Qt.ItemDataRole.UserRole:
             return str(r.get("configuration_id"))
         return None
+
+
+def _flag(value: Any) -> bool:
+    return bool(value) if value is not None and not pd.isna(value) else False

@@ -121,6 +121,12 @@ class SuggestionsView(MetricView):
         self.run_all_button = QPushButton("Run the &whole portfolio")
         self.run_all_button.setToolTip("Queue every configuration not run yet on this dataset")
         self.run_all_button.clicked.connect(self.run_all)
+        self.tune_button = QPushButton("&Find the best model…")
+        self.tune_button.setToolTip(
+            "Search beyond the portfolio within a time budget, starting from these suggestions"
+        )
+        self.tune_button.clicked.connect(self.open_tune_dialog)
+        self.tune_dialog: Any = None
         self.feedback = feedback_label()
         actions = QHBoxLayout()
         actions.addWidget(self.run_selected_button)
@@ -129,6 +135,8 @@ class SuggestionsView(MetricView):
         actions.addWidget(self.top_n)
         actions.addSpacing(12)
         actions.addWidget(self.run_all_button)
+        actions.addSpacing(12)
+        actions.addWidget(self.tune_button)
         actions.addStretch(1)
         actions.addWidget(self.feedback)
         QShortcut(QKeySequence("Ctrl+Return"), self.table, activated=self.run_selected)
@@ -251,6 +259,7 @@ class SuggestionsView(MetricView):
         self.run_top_button.setEnabled(has)
         self.run_selected_button.setEnabled(bool(self.selected_suggestions()))
         self.run_all_button.setEnabled(self.dataset_id is not None and self.info is not None)
+        self.tune_button.setEnabled(self.dataset_id is not None and self.info is not None)
 
     # --- actions --------------------------------------------------------------------------------
     def run_selected(self) -> None:
@@ -298,6 +307,25 @@ class SuggestionsView(MetricView):
             estimate,
         ):
             self._queue("all")
+
+    def open_tune_dialog(self) -> None:
+        """The budgeted search on this dataset (one dialog per dataset, kept while it runs)."""
+        if self.dataset_id is None or self.info is None:
+            return
+        from metadesk.gui.dialogs.tune_dialog import TuneDialog
+
+        dialog = self.tune_dialog
+        if dialog is None or dialog.dataset_id != self.dataset_id:
+            if dialog is not None and dialog.running:
+                dialog.raise_()  # a search on another dataset is still running: show it
+                dialog.activateWindow()
+                return
+            metric = self.metric or self.model.metric
+            dialog = TuneDialog(self.bridge, self.dataset_id, self.info.name, metric, self)
+            self.tune_dialog = dialog
+        dialog.show()
+        dialog.raise_()
+        dialog.activateWindow()
 
     def _queue(self, configuration_ids: list[str] | str) -> None:
         if self.dataset_id is None or not configuration_ids or self.bridge.workspace is None:
