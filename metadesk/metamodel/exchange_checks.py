@@ -342,8 +342,9 @@ def configurations_from_runs(
             except ValueError:
                 problems.add(f"{name} row {i + off}: params is not a JSON object")
                 params = {}
-        if cid in known and known[cid].algorithm == algo:
-            out[cid] = known[cid]
+        point = known.get(cid) or _search_space_point(cid)
+        if point is not None and point.algorithm == algo:
+            out[cid] = point  # shipped, or a point of the search space (found by tuning)
         else:
             out[cid] = Configuration(cid, algo, params, labels[i], runnable=False)
     for cid, cfg in out.items():
@@ -353,6 +354,16 @@ def configurations_from_runs(
                 cfg.id, cfg.algorithm, cfg.params, cfg.label, tt or cfg.task_types, False
             )
     return out
+
+
+def _search_space_point(config_id: str) -> Configuration | None:
+    """The runnable configuration a tuned id names, if it is a valid point of the search space."""
+    from metadesk.portfolio import get_configuration
+
+    try:
+        return get_configuration(config_id)
+    except Exception:  # not a point of the space (another tool's id, a value out of range)
+        return None
 
 
 def _portfolio() -> dict[str, Configuration]:

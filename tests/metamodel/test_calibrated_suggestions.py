@@ -185,3 +185,18 @@ def test_evaluate_an_unknown_recommender_says_which_exist(knowledge_files, capsy
     assert code == 2
     err = capsys.readouterr().err
     assert "magic" in err and "nearest_datasets" in err and "Traceback" not in err
+
+
+def test_an_imported_tuned_configuration_can_be_run_again(tmp_path):
+    md = _landmarked(8)
+    runs = md.runs.assign(
+        configuration_id=md.runs["configuration_id"].map(
+            {"a:1": "logreg:C=3", "b:1": "magic:x=1", "c:1": "c:1"}
+        ),
+        algorithm=md.runs["configuration_id"].map({"a:1": "logreg", "b:1": "magic", "c:1": "c"}),
+    )
+    paths = write_exchange(MetaDataset(md.datasets, runs, {}), tmp_path, "csv")
+    back = read_exchange(*paths)
+    assert back.configurations["logreg:C=3"].runnable  # a point of the search space
+    assert back.configurations["logreg:C=3"].label == "Logistic regression, C 3"
+    assert not back.configurations["magic:x=1"].runnable  # known only as knowledge
