@@ -111,16 +111,19 @@ def _log(name: str, low: float, high: float, kind: str = "float", **kw: Any) -> 
     return Param(name, kind, low, high, log=True, **kw)
 
 
+# Every class counts equally in training (the portfolio's class-weighted variants); else as given.
+_BALANCED = Param("class_weight", "choice", choices=("balanced",), optional=True)
 _HIDDEN = ("16", "32", "64", "128", "256", "32x16", "64x32", "128x64", "256x128")
 
 # Per algorithm: its settings and the task types it serves. Ranges follow the estimators'
 # useful regions (scikit-learn's docs, auto-sklearn's and FLAML's spaces), kept laptop-sized.
 SPACES: dict[str, tuple[Param, ...]] = {
-    "logreg": (_log("C", 1e-3, 1e3, default=1.0),),
-    "linear_svm": (_log("C", 1e-3, 1e2, default=1.0),),
+    "logreg": (_log("C", 1e-3, 1e3, default=1.0), _BALANCED),
+    "linear_svm": (_log("C", 1e-3, 1e2, default=1.0), _BALANCED),
     "rbf_svm": (
         _log("C", 1e-2, 1e3, default=1.0),
         _log("gamma", 1e-4, 10, special=("scale",), p_special=0.3, default="scale"),
+        _BALANCED,
     ),
     "svr": (
         _log("C", 1e-2, 1e3, default=1.0),
@@ -139,6 +142,7 @@ SPACES: dict[str, tuple[Param, ...]] = {
     "tree": (
         _log("max_depth", 2, 30, "int", special=(None,), default=None),
         _log("min_samples_leaf", 1, 50, "int", default=1),
+        _BALANCED,  # a regression tree ignores it
     ),
     "random_forest": (
         Param("max_features", "float", 0.1, 1.0, special=("sqrt",), p_special=0.3, default="sqrt"),
