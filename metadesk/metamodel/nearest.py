@@ -28,8 +28,9 @@ class NearestDatasets(Recommender):
     known datasets. Observed results re-weight the neighbours (active testing): datasets where the
     configurations already run here scored alike get more say.
 
-    Learned feature weights are off by default: on the shipped prior and on a public OpenML
-    meta-dataset they made held-out regret worse, not better (kept as an option to measure)."""
+    Learned feature weights are off by default: they made held-out regret worse on a public OpenML
+    meta-dataset and on the shipped prior (first pick 1.52 vs 1.32 points of accuracy, 49.6 vs 7.1
+    of R²); kept as an option to measure."""
 
     name = "nearest_datasets"
     label = "similar datasets (nearest datasets)"
