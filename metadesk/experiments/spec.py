@@ -11,33 +11,19 @@ import json
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+# Re-exported: the metric table lives in metadesk.metric_names.
+from metadesk.metric_names import (  # noqa: F401 (re-exported)
+    CLASSIFICATION_METRICS,
+    LOWER_IS_BETTER,
+    METRIC_LABELS,
+    REGRESSION_METRICS,
+    default_metric,
+    metrics_for,
+)
 from metadesk.portfolio.configuration import Configuration
-
-CLASSIFICATION_METRICS = ("accuracy", "balanced_accuracy", "roc_auc", "log_loss", "f1_macro")
-REGRESSION_METRICS = ("r2", "rmse", "mae")
-# Metrics where a smaller value is better; every other metric is "greater is better".
-LOWER_IS_BETTER = frozenset({"log_loss", "rmse", "mae"})
-METRIC_LABELS = {
-    "accuracy": "Accuracy",
-    "balanced_accuracy": "Balanced accuracy",
-    "roc_auc": "ROC AUC",
-    "log_loss": "Log loss",
-    "f1_macro": "F1 (macro)",
-    "r2": "R²",
-    "rmse": "RMSE",
-    "mae": "MAE",
-}
 
 STATUSES = ("queued", "running", "ok", "failed", "timeout", "cancelled", "interrupted")
 FINISHED = frozenset({"ok", "failed", "timeout", "cancelled"})
-
-
-def metrics_for(task_type: str) -> tuple[str, ...]:
-    return REGRESSION_METRICS if task_type == "regression" else CLASSIFICATION_METRICS
-
-
-def default_metric(task_type: str) -> str:
-    return "r2" if task_type == "regression" else "accuracy"
 
 
 @dataclass(frozen=True)

@@ -1,27 +1,20 @@
-"""Metric names and directions as the meta-model sees them.
-
-The meta-model and the experiments layers are independent siblings (import contract), so the few
-facts it needs about metrics are restated here; a test checks they agree with `experiments.spec`.
-"""
+"""Metrics as the meta-model sees them: the shared table (`metadesk.metric_names`, labels in
+sentence form), what one point is and what each metric can reach."""
 
 from __future__ import annotations
 
 import numpy as np
 
+from metadesk.metric_names import (  # noqa: F401 (re-exported)
+    CLASSIFICATION_METRICS,
+    LOWER_IS_BETTER,
+    REGRESSION_METRICS,
+    default_metric,
+    metrics_for,
+)
+from metadesk.metric_names import METRIC_WORDS as METRIC_LABELS  # noqa: F401
+
 TASK_TYPES = ("binary", "multiclass", "regression")
-CLASSIFICATION_METRICS = ("accuracy", "balanced_accuracy", "roc_auc", "log_loss", "f1_macro")
-REGRESSION_METRICS = ("r2", "rmse", "mae")
-LOWER_IS_BETTER = frozenset({"log_loss", "rmse", "mae"})
-METRIC_LABELS = {
-    "accuracy": "accuracy",
-    "balanced_accuracy": "balanced accuracy",
-    "roc_auc": "ROC AUC",
-    "log_loss": "log loss",
-    "f1_macro": "F1 (macro)",
-    "r2": "R²",
-    "rmse": "RMSE",
-    "mae": "MAE",
-}
 # One "point" is 0.01 of the metric: natural for accuracy-like scores and R².
 POINT = 0.01
 # What each metric can reach: an 80% interval up to 1.045 accuracy is one up to 1.0.
@@ -41,14 +34,6 @@ def within_range(metric: str, *values: float) -> tuple[float, ...]:
     """`values` clipped to what `metric` can reach (NaN stays NaN)."""
     low, high = METRIC_RANGE.get(metric, (-np.inf, np.inf))
     return tuple(float(np.clip(v, low, high)) if v == v else v for v in values)
-
-
-def metrics_for(task_type: str) -> tuple[str, ...]:
-    return REGRESSION_METRICS if task_type == "regression" else CLASSIFICATION_METRICS
-
-
-def default_metric(task_type: str) -> str:
-    return "r2" if task_type == "regression" else "accuracy"
 
 
 def sign(metric: str) -> float:

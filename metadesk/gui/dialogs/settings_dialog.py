@@ -21,19 +21,9 @@ from PySide6.QtWidgets import (
 )
 
 from metadesk.gui.settings import MIN_MEMORY_MB, AppSettings
+from metadesk.metric_names import METRIC_LABELS
 
-# Metric names and labels (metadesk.experiments.spec), kept here so the dialog opens without imports.
-METRICS = (
-    ("", "Automatic (accuracy or R²)"),
-    ("accuracy", "Accuracy"),
-    ("balanced_accuracy", "Balanced accuracy"),
-    ("roc_auc", "ROC AUC"),
-    ("log_loss", "Log loss"),
-    ("f1_macro", "F1 (macro)"),
-    ("r2", "R²"),
-    ("rmse", "RMSE"),
-    ("mae", "MAE"),
-)
+METRICS = (("", "Automatic (accuracy or R²)"), *METRIC_LABELS.items())
 THEME_LABELS = (("system", "Follow the system"), ("light", "Light"), ("dark", "Dark"))
 
 
