@@ -108,8 +108,8 @@ class LevelModel:
             self.trees = []
             return self
         mean = oob_sum[ok] / oob_n[ok, None]
-        mean[:, 0] += anchor[ok]
         spread = np.sqrt(np.maximum(oob_sq[ok, 0] / oob_n[ok] - mean[:, 0] ** 2, 0.0))
+        mean[:, 0] += anchor[ok]
         resid = mean[:, 0] - table.loc[ok]
         self.bias = float(np.mean(resid))
         # What the trees' own spread does not explain, added to every prediction's variance.

@@ -75,7 +75,12 @@ def test_held_out_levels_are_unbiased_on_the_known_tables():
     level = LevelModel().fit(table)
     errors = level.heldout[:, 0] - table.loc
     assert abs(errors.mean()) < 0.01
-    assert np.all(np.isfinite(level.heldout[:, 2])) and np.all(level.heldout[:, 2] > 0)
+    sd = level.heldout[:, 2]
+    assert np.all(np.isfinite(sd)) and np.all(sd > 0)
+    # Each level's uncertainty is its own (the trees' spread there), not one figure for all...
+    assert np.std(sd) > 0
+    # ...and together they are about as large as the errors they describe.
+    assert 0.5 < np.sqrt(np.mean(errors**2)) / np.sqrt(np.mean(sd**2)) < 2.0
 
 
 def _report(mine: dict, base: dict, n: int = 40) -> EvaluationReport:
