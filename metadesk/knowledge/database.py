@@ -47,21 +47,9 @@ def register_runner(runner: str, alive: bool) -> None:
 
 
 def _process_alive(pid: int) -> bool:
-    try:
-        import psutil
+    import psutil  # a declared dependency: os.kill(pid, 0) would end the process on Windows
 
-        return psutil.pid_exists(pid)
-    except ImportError:
-        pass
-    if os.name == "nt":  # os.kill(pid, 0) would terminate the process on Windows
-        return False
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
+    return psutil.pid_exists(pid)
 
 
 def runner_alive(runner: str | None) -> bool:

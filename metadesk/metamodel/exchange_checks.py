@@ -368,10 +368,8 @@ def _search_space_point(config_id: str) -> Configuration | None:
 
 def _portfolio() -> dict[str, Configuration]:
     """The shipped configurations by id (empty if the portfolio offers none)."""
-    try:
-        from metadesk.portfolio import default_portfolio
-    except ImportError:
-        return {}
+    from metadesk.portfolio import default_portfolio
+
     out: dict[str, Configuration] = {}
     for t in ("binary", "regression"):
         try:

@@ -138,6 +138,8 @@ class NearestDatasets(Recommender):
         return float(loc), float(scale), float(loc_sd)
 
     def _pairwise(self) -> np.ndarray:
+        if np.isfinite(self._xw).all():  # nothing missing: the same distances, in one C call
+            return cdist(self._xw, self._xw, "cityblock")
         return np.vstack([self._row_distances(self._xw[i]) for i in range(self._xw.shape[0])])
 
     def _distances(self, meta_features: Mapping[str, float]) -> np.ndarray:

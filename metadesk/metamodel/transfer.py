@@ -39,12 +39,12 @@ def evaluate_outside(
         level = LevelModel().fit(train)
         fitted = [r.fit_table(train, knowledge.configurations, level) for r in recommenders]
         per: dict[str, list[dict[str, Any]]] = {r.name: [] for r in fitted}
+        speaks_for = set(train.config_ids)  # only configurations the knowledge knows are judged
         for d in range(test.n_datasets):
-            # Only configurations the knowledge can speak for are judged.
             known = [
                 c
                 for c in range(len(test.config_ids))
-                if np.isfinite(test.raw[d, c]) and test.config_ids[c] in set(train.config_ids)
+                if np.isfinite(test.raw[d, c]) and test.config_ids[c] in speaks_for
             ]
             if len(known) < 2:
                 continue

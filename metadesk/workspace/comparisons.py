@@ -21,7 +21,6 @@ from metadesk.experiments.comparison import ALPHA, ROPE, ROPE_METRICS, compare_w
 from metadesk.experiments.spec import (
     LOWER_IS_BETTER,
     METRIC_LABELS,
-    ExperimentSpec,
     Protocol,
     Result,
     default_metric,
@@ -109,19 +108,15 @@ class Baselines:
 
 def _compute_baseline(workspace: Any, dataset_id: str, protocol: Protocol) -> Baseline | None:
     from metadesk.experiments.runner import run_baseline
+    from metadesk.workspace.usage import dataset_spec
 
-    info = workspace.dataset(dataset_id)
-    family = "regression" if info.task_type == "regression" else "classification"
-    task = workspace.load_task(dataset_id)
-    spec = ExperimentSpec(
-        dataset_id=dataset_id,
-        snapshot_path=info.snapshot_path,
-        target=task.target,
-        task_type=task.task_type,
-        roles=task.feature_roles(),
-        configuration=Configuration(BASELINE_IDS[family], "dummy", {}, "Baseline"),
-        protocol=protocol,
+    family = (
+        "regression"
+        if workspace.dataset(dataset_id).task_type == "regression"
+        else "classification"
     )
+    baseline = Configuration(BASELINE_IDS[family], "dummy", {}, "Baseline")
+    spec, task = dataset_spec(workspace, dataset_id, baseline, protocol)
     try:
         result: Result = run_baseline(spec, data=task.frame)
     except UserError as exc:

@@ -159,10 +159,9 @@ def permutation_importance(
     from threadpoolctl import threadpool_limits
 
     from metadesk.experiments.runner import fit_final
-    from metadesk.experiments.spec import ExperimentSpec, Protocol
-    from metadesk.workspace.usage import _configuration
+    from metadesk.experiments.spec import Protocol
+    from metadesk.workspace.usage import _configuration, dataset_spec
 
-    info = workspace.dataset(dataset_id)
     task = workspace.load_task(dataset_id)
     frame = task.frame[task.frame[task.target].notna()].reset_index(drop=True)
     classification = task.task_type != "regression"
@@ -178,15 +177,8 @@ def permutation_importance(
         train, test = train_test_split(np.arange(len(frame)), test_size=0.25, random_state=seed)
     if len(test) > PERMUTATION_ROWS:
         test = np.random.default_rng(seed).choice(test, PERMUTATION_ROWS, replace=False)
-    spec = ExperimentSpec(
-        dataset_id=dataset_id,
-        snapshot_path=info.snapshot_path,
-        target=task.target,
-        task_type=task.task_type,
-        roles=task.feature_roles(),
-        configuration=_configuration(workspace, dataset_id, configuration_id),
-        protocol=Protocol(seed=seed),
-    )
+    configuration = _configuration(workspace, dataset_id, configuration_id)
+    spec, _task = dataset_spec(workspace, dataset_id, configuration, Protocol(seed=seed), task)
     model = fit_final(spec, data=frame.iloc[train])
     columns = list(task.feature_columns)
     X_test = frame.iloc[test][columns]

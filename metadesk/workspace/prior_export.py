@@ -277,6 +277,7 @@ def _exported_counts(entries: Sequence[CorpusEntry], prior: ExportedPrior) -> di
         i for i, t in (ds["task_type"].items() if not ds.empty else []) if finished[i] >= sizes[t]
     ]
     pairs = 0 if runs.empty else len(runs[["dataset_id", "configuration_id"]].drop_duplicates())
+    folds, repeats = _protocol_counts(runs)
     return {
         "datasets": len(ds),
         "datasets_complete": len(complete),
@@ -288,8 +289,8 @@ def _exported_counts(entries: Sequence[CorpusEntry], prior: ExportedPrior) -> di
         "portfolio_sizes": sizes,
         "experiments_in_full_build": sum(sizes[e.task_type] for e in entries),
         "meta_features": 0 if ds.empty else len(ds.columns) - 4,
-        "folds": _protocol_counts(runs)[0],
-        "repeats": _protocol_counts(runs)[1],
+        "folds": folds,
+        "repeats": repeats,
         "not_exported": {
             e.name: e.note if e.duplicate else "no results yet"
             for e in entries

@@ -115,23 +115,37 @@ def _configuration(workspace: Any, dataset_id: str, configuration_id: str) -> Co
     return configuration
 
 
-def fit_on_whole_dataset(
-    workspace: Any, dataset_id: str, configuration_id: str
-) -> tuple[Any, Task]:
-    """The configuration fitted on every row of the dataset's snapshot, and the task it learnt."""
-    from metadesk.experiments.runner import fit_final
-
+def dataset_spec(
+    workspace: Any,
+    dataset_id: str,
+    configuration: Configuration,
+    protocol: Protocol,
+    task: Task | None = None,
+) -> tuple[ExperimentSpec, Task]:
+    """The spec that runs `configuration` on a stored dataset, and the dataset's task (loaded
+    from its snapshot unless given)."""
     info = workspace.dataset(dataset_id)
-    task = workspace.load_task(dataset_id)
+    task = task if task is not None else workspace.load_task(dataset_id)
     spec = ExperimentSpec(
         dataset_id=dataset_id,
         snapshot_path=info.snapshot_path,
         target=task.target,
         task_type=task.task_type,
         roles=task.feature_roles(),
-        configuration=_configuration(workspace, dataset_id, configuration_id),
-        protocol=Protocol(),
+        configuration=configuration,
+        protocol=protocol,
     )
+    return spec, task
+
+
+def fit_on_whole_dataset(
+    workspace: Any, dataset_id: str, configuration_id: str
+) -> tuple[Any, Task]:
+    """The configuration fitted on every row of the dataset's snapshot, and the task it learnt."""
+    from metadesk.experiments.runner import fit_final
+
+    configuration = _configuration(workspace, dataset_id, configuration_id)
+    spec, task = dataset_spec(workspace, dataset_id, configuration, Protocol())
     return fit_final(spec, data=task.frame), task
 
 
