@@ -35,7 +35,7 @@ from metadesk.metamodel import (
 )
 from metadesk.metamodel.metrics import default_metric
 from metadesk.metamodel.synthetic import synthetic_meta_dataset
-from metadesk.workspace.prior_report import add_outside, read_outside
+from metadesk.priorbuild.evaluation import add_outside, read_outside
 
 RECOMMENDERS = ("average_rank_diverse", "nearest_datasets", "surrogate")
 # Below this many evaluated datasets the benchmark also measures the synthetic meta-dataset.

@@ -233,7 +233,7 @@ def run_table(table: OutsideTable, cache: Cache, *, time_limit_s: float, limit: 
     from metadesk.experiments.spec import ExperimentSpec
     from metadesk.metafeatures import extract_meta_features
     from metadesk.portfolio import default_portfolio
-    from metadesk.workspace.prior_build import PRIOR_PROTOCOL
+    from metadesk.priorbuild.build import PRIOR_PROTOCOL
 
     task, dropped = make_task(table)
     known = cache.tables[cache.tables["name"] == table.name]

@@ -1,7 +1,7 @@
 """`metadesk knowledge build`: run the portfolio on the corpus and export the shipped prior.
 
 `metadesk/cli/knowledge.py` calls `add_build_parser(knowledge_subparsers)`; the work itself is
-`metadesk.workspace.prior_build.build_prior`.
+`metadesk.priorbuild.build.build_prior`.
 """
 
 from __future__ import annotations
@@ -13,12 +13,13 @@ import time
 from pathlib import Path
 
 from metadesk.cli import arguments
-from metadesk.workspace.prior_build import (
-    DEFAULT_MAX_ROWS,
-    DEFAULT_WORK_DIR,
-    PRIOR_PROTOCOL,
-    build_prior,
-    export_only,
+from metadesk.errors import UserError
+from metadesk.priorbuild.settings import DEFAULT_MAX_ROWS, DEFAULT_WORK_DIR, PRIOR_PROTOCOL
+
+# The frozen app ships the built knowledge, not the pipeline that builds it (packaging/metadesk.spec).
+NOT_IN_THE_APP = (
+    "Building the prior knowledge is a developer command: run it from a source checkout "
+    "(make prior). This application already carries the built knowledge."
 )
 
 
@@ -94,6 +95,10 @@ def run_build(args: argparse.Namespace) -> int:
 
     def say(message: str) -> None:
         print(f"[{time.monotonic() - started:7.0f}s] {message}", flush=True)
+
+    if getattr(sys, "frozen", False):
+        raise UserError(NOT_IN_THE_APP)
+    from metadesk.priorbuild.build import build_prior, export_only
 
     if args.export_only:
         export_only(

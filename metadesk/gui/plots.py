@@ -1,6 +1,6 @@
 """Matplotlib figures inside Qt: `PlotCanvas` shows a `Figure` on a QtAgg canvas, in the palette.
 
-The figures themselves come from `metadesk.workspace.report_plots` (plain data in, Figure out), so
+The figures themselves come from `metadesk.report.plots` (plain data in, Figure out), so
 the report and the window draw the same plots; only the colours differ, taken from the Qt palette.
 """
 
@@ -14,7 +14,7 @@ from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QApplication, QSizePolicy, QVBoxLayout, QWidget
 
-from metadesk.workspace.report_plots import PlotStyle, message_figure
+from metadesk.report.plots import PlotStyle, message_figure
 
 
 def _hex(color: QColor) -> str:

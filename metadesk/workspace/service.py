@@ -469,14 +469,6 @@ class Workspace(KnowledgeExchange):
 
         return predict_with_model(self, model_path, in_path, out_path)
 
-    def export_report(
-        self, dataset_id: str, out_path: Path | str, *, metric: str | None = None
-    ) -> Path:
-        """One self-contained HTML file: leaderboard, plots (inline PNG), suggestions with reasons."""
-        from metadesk.workspace import usage
-
-        return _private(usage.export_report(self, dataset_id, out_path, metric=metric))
-
 
 def _private(path: Path) -> Path:
     """An exported file holds the user's data: readable by the user only."""

@@ -1,6 +1,6 @@
-"""Using a result: predict a new file, export a fitted model (skops), export an HTML report.
+"""Using a result: predict a new file, export a fitted model (skops).
 
-`Workspace.predict_file/export_model/export_report` delegate here with the workspace as first
+`Workspace.predict_file/export_model` delegate here with the workspace as first
 argument. No Qt; every function does I/O or fitting, so the GUI calls them through the bridge.
 """
 
@@ -77,12 +77,12 @@ def write_table(
         else:
             safe.to_excel(tmp, index=False, engine="openpyxl")
 
-    return _write_atomically(
+    return write_atomically(
         path, write, "Choose another folder, or close the file if another program has it open."
     )
 
 
-def _write_atomically(path: Path, write: Callable[[Path], object], hint: str) -> Path:
+def write_atomically(path: Path, write: Callable[[Path], object], hint: str) -> Path:
     """Write through a temporary file renamed into place: a failed write never leaves half a file."""
     tmp = path.with_name(f".{path.name}.part")
     try:
@@ -257,21 +257,6 @@ def export_model(
         sio.dump(pipeline, tmp)
         add_card(tmp, card)  # data, target, metric and score, date, metadesk version
 
-    written = _write_atomically(path, write, "Choose another folder.")
+    written = write_atomically(path, write, "Choose another folder.")
     _record(workspace, dataset_id, configuration_id, "model", written)
     return written
-
-
-def export_report(
-    workspace: Any, dataset_id: str, out_path: Path | str, *, metric: str | None = None
-) -> Path:
-    """One self-contained HTML file: the dataset, leaderboard, plots and suggestions with reasons."""
-    from metadesk.workspace.report import build_report_html
-
-    path = Path(out_path)
-    if path.suffix.lower() not in (".html", ".htm"):
-        path = path.with_suffix(".html")
-    text = build_report_html(workspace, dataset_id, metric=metric)
-    return _write_atomically(
-        path, lambda tmp: tmp.write_text(text, encoding="utf-8"), "Choose another folder."
-    )

@@ -14,9 +14,9 @@ import pandas as pd
 import pytest
 
 from metadesk.experiments.spec import Protocol
-from metadesk.knowledge.corpus import CorpusEntry, write_manifest
-from metadesk.workspace.prior_build import build_order, build_prior, cap_rows
-from metadesk.workspace.prior_export import read_exported
+from metadesk.priorbuild.build import build_order, build_prior, cap_rows
+from metadesk.priorbuild.corpus import CorpusEntry, write_manifest
+from metadesk.priorbuild.export import read_exported
 
 CLASSIFICATION = [
     "knn:n_neighbors=5",
@@ -122,7 +122,7 @@ def test_fresh_build_runs_only_the_pairs_missing_from_the_export(corpus):
 def test_a_file_holding_another_entrys_rows_is_built_once_under_the_first_name(corpus):
     from dataclasses import replace
 
-    from metadesk.knowledge.corpus import read_manifest
+    from metadesk.priorbuild.corpus import read_manifest
 
     entries = read_manifest(corpus / "manifest.csv")
     # Listed as cheaper, so built first if it were built at all: it must not rename its twin.
@@ -164,7 +164,7 @@ def test_build_order_covers_every_group_before_second_members():
 
 def test_build_workspace_refuses_a_second_row_cap(tmp_path):
     from metadesk.errors import UserError
-    from metadesk.workspace.prior_build import _check_settings
+    from metadesk.priorbuild.build import _check_settings
 
     _check_settings(tmp_path, 2000)
     _check_settings(tmp_path, 2000)

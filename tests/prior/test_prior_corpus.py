@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from metadesk.errors import FileProblem
-from metadesk.knowledge.corpus import (
+from metadesk.priorbuild.corpus import (
     CorpusEntry,
     load_corpus_frame,
     parse_member,

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from metadesk.knowledge.corpus import READERS, keel_group, read_manifest
+from metadesk.priorbuild.corpus import READERS, keel_group, read_manifest
 
 MANIFEST = Path(__file__).resolve().parents[2] / "resources" / "knowledge" / "manifest.csv"
 

@@ -8,8 +8,8 @@ import json
 import numpy as np
 import pandas as pd
 
-from metadesk.knowledge.corpus import CorpusEntry
-from metadesk.workspace.prior_export import ExportedPrior, write_report
+from metadesk.priorbuild.corpus import CorpusEntry
+from metadesk.priorbuild.export import ExportedPrior, write_report
 
 CONFIGS = ["knn:n_neighbors=5", "tree:max_depth=3,min_samples_leaf=1", "dummy:strategy=prior"]
 

@@ -11,7 +11,7 @@ from sklearn.metrics import roc_auc_score
 
 from metadesk.experiments.predictions import OutOfFold, decode, encode
 from metadesk.experiments.spec import Protocol, Result
-from metadesk.workspace import diagnostic_plots
+from metadesk.report import diagnostic_plots, export_report
 from metadesk.workspace.diagnostics import diagnostics, permutation_importance
 
 SMALL = Protocol(folds=3, time_limit_s=60)
@@ -96,7 +96,7 @@ def test_the_report_shows_ties_baseline_and_the_best_runs_diagnostics(
     workspace.start(InlineExecutor())
     assert workspace.wait(60)
     workspace.stop()
-    path = workspace.export_report(signal_only_in_a, tmp_path / "report.html")
+    path = export_report(workspace, signal_only_in_a, tmp_path / "report.html")
     text = path.read_text(encoding="utf-8")
     assert "Against the best" in text and "<b>best</b>" in text
     assert "tied with the best" in text or "worse (p" in text

@@ -7,6 +7,7 @@ import pandas as pd
 from inline_executor import InlineExecutor
 
 from metadesk.experiments.spec import Protocol
+from metadesk.report import export_report
 from metadesk.workspace import Workspace
 
 
@@ -30,9 +31,9 @@ def test_the_report_names_the_cleaning_and_the_model(tmp_path):
         ws.queue(dataset_id, ["logreg:C=1"], protocol=Protocol(folds=2))
         ws.start(InlineExecutor())
         assert ws.wait(120)
-        before = ws.export_report(dataset_id, tmp_path / "first.html").read_text(encoding="utf-8")
+        before = export_report(ws, dataset_id, tmp_path / "first.html").read_text(encoding="utf-8")
         ws.export_model(dataset_id, "logreg:C=1", tmp_path / "churn model.skops")
-        text = ws.export_report(dataset_id, tmp_path / "report.html").read_text(encoding="utf-8")
+        text = export_report(ws, dataset_id, tmp_path / "report.html").read_text(encoding="utf-8")
     finally:
         ws.close()
     assert "Cleaning" in text and "customer_id" in text and "not used" in text
@@ -51,7 +52,7 @@ def _rendered(fig):
 
 
 def test_run_numbers_on_predicted_vs_measured_do_not_cover_each_other():
-    from metadesk.workspace import report_plots
+    from metadesk.report import plots as report_plots
 
     # Eight runs, five of them within 0.004 of each other (two exactly alike).
     predicted = [0.95, 0.951, 0.952, 0.96, 0.949, 0.95, 0.953, 0.97]
@@ -75,7 +76,7 @@ def test_run_numbers_on_predicted_vs_measured_do_not_cover_each_other():
 
 
 def test_the_score_plots_axis_label_is_not_cut():
-    from metadesk.workspace import report_plots
+    from metadesk.report import plots as report_plots
 
     labels = ["Extra trees, square root of the features per split, 5 rows per leaf", "Logreg"]
     fig = report_plots.score_by_configuration(

@@ -8,7 +8,7 @@ import math
 
 import numpy as np
 
-from metadesk.workspace import report_plots
+from metadesk.report import plots as report_plots
 
 
 def test_predicted_vs_measured_labels_each_point_with_what_it_is_given():
@@ -55,7 +55,7 @@ def test_held_out_curve_counts_experiments_in_whole_numbers():
 
 
 def test_numbers_read_alike_in_the_leaderboard_and_the_report():
-    from metadesk.workspace.report_numbers import duration_text, number_text
+    from metadesk.report.numbers import duration_text, number_text
 
     assert number_text(0.97712) == "0.977"
     assert number_text(math.nan) == "" and number_text(None, missing="–") == "–"

@@ -15,8 +15,9 @@ from inline_executor import InlineExecutor
 
 from metadesk.errors import TaskProblem, UnsupportedFormat
 from metadesk.experiments.spec import Protocol
+from metadesk.report import export_report
+from metadesk.report.html import _leaderboard_table
 from metadesk.workspace import Workspace
-from metadesk.workspace.report import _leaderboard_table
 from metadesk.workspace.usage import formula_safe, formula_safe_frame
 
 DANGEROUS = ("=", "+", "-", "@", "\t", "\r")
@@ -121,7 +122,7 @@ def test_export_model_loads_back_with_trusted_types(finished, tmp_path):
 
 def test_export_report_is_one_self_contained_html_file(finished, tmp_path):
     ws, dataset_id, _ = finished
-    path = ws.export_report(dataset_id, tmp_path / "report")
+    path = export_report(ws, dataset_id, tmp_path / "report")
     assert path.suffix == ".html"
     assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith("report")) == [
         "report.html"
@@ -179,7 +180,7 @@ def test_report_tables_escape_any_configuration_name(labels):
 
 
 def test_intervals_never_pass_what_the_metric_can_reach():
-    from metadesk.workspace.insights import within_metric_range
+    from metadesk.report.insights import within_metric_range
 
     assert within_metric_range("accuracy", 0.935, 0.826, 1.045) == (0.935, 0.826, 1.0)
     assert within_metric_range("rmse", 3.0, -1.0, 5.0) == (3.0, 0.0, 5.0)

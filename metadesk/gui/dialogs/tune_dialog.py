@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 
 from metadesk.experiments.spec import LOWER_IS_BETTER, METRIC_LABELS
 from metadesk.gui.plots import PlotCanvas
-from metadesk.workspace.tuning_plot import tuning_curve
+from metadesk.report.tuning_plot import tuning_curve
 
 log = logging.getLogger(__name__)
 

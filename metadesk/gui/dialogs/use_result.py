@@ -15,6 +15,8 @@ from PySide6.QtCore import QObject, QUrl, Signal
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QFileDialog, QWidget
 
+from metadesk.report import export_report
+
 log = logging.getLogger(__name__)
 
 TABLE_FILTER = "Tables (*.csv *.tsv *.txt *.xlsx *.xls *.parquet *.json);;All files (*)"
@@ -171,7 +173,7 @@ class UseResultActions(QObject):
         out_path = _with_suffix(out, (".html", ".htm"), ".html")
         ws = self.bridge.workspace
         self._run(
-            lambda: ws.export_report(dataset_id, out_path, metric=metric),
+            lambda: export_report(ws, dataset_id, out_path, metric=metric),
             "Writing the report",
             "Report written to {name} in {folder}; it opens in any browser.",
         )

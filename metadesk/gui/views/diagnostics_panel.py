@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPushButton, QVBox
 
 from metadesk.experiments.spec import METRIC_LABELS
 from metadesk.gui.plots import PlotCanvas
-from metadesk.workspace import diagnostic_plots
+from metadesk.report import diagnostic_plots
 
 log = logging.getLogger(__name__)
 

@@ -27,8 +27,8 @@ from metadesk.experiments.spec import LOWER_IS_BETTER, METRIC_LABELS, default_me
 from metadesk.gui.plots import PlotCanvas
 from metadesk.gui.views.imports_panel import ImportsPanel
 from metadesk.gui.views.metric_view import feedback_label, view_title
-from metadesk.workspace import report_plots
-from metadesk.workspace.insights import DatasetMap, ScoreHeatmap, dataset_map, score_heatmap
+from metadesk.report import plots as report_plots
+from metadesk.report.insights import DatasetMap, ScoreHeatmap, dataset_map, score_heatmap
 
 log = logging.getLogger(__name__)
 

@@ -13,7 +13,7 @@ from metadesk.experiments.spec import METRIC_LABELS, metrics_for
 from metadesk.workspace.comparisons import with_baseline
 
 __all__ = ["LeaderboardModel", "with_baseline"]
-from metadesk.workspace.report_numbers import duration_text, number_text
+from metadesk.report.numbers import duration_text, number_text
 
 _Index = QModelIndex | QPersistentModelIndex
 _RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)

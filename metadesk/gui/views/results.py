@@ -35,8 +35,8 @@ from metadesk.gui.plots import PlotCanvas
 from metadesk.gui.views.diagnostics_panel import DiagnosticsPanel, ImportancePanel
 from metadesk.gui.views.leaderboard_model import LeaderboardModel, with_baseline
 from metadesk.gui.views.metric_view import MetricView, feedback_label, row_table
-from metadesk.workspace import report_plots
-from metadesk.workspace.insights import finished_scores
+from metadesk.report import plots as report_plots
+from metadesk.report.insights import finished_scores
 
 log = logging.getLogger(__name__)
 
@@ -233,7 +233,7 @@ class ResultsView(MetricView):
         self._held_out_key = key
 
         def compute() -> dict[str, tuple[float, float, float]]:
-            from metadesk.workspace.report import held_out_predictions
+            from metadesk.report.html import held_out_predictions
 
             return held_out_predictions(ws, key[0], key[1])
 

@@ -13,8 +13,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
-from metadesk.workspace.diagnostics import Diagnostics
-from metadesk.workspace.report_plots import (
+from metadesk.report.plots import (
     PlotStyle,
     _axes,
     _legend,
@@ -22,6 +21,7 @@ from metadesk.workspace.report_plots import (
     message_figure,
     new_figure,
 )
+from metadesk.workspace.diagnostics import Diagnostics
 
 MAX_MATRIX_CLASSES = 15
 

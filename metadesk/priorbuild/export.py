@@ -19,8 +19,8 @@ from typing import Any
 
 import pandas as pd
 
-from metadesk.knowledge.corpus import CorpusEntry
-from metadesk.workspace.prior_report import (
+from metadesk.priorbuild.corpus import CorpusEntry
+from metadesk.priorbuild.evaluation import (
     SYNTHETIC_PREFIX,
     evaluate_prior,
     report_markdown,

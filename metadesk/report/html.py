@@ -19,9 +19,9 @@ import pandas as pd
 from metadesk import __version__
 from metadesk.experiments.spec import LOWER_IS_BETTER, METRIC_LABELS, metrics_for
 from metadesk.knowledge.dataset_names import plain_name, source_of
-from metadesk.workspace import report_plots
-from metadesk.workspace.insights import finished_scores, within_metric_range
-from metadesk.workspace.report_numbers import number_text
+from metadesk.report import plots as report_plots
+from metadesk.report.insights import finished_scores, within_metric_range
+from metadesk.report.numbers import number_text
 
 log = logging.getLogger(__name__)
 
@@ -271,7 +271,7 @@ def build_report_html(workspace: Any, dataset_id: str, *, metric: str | None = N
 
 def _diagnostics_section(workspace: Any, board: pd.DataFrame, info: Any) -> list[str]:
     """The best own run's out-of-fold diagnostics (when its predictions were kept)."""
-    from metadesk.workspace import diagnostic_plots
+    from metadesk.report import diagnostic_plots
     from metadesk.workspace.diagnostics import diagnostics
 
     best = board[board["group"] == "best"] if "group" in board else board.iloc[:0]

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 
 from matplotlib.figure import Figure
 
-from metadesk.workspace.report_plots import PlotStyle, _axes, _legend, message_figure, new_figure
+from metadesk.report.plots import PlotStyle, _axes, _legend, message_figure, new_figure
 
 
 def tuning_curve(

