@@ -96,3 +96,18 @@ def check_metric_applies(metric_name: str | None, task_type: str) -> None:
             f"'{metric_name}' is not a metric for this {family} task ({task_type}).",
             f"Use one of: {', '.join(metrics_for(task_type))}, or leave --metric out.",
         )
+
+
+TABLE_FILE_HELP = "CSV/TSV/TXT, Excel (.xlsx/.xls/.ods), Parquet, ARFF or KEEL .dat"
+
+
+def add_table(
+    parser: argparse.ArgumentParser,
+    *,
+    file_help: str = TABLE_FILE_HELP,
+    target_help: str = "the column to predict",
+    target_required: bool = True,
+) -> None:
+    """The table file and its target column: the two arguments every per-table command takes."""
+    parser.add_argument("file", help=file_help)
+    parser.add_argument("--target", required=target_required, help=target_help)

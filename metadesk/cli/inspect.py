@@ -6,6 +6,7 @@ import argparse
 import json
 import sys
 
+from metadesk.cli import arguments
 from metadesk.data import make_task, read_table, suggest_target
 from metadesk.errors import TaskProblem
 
@@ -19,10 +20,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         description="Read a table file and report its columns, their roles, and the task a target "
         "column would define (the suggested target when --target is not given).",
     )
-    parser.add_argument(
-        "file", help="CSV/TSV/TXT, Excel (.xlsx/.xls/.ods), Parquet, ARFF or KEEL .dat"
+    arguments.add_table(
+        parser, target_help="the column to predict (default: suggested)", target_required=False
     )
-    parser.add_argument("--target", help="the column to predict (default: suggested)")
     parser.add_argument("--sheet", help="the Excel sheet to read, by name or 0-based number")
     parser.add_argument("--nrows", type=int, help="read only the first N rows")
     parser.add_argument("--sample", type=int, help="read a random sample of N rows")

@@ -28,10 +28,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         description="Read a table, define the task for the target column and print every "
         "meta-feature: its value, or why it was not computed.",
     )
-    parser.add_argument(
-        "file", help="CSV/TSV/TXT, Excel (.xlsx/.xls/.ods), Parquet, ARFF or KEEL .dat"
-    )
-    parser.add_argument("--target", required=True, help="the column to predict")
+    arguments.add_table(parser)
     parser.add_argument("--task-type", choices=("binary", "multiclass", "regression"))
     parser.add_argument("--sheet", help="the Excel sheet to read, by name or 0-based number")
     parser.add_argument(

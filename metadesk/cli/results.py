@@ -8,6 +8,7 @@ import json
 import math
 from typing import Any
 
+from metadesk.cli import arguments
 from metadesk.cli.run import format_table
 from metadesk.errors import UserError
 from metadesk.experiments.spec import LOWER_IS_BETTER, METRIC_LABELS, metrics_for
@@ -21,8 +22,11 @@ def register(subparsers: Any) -> None:
         "fold scores, the p-value of each against the best (corrected resampled t-test on the "
         "same folds), whether it is tied with the best, and the majority-class or mean baseline.",
     )
-    p.add_argument("file", help="the table the configurations were run on")
-    p.add_argument("--target", required=True, help="the column that was predicted")
+    arguments.add_table(
+        p,
+        file_help="the table the configurations were run on",
+        target_help="the column that was predicted",
+    )
     p.add_argument("--metric", help="the metric to compare (default: the table's own default)")
     p.add_argument("--json", action="store_true", help="print one JSON object instead of a table")
     p.set_defaults(func=results_command)

@@ -23,8 +23,7 @@ def register(subparsers: Any) -> None:
         description="Load a table, queue configurations and run them; finished results are kept "
         "in the workspace and reused next time.",
     )
-    run.add_argument("file", help="CSV, Excel, Parquet or another table file")
-    run.add_argument("--target", required=True, help="the column to predict")
+    arguments.add_table(run)
     run.add_argument(
         "--configs",
         default="all",

@@ -41,8 +41,7 @@ def register(subparsers: Any) -> None:
         "well on it, each with a predicted score, an 80%% interval and the similar datasets "
         "the prediction comes from.",
     )
-    p.add_argument("file", help="CSV, Excel, Parquet or another table file")
-    p.add_argument("--target", required=True, help="the column to predict")
+    arguments.add_table(p)
     p.add_argument(
         "--top",
         type=arguments.whole_number(1, "the number of suggestions"),

@@ -9,6 +9,7 @@ import math
 import sys
 from typing import Any
 
+from metadesk.cli import arguments
 from metadesk.errors import UserError
 from metadesk.experiments.spec import LOWER_IS_BETTER, METRIC_LABELS, metrics_for
 
@@ -24,12 +25,16 @@ def register(subparsers: Any) -> None:
         "on row samples. Every trial is kept in the workspace; running the same command again "
         "continues the search.",
     )
-    tune.add_argument("file", help="CSV, Excel, Parquet or another table file")
-    tune.add_argument("--target", required=True, help="the column to predict")
+    arguments.add_table(tune)
     tune.add_argument(
         "--budget", required=True, type=_seconds, help="seconds to search, e.g. 300 (or 5m, 1h)"
     )
-    tune.add_argument("--workers", type=_workers, default=None, help="local worker processes")
+    tune.add_argument(
+        "--workers",
+        type=arguments.whole_number(1, "the number of workers", 256),
+        default=None,
+        help="local worker processes",
+    )
     tune.add_argument("--scheduler", help="a Dask scheduler address, e.g. tcp://HOST:8786")
     tune.add_argument("--metric", help="metric to optimise (default: accuracy or R²)")
     tune.add_argument(
@@ -53,16 +58,6 @@ def _seconds(text: str) -> float:
         ) from None
     if not math.isfinite(value) or value < 5 or value > MAX_BUDGET_S:
         raise argparse.ArgumentTypeError("the budget must be between 5 seconds and 7 days")
-    return value
-
-
-def _workers(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"'{text}' is not a number of workers") from None
-    if not 1 <= value <= 256:
-        raise argparse.ArgumentTypeError("the number of workers must be between 1 and 256")
     return value
 
 
