@@ -50,6 +50,7 @@ lint: dev
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/lint-imports
+	$(VENV)/bin/mypy
 
 bench: dev
 	$(PIP) install -q pymfe -e ".[bench]"

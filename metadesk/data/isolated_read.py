@@ -18,12 +18,13 @@ import tempfile
 import traceback
 from multiprocessing.connection import Connection, wait
 from pathlib import Path
-from typing import Any
+from typing import Any, TypedDict
 
 import pandas as pd
 
 from metadesk import errors
 from metadesk.data.archive_checks import human_bytes
+from metadesk.data.report import ReportFields
 from metadesk.data.sources import total_memory
 from metadesk.errors import FileProblem, UserError
 
@@ -36,6 +37,13 @@ _MIN_BUDGET = 1024**3
 _PRELOAD = ["metadesk.data.readers", "python_calamine", "pyarrow.parquet"]
 
 
+class ReadOptions(TypedDict, total=False):
+    """The keyword arguments of `readers.read_format`, sent to the child as they are."""
+
+    sheet: str | int | None
+    nrows: int | None
+
+
 def reading_memory_budget() -> int:
     """Bytes a child process may allocate while reading one file."""
     ram = total_memory()
@@ -45,8 +53,8 @@ def reading_memory_budget() -> int:
 
 
 def read_isolated(
-    reader: str, path: Path, options: dict[str, Any], memory_budget: int
-) -> tuple[pd.DataFrame, list[str], bool, dict[str, Any]]:
+    reader: str, path: Path, options: ReadOptions, memory_budget: int
+) -> tuple[pd.DataFrame, list[str], bool, ReportFields]:
     """Run `readers.read_format(reader, path, **options)` in a child process limited to
     `memory_budget` bytes: (frame, notes, truncated, report fields). Raises `FileProblem` (or the
     reader's own `UserError`) for anything that goes wrong, the child's death included."""
@@ -154,7 +162,7 @@ def _problem_from(path: Path, reply: dict[str, Any], budget: int) -> UserError:
 
 # --- the child's side ------------------------------------------------------------------------------
 def _child_main(
-    conn: Connection, reader: str, path: str, options: dict, out: str, budget: int
+    conn: Connection, reader: str, path: str, options: ReadOptions, out: str, budget: int
 ) -> None:
     _quiet_stderr(Path(out).with_name("stderr"))
     _limit_memory(budget)
@@ -178,7 +186,7 @@ def _child_main(
     conn.close()
 
 
-def _read_and_write(reader: str, path: Path, options: dict, out: Path) -> dict[str, Any]:
+def _read_and_write(reader: str, path: Path, options: ReadOptions, out: Path) -> dict[str, Any]:
     import pyarrow as pa
 
     from metadesk.data.readers import read_format

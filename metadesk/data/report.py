@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypedDict
 
 from metadesk.data.roles import Role
 
@@ -71,6 +71,17 @@ class ReadReport:
             for c in self.column_reports
         ]
         return out
+
+
+class ReportFields(TypedDict, total=False):
+    """The `ReadReport` fields only some formats fill in, as a reader hands them over."""
+
+    encoding: str | None
+    delimiter: str | None
+    decimal: str | None
+    thousands: str | None
+    sheet: str | None
+    sheets: tuple[str, ...]
 
 
 @dataclass

@@ -12,9 +12,9 @@ from collections.abc import Mapping
 import numpy as np
 from scipy.spatial.distance import cdist
 
-from metadesk.metamodel.forecast import Z80, Forecast, anchor_location, weighted_mean_sd
+from metadesk.metamodel.forecast import Z80, Forecast, anchor_location
 from metadesk.metamodel.metrics import sign
-from metadesk.metamodel.neighbours import neighbour_evidence
+from metadesk.metamodel.neighbours import neighbour_evidence, neighbour_forecast
 from metadesk.metamodel.recommenders import AverageRank, Recommender, _calibrate, _extend
 from metadesk.metamodel.scores import FeatureScaler, ScoreTable, rank_values
 from metadesk.metamodel.values import Evidence
@@ -217,18 +217,16 @@ class NearestDatasets(Recommender):
         k = min(self.k_, int((w > 0).sum()))
         idx = np.argsort(-w, kind="stable")[:k]
         wk = w[idx] / w[idx].sum()
-        zk = self._z_ext[idx][:, cols]
-        mean_z, sd_z = weighted_mean_sd(zk, wk, self._mean_ext[cols], self._sd_ext[cols], 0.5)
-        loc = float(wk @ t.loc[idx])
-        scale = float(wk @ t.scale[idx])
-        loc_sd = math.sqrt(float(wk @ (t.loc[idx] - loc) ** 2) + (0.25 * scale) ** 2)
+        fc = neighbour_forecast(
+            t, idx, wk, cols, self._z_ext, self._mean_ext, self._sd_ext, self._q
+        )
         if level is not None:
-            loc, scale, loc_sd = level
+            fc.loc, fc.scale, fc.loc_sd = level
         if obs_pos.size:
-            loc, loc_sd = anchor_location(loc, loc_sd, scale, mean_z[obs_pos], obs_vals)
-        if self._short_ext is None:
-            scenarios, unit = np.where(np.isfinite(zk), zk, mean_z[None, :]), None
-        else:
+            fc.loc, fc.loc_sd = anchor_location(
+                fc.loc, fc.loc_sd, fc.scale, fc.mean_z[obs_pos], obs_vals
+            )
+        if self._short_ext is not None and self._short_fill is not None:
             sk = self._short_ext[idx][:, cols]
             # A configuration a neighbour never ran: what the neighbours that ran it saw, not
             # the average over every known dataset.
@@ -239,21 +237,11 @@ class NearestDatasets(Recommender):
                 (wk @ np.where(known_k, sk, 0.0)) / np.maximum(wsum, 1e-12),
                 self._short_fill[cols],
             )
-            scenarios = np.where(known_k, sk, local[None, :])
-            unit = 1.0
-        return Forecast(
-            config_ids=[],
-            mean_z=mean_z,
-            sd_z=sd_z,
-            loc=loc,
-            scale=scale,
-            loc_sd=loc_sd,
-            quantile=self._q,
-            scenarios=scenarios,
-            scenario_scale=unit,
-            weights=wk,
-            explain=(lambda: self._evidence(sim, cols)) if exclude is None else None,
-        )
+            fc.scenarios = np.where(known_k, sk, local[None, :])
+            fc.scenario_scale = 1.0
+        if exclude is None:
+            fc.explain = lambda: self._evidence(sim, cols)
+        return fc
 
     def _agreement(self, w: np.ndarray, obs_cols: np.ndarray, obs_vals: np.ndarray) -> np.ndarray:
         """Likelihood-like weight of each known dataset given what was measured here."""

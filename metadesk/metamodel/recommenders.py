@@ -16,11 +16,15 @@ from metadesk.metamodel.forecast import (
     Forecast,
     anchor_location,
     suggestions_from,
-    weighted_mean_sd,
 )
 from metadesk.metamodel.level import LevelModel
 from metadesk.metamodel.metrics import sign
-from metadesk.metamodel.neighbours import K_NEIGHBOURS, Neighbourhood, neighbour_evidence
+from metadesk.metamodel.neighbours import (
+    K_NEIGHBOURS,
+    Neighbourhood,
+    neighbour_evidence,
+    neighbour_forecast,
+)
 from metadesk.metamodel.scores import ScoreTable, rank_values
 from metadesk.metamodel.values import MetaDataset, Suggestion
 from metadesk.portfolio.configuration import Configuration
@@ -212,23 +216,9 @@ class AverageRank(Recommender):
     ) -> Forecast:
         """Scores on the nearest known datasets, weighted by similarity (normalised units)."""
         assert self._hood is not None and self.table is not None
-        t = self.table
         idx, wk = self._hood.nearest(sim, self.k, exclude)
-        zk = self._z_ext[idx][:, cols]
-        mean_z, sd_z = weighted_mean_sd(zk, wk, self._mean_ext[cols], self._sd_ext[cols], 0.5)
-        loc = float(wk @ t.loc[idx])
-        scale = float(wk @ t.scale[idx])
-        loc_sd = math.sqrt(float(wk @ (t.loc[idx] - loc) ** 2) + (0.25 * scale) ** 2)
-        return Forecast(
-            config_ids=[],
-            mean_z=mean_z,
-            sd_z=sd_z,
-            loc=loc,
-            scale=scale,
-            loc_sd=loc_sd,
-            quantile=self._q,
-            scenarios=np.where(np.isfinite(zk), zk, mean_z[None, :]),
-            weights=wk,
+        return neighbour_forecast(
+            self.table, idx, wk, cols, self._z_ext, self._mean_ext, self._sd_ext, self._q
         )
 
     def forecast(self, meta_features, config_ids, observed=None, configurations=None) -> Forecast:

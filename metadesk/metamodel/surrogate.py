@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 from sklearn.tree import ExtraTreeRegressor
 
+from metadesk.metamodel.bagging import grow_by_group
 from metadesk.metamodel.forecast import Forecast, anchor_location, weighted_mean_sd
 from metadesk.metamodel.metrics import sign
 from metadesk.metamodel.nearest import NearestDatasets
@@ -131,27 +132,18 @@ class Surrogate(Recommender):
         base = self.knn.heldout_z[d_idx, c_idx]
         y = t.z[d_idx, c_idx] - base
         groups, g_of = np.unique(t.groups, return_inverse=True)
-        row_group = g_of[d_idx]
-        oob_sum = np.zeros(d_idx.size)
-        oob_sq = np.zeros(d_idx.size)
-        oob_n = np.zeros(d_idx.size)
-        for _i in range(self.n_trees):
-            counts = np.bincount(rng.integers(0, groups.size, groups.size), minlength=groups.size)
-            weight = counts[row_group].astype(float)
-            inbag = weight > 0
-            tree = ExtraTreeRegressor(
-                max_features=self.max_features,
-                min_samples_leaf=self.min_samples_leaf,
-                random_state=int(rng.integers(2**31 - 1)),
-            )
-            tree.fit(x[inbag], y[inbag], sample_weight=weight[inbag])
-            self.trees.append(tree)
-            out = ~inbag
-            if out.any():
-                p = tree.tree_.predict(x[out]).reshape(int(out.sum()), -1)[:, 0]
-                oob_sum[out] += p
-                oob_sq[out] += p**2
-                oob_n[out] += 1
+        bag = grow_by_group(
+            x,
+            y,
+            g_of[d_idx],
+            groups.size,
+            self.n_trees,
+            rng,
+            max_features=self.max_features,
+            min_samples_leaf=self.min_samples_leaf,
+        )
+        self.trees = bag.trees
+        oob_sum, oob_sq, oob_n = bag.oob_sum[:, 0], bag.oob_sq[:, 0], bag.oob_n
         # Held-out calibration: out-of-bag predictions with the level predicted from other groups.
         ok = oob_n >= 2
         if ok.sum() >= 10:

@@ -4,9 +4,9 @@ held-out groups of the knowledge, and real tables outside it when those were mea
 
 from __future__ import annotations
 
-import math
 from typing import Any
 
+from metadesk.finite import finite_or_none
 from metadesk.metamodel.evaluation import EvaluationReport
 from metadesk.metamodel.metrics import LOWER_IS_BETTER, METRIC_LABELS, POINT
 
@@ -55,7 +55,7 @@ def trust_sentence(
         other = evaluation.outside.get(FIXED_RANKING, {}) if learned else {}
         text += " " + _figures_clause(f"On {m} real tables it never saw", outside, other, metric)
     error = outside.get("abs_error") if outside else mine.get("abs_error")
-    if _finite(error) is not None and _in_points(metric):
+    if finite_or_none(error) is not None and _in_points(metric):
         where = "those tables" if outside else "held-out datasets"
         text += (
             f" Predicted scores were {_amount(error, metric)} off on average on {where}; "
@@ -67,7 +67,7 @@ def trust_sentence(
 def _figures_clause(where: str, mine: dict[str, Any], base: dict[str, Any], metric: str) -> str:
     text = f"{where}, its first pick was on average {_amount(mine.get('top1_regret'), metric)} "
     text += _regret_words(metric)
-    if _finite(base.get("top1_regret")) is not None:
+    if finite_or_none(base.get("top1_regret")) is not None:
         text += f" (fixed ranking: {_amount(base.get('top1_regret'), metric, unit=False)})"
     third = best_of_three(mine)
     if third is not None:
@@ -81,21 +81,13 @@ def best_of_three(figures: dict[str, Any]) -> float | None:
     """Regret of the best of the first three runs, re-ranked after each (None when unknown)."""
     bsf = figures.get("best_so_far_observed") or []
     try:
-        return _finite(bsf[2])
+        return finite_or_none(bsf[2])
     except IndexError:
         return None
 
 
-def _finite(value: Any) -> float | None:
-    try:
-        v = float(value)
-    except (TypeError, ValueError):
-        return None
-    return v if math.isfinite(v) else None
-
-
 def _percent(value: Any) -> str:
-    v = _finite(value)
+    v = finite_or_none(value)
     return "an unknown share" if v is None else f"{100 * v:.0f}%"
 
 
@@ -110,7 +102,7 @@ def _in_points(metric: str) -> bool:
 
 
 def _amount(value: Any, metric: str, unit: bool = True) -> str:
-    v = _finite(value)
+    v = finite_or_none(value)
     if v is None:
         return "an unknown amount"
     if _in_points(metric):
