@@ -17,8 +17,10 @@ import sys
 import tempfile
 import traceback
 from multiprocessing.connection import Connection, wait
+from multiprocessing.context import ForkServerContext, SpawnContext
+from multiprocessing.process import BaseProcess
 from pathlib import Path
-from typing import Any, TypedDict
+from typing import TypedDict
 
 import pandas as pd
 
@@ -42,6 +44,24 @@ class ReadOptions(TypedDict, total=False):
 
     sheet: str | int | None
     nrows: int | None
+
+
+class _Reply(TypedDict, total=False):
+    """What the child sends back: `ok` and the read's notes, truncation and report fields; or
+    the `UserError` it raised (kind, message, hint, details, size_bytes); or that memory ran
+    out; or the traceback of anything else."""
+
+    ok: bool
+    notes: list[str]
+    truncated: bool
+    extra: ReportFields
+    memory: bool
+    kind: str
+    message: str
+    hint: str
+    details: str
+    size_bytes: int
+    traceback: str
 
 
 def reading_memory_budget() -> int:
@@ -95,7 +115,7 @@ def read_isolated(
         shutil.rmtree(workdir, ignore_errors=True)
 
 
-def _context() -> Any:
+def _context() -> ForkServerContext | SpawnContext:
     """forkserver where it exists (each read forks a process that has the readers loaded already),
     spawn elsewhere and in frozen apps. Never plain fork: the app may hold Qt and threads."""
     if sys.platform != "win32" and not getattr(sys, "frozen", False):
@@ -105,7 +125,7 @@ def _context() -> Any:
     return multiprocessing.get_context("spawn")
 
 
-def _wait_for_reply(conn: Connection, process: Any) -> dict[str, Any] | None:
+def _wait_for_reply(conn: Connection, process: BaseProcess) -> _Reply | None:
     try:
         wait([conn, process.sentinel])
         # A reply may be waiting even when the process ended right after sending it.
@@ -139,7 +159,7 @@ def _death_problem(path: Path, exitcode: int | None, budget: int, stderr: str) -
     )
 
 
-def _problem_from(path: Path, reply: dict[str, Any], budget: int) -> UserError:
+def _problem_from(path: Path, reply: _Reply, budget: int) -> UserError:
     if reply.get("memory"):
         return FileProblem(
             f"{path.name} needs more than the {human_bytes(budget)} of memory allowed for reading "
@@ -166,6 +186,7 @@ def _child_main(
 ) -> None:
     _quiet_stderr(Path(out).with_name("stderr"))
     _limit_memory(budget)
+    reply: _Reply
     try:
         reply = _read_and_write(reader, Path(path), options, Path(out))
     except MemoryError:
@@ -186,7 +207,7 @@ def _child_main(
     conn.close()
 
 
-def _read_and_write(reader: str, path: Path, options: ReadOptions, out: Path) -> dict[str, Any]:
+def _read_and_write(reader: str, path: Path, options: ReadOptions, out: Path) -> _Reply:
     import pyarrow as pa
 
     from metadesk.data.readers import read_format
@@ -195,19 +216,8 @@ def _read_and_write(reader: str, path: Path, options: ReadOptions, out: Path) ->
     table = pa.Table.from_pandas(frame, preserve_index=False)
     with pa.OSFile(str(out), "wb") as sink, pa.ipc.new_file(sink, table.schema) as writer:
         writer.write_table(table)
-    return {"ok": True, "notes": notes, "truncated": truncated, "extra": _plain(extra)}
-
-
-def _plain(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {str(k): _plain(v) for k, v in value.items()}
-    if isinstance(value, tuple):
-        return tuple(_plain(v) for v in value)
-    if isinstance(value, list):
-        return [_plain(v) for v in value]
-    if value is None or isinstance(value, (str, int, float, bool)):
-        return value
-    return str(value)
+    # The report fields are text (`ReportFields`): they pickle as they are.
+    return {"ok": True, "notes": notes, "truncated": truncated, "extra": extra}
 
 
 def _quiet_stderr(log_path: Path) -> None:

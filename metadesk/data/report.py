@@ -59,6 +59,7 @@ class ReadReport:
     def missing(self) -> Mapping[str, int]:
         return {c.name: c.missing for c in self.column_reports}
 
+    # Any: JSON values of every kind, as `dataclasses.asdict` hands them over.
     def to_dict(self) -> dict[str, Any]:
         """Plain JSON-ready values (for `metadesk inspect --json` and the GUI's details)."""
         out = asdict(self)
