@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import copy
 import logging
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, ParamSpec, TypeVar
 
 import numpy as np
 import pandas as pd
@@ -25,6 +25,10 @@ from metadesk.metamodel.surrogate import Surrogate
 from metadesk.metamodel.values import MetaDataset
 
 log = logging.getLogger(__name__)
+
+# One recommender's held-out figures: numbers, per-k lists (best so far), per-table records; saved
+# as JSON and read back. Any: the kind of value depends on the key.
+Figures = dict[str, Any]
 
 MAX_K = 10
 # A recommender replaces the fixed ranking only when a paired test says it is better at this level.
@@ -62,10 +66,10 @@ class EvaluationReport:
     scheme: str
     n_datasets: int
     n_groups: int
-    figures: dict[str, dict[str, Any]] = field(default_factory=dict)
+    figures: dict[str, Figures] = field(default_factory=dict)
     # The same figures on real tables outside the knowledge (`transfer.evaluate_outside`), when
     # measured: recommender -> figures; `outside_source` says which tables.
-    outside: dict[str, dict[str, Any]] = field(default_factory=dict)
+    outside: dict[str, Figures] = field(default_factory=dict)
     outside_source: str = ""
 
     @property
@@ -79,6 +83,7 @@ class EvaluationReport:
             rows[name] = row
         return pd.DataFrame.from_dict(rows, orient="index")
 
+    # Any: JSON values of mixed kinds, as saved next to the prior.
     def to_dict(self) -> dict[str, Any]:
         return {
             "task_type": self.task_type,
@@ -131,7 +136,7 @@ class EvaluationReport:
         return no_worse and p is not None and np.isfinite(p) and p < alpha
 
 
-def _jsonable(x: Any) -> Any:
+def _jsonable(x: object) -> object:
     if isinstance(x, dict):
         return {str(k): _jsonable(v) for k, v in x.items()}
     if isinstance(x, (list, tuple, np.ndarray)):
@@ -160,8 +165,17 @@ def held_out_splits(groups: np.ndarray, folds: int | None = None) -> Iterator[np
         yield np.isin(groups, part)
 
 
-# BLAS/OpenMP pinned to one thread: the products here are small and slower threaded.
-@threadpool_limits.wrap(limits=1)
+_P = ParamSpec("_P")
+_R = TypeVar("_R")
+
+
+def _one_thread(fn: Callable[_P, _R]) -> Callable[_P, _R]:
+    """`fn` with BLAS/OpenMP pinned to one thread: the products here are small and slower threaded."""
+    wrapped: Callable[_P, _R] = threadpool_limits.wrap(limits=1)(fn)
+    return wrapped
+
+
+@_one_thread
 def evaluate(
     meta_dataset: MetaDataset,
     task_type: str,
@@ -192,7 +206,7 @@ def evaluate(
     if n_groups < 2:
         return report
     held_groups: list[str] = []
-    per: dict[str, list[dict[str, Any]]] = {r.name: [] for r in templates}
+    per: dict[str, list[Figures]] = {r.name: [] for r in templates}
     per.update({b: [] for b in BASELINES if b != "random" or random_seeds > 0})
     chosen = np.ones(table.n_datasets, dtype=bool)
     if max_datasets is not None and max_datasets < table.n_datasets:
@@ -208,7 +222,7 @@ def evaluate(
         fitted = [
             copy.deepcopy(r).fit_table(train, meta_dataset.configurations, level) for r in templates
         ]
-        for d in np.flatnonzero(test & chosen):
+        for d in np.flatnonzero(test & chosen).tolist():
             known = np.flatnonzero(np.isfinite(table.raw[d]))
             if known.size < 2:
                 continue
@@ -237,7 +251,7 @@ def evaluate(
     return report
 
 
-def best_noise(table: ScoreTable, d: int, known: np.ndarray) -> float:
+def best_noise(table: ScoreTable, d: int, known: np.ndarray | list[int]) -> float:
     """The standard error of the best score on dataset d (metric units): differences smaller
     than this are within cross-validation noise. 0 when the runs do not say."""
     if table.se is None:
@@ -247,7 +261,7 @@ def best_noise(table: ScoreTable, d: int, known: np.ndarray) -> float:
     return float(se[best]) if np.isfinite(se[best]) else 0.0
 
 
-def analyst_regret(row: dict[str, Any]) -> float:
+def analyst_regret(row: Figures) -> float:
     """What the choice of recommender serves: the first pick and the best of the first three
     (re-ranked after each run), counted equally."""
     bsf = row.get("best_so_far_observed") or [np.nan] * 3
@@ -255,7 +269,7 @@ def analyst_regret(row: dict[str, Any]) -> float:
 
 
 def paired_test(
-    rows: Sequence[dict[str, Any]], baseline: Sequence[dict[str, Any]], groups: Sequence[str]
+    rows: Sequence[Figures], baseline: Sequence[Figures], groups: Sequence[str]
 ) -> float:
     """One-sided Wilcoxon signed-rank p-value that `rows` has lower `analyst_regret` than
     `baseline` on the same held-out datasets, with each group counted once (its mean)."""
@@ -273,14 +287,14 @@ def paired_test(
 
 def _one(
     rec: Recommender,
-    mf: dict,
+    mf: Mapping[str, float],
     ids: list[str],
     truth: np.ndarray,
     raw: np.ndarray,
     max_k: int,
     until_close: bool = True,
     noise: float = 0.0,
-) -> dict[str, Any]:
+) -> Figures:
     fc = rec.forecast(mf, ids, {})
     order, _ = fc.order(range(len(ids)), [])
     out = _figures(order, truth, max_k, noise)
@@ -324,8 +338,8 @@ def _one(
 
 
 def _figures(
-    order: Sequence[int], truth: np.ndarray, max_k: int, noise: float = 0.0
-) -> dict[str, Any]:
+    order: Sequence[int] | np.ndarray, truth: np.ndarray, max_k: int, noise: float = 0.0
+) -> Figures:
     order = list(order)
     best = truth.max()
     regret = best - np.maximum.accumulate(truth[order])
@@ -354,7 +368,7 @@ def _figures(
     }
 
 
-def _random(truth: np.ndarray, max_k: int, seeds: int, noise: float = 0.0) -> dict[str, Any]:
+def _random(truth: np.ndarray, max_k: int, seeds: int, noise: float = 0.0) -> Figures:
     rows = []
     for s in range(seeds):
         order = np.random.default_rng(1000 + s).permutation(truth.size)
@@ -373,10 +387,10 @@ def _first_within(regret: np.ndarray, threshold: float, n: int) -> float:
     return float(hit[0] + 1) if hit.size else float(n)
 
 
-def _average(rows: list[dict[str, Any]], max_k: int) -> dict[str, Any]:
+def _average(rows: list[Figures], max_k: int) -> Figures:
     if not rows:
         return {"n_datasets": 0}
-    out: dict[str, Any] = {"n_datasets": len(rows)}
+    out: Figures = {"n_datasets": len(rows)}
     for key in rows[0]:
         vals = [r[key] for r in rows]
         if isinstance(vals[0], list):

@@ -165,4 +165,6 @@ def _best_landmarker(values: np.ndarray, hows: list[str]) -> np.ndarray:
     with np.errstate(all="ignore"), warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)
         best = np.nanmax(conv, axis=1)
-    return np.maximum(best, -1.0)  # a collapsed landmarker says "hard", not "minus infinity"
+    # A collapsed landmarker says "hard", not "minus infinity".
+    floored: np.ndarray = np.maximum(best, -1.0)
+    return floored

@@ -56,5 +56,5 @@ def sign(metric: str) -> float:
     return -1.0 if metric in LOWER_IS_BETTER else 1.0
 
 
-def orient(scores: np.ndarray | float, metric: str) -> np.ndarray | float:
+def orient(scores: np.ndarray, metric: str) -> np.ndarray:
     return sign(metric) * np.asarray(scores, dtype=float)

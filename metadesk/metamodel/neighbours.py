@@ -40,13 +40,15 @@ class Neighbourhood:
 
     def pairwise(self) -> np.ndarray:
         f = max(self.x.shape[1], 1)
-        return np.abs(self.x[:, None, :] - self.x[None, :, :]).sum(axis=2) / f
+        dist: np.ndarray = np.abs(self.x[:, None, :] - self.x[None, :, :]).sum(axis=2) / f
+        return dist
 
     def distances(self, meta_features: Mapping[str, float]) -> np.ndarray:
         if self.x.shape[1] == 0:
             return np.zeros(self.table.n_datasets)
         x = self.scaler.transform_one(meta_features)
-        return np.abs(self.x - x).mean(axis=1)
+        dist: np.ndarray = np.abs(self.x - x).mean(axis=1)
+        return dist
 
     def similarity(self, dist: np.ndarray) -> np.ndarray:
         return 1.0 / (1.0 + dist / self.h)

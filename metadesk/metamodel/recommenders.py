@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
+from typing import TypeVar
 
 import numpy as np
 
@@ -29,6 +30,8 @@ from metadesk.metamodel.scores import ScoreTable, rank_values
 from metadesk.metamodel.values import MetaDataset, Suggestion
 from metadesk.portfolio.configuration import Configuration
 
+_R = TypeVar("_R", bound="Recommender")
+
 
 class Recommender:
     """Base class: keeps the fitted `ScoreTable` and turns forecasts into suggestions."""
@@ -44,17 +47,17 @@ class Recommender:
         self.level = LevelModel()
         self._col: dict[str, int] = {}
 
-    def fit(self, meta_dataset: MetaDataset, task_type: str, metric: str) -> Recommender:
+    def fit(self: _R, meta_dataset: MetaDataset, task_type: str, metric: str) -> _R:
         self.task_type = task_type
         self.configurations = dict(meta_dataset.configurations)
         return self.fit_table(ScoreTable.build(meta_dataset, task_type, metric))
 
     def fit_table(
-        self,
+        self: _R,
         table: ScoreTable,
         configurations: Mapping[str, Configuration] | None = None,
         level: LevelModel | None = None,
-    ) -> Recommender:
+    ) -> _R:
         """`level`: a `LevelModel` already fitted on this very table, shared between
         recommenders (held-out evaluation fits several on each split)."""
         if configurations is not None:
@@ -108,6 +111,11 @@ class Recommender:
         return suggestions_from(fc, cands, obs, self.metric, self.name)
 
     # --- shared pieces -------------------------------------------------------------------------
+    def _fitted_table(self) -> ScoreTable:
+        if self.table is None:
+            raise RuntimeError(f"{type(self).__name__} used before fit")
+        return self.table
+
     def _columns(self, config_ids: Sequence[str]) -> np.ndarray:
         """Column of each id in the score table; -1 for configurations never measured."""
         return np.array([self._col.get(c, -1) for c in config_ids], dtype=int)
@@ -221,7 +229,13 @@ class AverageRank(Recommender):
             self.table, idx, wk, cols, self._z_ext, self._mean_ext, self._sd_ext, self._q
         )
 
-    def forecast(self, meta_features, config_ids, observed=None, configurations=None) -> Forecast:
+    def forecast(
+        self,
+        meta_features: Mapping[str, float],
+        config_ids: Sequence[str],
+        observed: Mapping[str, float] | None = None,
+        configurations: Mapping[str, Configuration] | None = None,
+    ) -> Forecast:
         cols = self._columns(config_ids)
         order_key = _extend(self._mean_rank, 2.0)[cols]  # never measured: after all known ones
         pos, vals = self._observed_arrays(config_ids, observed or {})

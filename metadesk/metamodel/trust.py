@@ -4,10 +4,8 @@ held-out groups of the knowledge, and real tables outside it when those were mea
 
 from __future__ import annotations
 
-from typing import Any
-
 from metadesk.finite import finite_or_none
-from metadesk.metamodel.evaluation import EvaluationReport
+from metadesk.metamodel.evaluation import EvaluationReport, Figures
 from metadesk.metamodel.metrics import LOWER_IS_BETTER, METRIC_LABELS, POINT
 
 FIXED_RANKING = "average_rank"
@@ -64,7 +62,7 @@ def trust_sentence(
     return text
 
 
-def _figures_clause(where: str, mine: dict[str, Any], base: dict[str, Any], metric: str) -> str:
+def _figures_clause(where: str, mine: Figures, base: Figures, metric: str) -> str:
     text = f"{where}, its first pick was on average {_amount(mine.get('top1_regret'), metric)} "
     text += _regret_words(metric)
     if finite_or_none(base.get("top1_regret")) is not None:
@@ -77,7 +75,7 @@ def _figures_clause(where: str, mine: dict[str, Any], base: dict[str, Any], metr
     return text + "."
 
 
-def best_of_three(figures: dict[str, Any]) -> float | None:
+def best_of_three(figures: Figures) -> float | None:
     """Regret of the best of the first three runs, re-ranked after each (None when unknown)."""
     bsf = figures.get("best_so_far_observed") or []
     try:
@@ -86,7 +84,7 @@ def best_of_three(figures: dict[str, Any]) -> float | None:
         return None
 
 
-def _percent(value: Any) -> str:
+def _percent(value: object) -> str:
     v = finite_or_none(value)
     return "an unknown share" if v is None else f"{100 * v:.0f}%"
 
@@ -101,7 +99,7 @@ def _in_points(metric: str) -> bool:
     return metric not in LOWER_IS_BETTER
 
 
-def _amount(value: Any, metric: str, unit: bool = True) -> str:
+def _amount(value: object, metric: str, unit: bool = True) -> str:
     v = finite_or_none(value)
     if v is None:
         return "an unknown amount"
