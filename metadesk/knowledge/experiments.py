@@ -54,7 +54,9 @@ class ExperimentTables(Database):
                             stamp,
                         ),
                     )
-                    out.append((int(cur.lastrowid), True))
+                    new_id = cur.lastrowid
+                    assert new_id is not None  # set by the INSERT above
+                    out.append((new_id, True))
                     continue
                 existing = _experiment(row)
                 if existing["status"] in ACTIVE or existing["status"] == "ok":
