@@ -55,7 +55,7 @@ class Protocol:
         # Limits do not change the score, so they are not part of the identity of an experiment.
         return f"cv{self.folds}x{self.repeats}:seed={self.seed}:rows={self.max_rows or 'all'}"
 
-    # Any here and below: JSON values of mixed kinds, as stored and sent to workers.
+    # Any: JSON values of mixed kinds, as stored and sent to workers (also in ExperimentSpec).
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
 
