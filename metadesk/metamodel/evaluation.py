@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import copy
 import logging
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, ParamSpec, TypeVar
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -165,17 +165,6 @@ def held_out_splits(groups: np.ndarray, folds: int | None = None) -> Iterator[np
         yield np.isin(groups, part)
 
 
-_P = ParamSpec("_P")
-_R = TypeVar("_R")
-
-
-def _one_thread(fn: Callable[_P, _R]) -> Callable[_P, _R]:
-    """`fn` with BLAS/OpenMP pinned to one thread: the products here are small and slower threaded."""
-    wrapped: Callable[_P, _R] = threadpool_limits.wrap(limits=1)(fn)
-    return wrapped
-
-
-@_one_thread
 def evaluate(
     meta_dataset: MetaDataset,
     task_type: str,
@@ -196,59 +185,62 @@ def evaluate(
     Quick mode (for choosing a recommender on the spot): `max_datasets` held-out datasets at
     most (a fixed sample), `random_seeds=0` skips the random baseline, `until_close=False` stops
     the simulated runs at `max_k` instead of running on until within 0.5 point of the best."""
-    table = ScoreTable.build(meta_dataset, task_type, metric)
-    templates = list(recommenders) if recommenders is not None else default_recommenders()
-    if not any(type(r) is AverageRank for r in templates):
-        templates.insert(0, AverageRank())
-    n_groups = int(np.unique(table.groups).size)
-    scheme = "leave-one-group-out" if folds is None else f"{folds} folds of whole groups"
-    report = EvaluationReport(task_type, metric, scheme, table.n_datasets, n_groups)
-    if n_groups < 2:
-        return report
-    held_groups: list[str] = []
-    per: dict[str, list[Figures]] = {r.name: [] for r in templates}
-    per.update({b: [] for b in BASELINES if b != "random" or random_seeds > 0})
-    chosen = np.ones(table.n_datasets, dtype=bool)
-    if max_datasets is not None and max_datasets < table.n_datasets:
-        chosen[:] = False
-        chosen[np.random.default_rng(0).choice(table.n_datasets, max_datasets, replace=False)] = (
-            True
-        )
-    for test in held_out_splits(table.groups, folds):
-        if not (test & chosen).any():
-            continue
-        train = table.subset(np.flatnonzero(~test))
-        level = LevelModel().fit(train)
-        fitted = [
-            copy.deepcopy(r).fit_table(train, meta_dataset.configurations, level) for r in templates
-        ]
-        for d in np.flatnonzero(test & chosen).tolist():
-            known = np.flatnonzero(np.isfinite(table.raw[d]))
-            if known.size < 2:
+    # BLAS/OpenMP pinned to one thread: the products here are small and slower threaded.
+    with threadpool_limits(limits=1):
+        table = ScoreTable.build(meta_dataset, task_type, metric)
+        templates = list(recommenders) if recommenders is not None else default_recommenders()
+        if not any(type(r) is AverageRank for r in templates):
+            templates.insert(0, AverageRank())
+        n_groups = int(np.unique(table.groups).size)
+        scheme = "leave-one-group-out" if folds is None else f"{folds} folds of whole groups"
+        report = EvaluationReport(task_type, metric, scheme, table.n_datasets, n_groups)
+        if n_groups < 2:
+            return report
+        held_groups: list[str] = []
+        per: dict[str, list[Figures]] = {r.name: [] for r in templates}
+        per.update({b: [] for b in BASELINES if b != "random" or random_seeds > 0})
+        chosen = np.ones(table.n_datasets, dtype=bool)
+        if max_datasets is not None and max_datasets < table.n_datasets:
+            chosen[:] = False
+            chosen[
+                np.random.default_rng(0).choice(table.n_datasets, max_datasets, replace=False)
+            ] = True
+        for test in held_out_splits(table.groups, folds):
+            if not (test & chosen).any():
                 continue
-            ids = [table.config_ids[c] for c in known]
-            truth = sign(metric) * table.raw[d, known]
-            mf = table.meta_features_of(d)
-            noise = best_noise(table, d, known)
-            for rec in fitted:
-                per[rec.name].append(
-                    _one(rec, mf, ids, truth, table.raw[d, known], max_k, until_close, noise)
+            train = table.subset(np.flatnonzero(~test))
+            level = LevelModel().fit(train)
+            fitted = [
+                copy.deepcopy(r).fit_table(train, meta_dataset.configurations, level)
+                for r in templates
+            ]
+            for d in np.flatnonzero(test & chosen).tolist():
+                known = np.flatnonzero(np.isfinite(table.raw[d]))
+                if known.size < 2:
+                    continue
+                ids = [table.config_ids[c] for c in known]
+                truth = sign(metric) * table.raw[d, known]
+                mf = table.meta_features_of(d)
+                noise = best_noise(table, d, known)
+                for rec in fitted:
+                    per[rec.name].append(
+                        _one(rec, mf, ids, truth, table.raw[d, known], max_k, until_close, noise)
+                    )
+                if random_seeds > 0:
+                    per["random"].append(_random(truth, max_k, random_seeds, noise))
+                per["oracle"].append(
+                    _figures(list(np.argsort(-truth, kind="stable")), truth, max_k, noise)
                 )
-            if random_seeds > 0:
-                per["random"].append(_random(truth, max_k, random_seeds, noise))
-            per["oracle"].append(
-                _figures(list(np.argsort(-truth, kind="stable")), truth, max_k, noise)
-            )
-            held_groups.append(table.groups[d])
-    for name, rows in per.items():
-        report.figures[name] = _average(rows, max_k)
-    if AverageRank.name in per:
+                held_groups.append(table.groups[d])
         for name, rows in per.items():
-            if name not in BASELINES and name != AverageRank.name and rows:
-                report.figures[name]["p_vs_average_rank"] = paired_test(
-                    rows, per[AverageRank.name], held_groups
-                )
-    return report
+            report.figures[name] = _average(rows, max_k)
+        if AverageRank.name in per:
+            for name, rows in per.items():
+                if name not in BASELINES and name != AverageRank.name and rows:
+                    report.figures[name]["p_vs_average_rank"] = paired_test(
+                        rows, per[AverageRank.name], held_groups
+                    )
+        return report
 
 
 def best_noise(table: ScoreTable, d: int, known: np.ndarray | list[int]) -> float:
