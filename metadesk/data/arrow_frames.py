@@ -13,9 +13,10 @@ _BLOCK_ROWS = 100_000
 
 
 def to_pandas(table: pa.Table, *, date_as_object: bool = True) -> pd.DataFrame:
-    """`table.to_pandas(date_as_object=...)`, the same frame, converted in blocks of rows when that is safe:
-    no dictionary columns (each block would get its own categories) and no index stored by pandas
-    (it must come back as it was; metadata that only restores column types is fine).
+    """`table.to_pandas(date_as_object=...)`, the same frame, converted in blocks of rows when
+    that is safe: no dictionary columns (each block would get its own categories) and no index
+    stored by pandas (it must come back as it was; metadata that only restores column types is
+    fine).
     Repeated column names are kept (cleanup renames them later); pyarrow 15 refuses them."""
     names = table.column_names
     if len(set(names)) != len(names):

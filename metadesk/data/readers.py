@@ -150,7 +150,7 @@ def _read_delimited(
     delimiter: str | None,
     names: list[str] | None = None,
 ) -> tuple[pd.DataFrame, bool, ReportFields]:
-    """A delimited text file (CSV, or header-less KEEL with `names`) and the dialect it was read in."""
+    """A delimited text file (CSV, or header-less KEEL with `names`) and its dialect's fields."""
     frame, dialect, truncated = read_text(
         path,
         size,
