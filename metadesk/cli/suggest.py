@@ -195,9 +195,9 @@ def evaluate_command(args: argparse.Namespace) -> int:
         from metadesk.resources import prior_dir
 
         folder = Path(prior_dir())
-        md = load_prior(folder)
+        prior = load_prior(folder)
         source = f"the shipped prior ({folder})"
-        if md is None:
+        if prior is None:
             print(
                 f"metadesk: there is no shipped prior knowledge yet in {folder} "
                 "(no datasets/runs tables).",
@@ -209,6 +209,7 @@ def evaluate_command(args: argparse.Namespace) -> int:
                 file=sys.stderr,
             )
             return 2
+        md = prior
     present = set(md.datasets["task_type"]) if len(md.datasets) else set()
     wanted = []
     for family, task_type in (

@@ -59,7 +59,7 @@ _DATE_SHAPE = re.compile(r"^\d{1,4}[./-]\d{1,2}[./-]\d{1,4}([ T]\d{1,2}:\d{2}(:\
 
 
 def is_text_column(series: pd.Series) -> bool:
-    return pd.api.types.is_string_dtype(series.dtype) or series.dtype == object
+    return bool(pd.api.types.is_string_dtype(series.dtype) or series.dtype == object)
 
 
 def tidy_names(frame: pd.DataFrame, notes: NoteBook) -> pd.DataFrame:

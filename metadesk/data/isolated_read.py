@@ -17,13 +17,16 @@ import sys
 import tempfile
 import traceback
 from multiprocessing.connection import Connection, wait
+from multiprocessing.context import ForkServerContext, SpawnContext
+from multiprocessing.process import BaseProcess
 from pathlib import Path
-from typing import Any
+from typing import TypedDict
 
 import pandas as pd
 
 from metadesk import errors
 from metadesk.data.archive_checks import human_bytes
+from metadesk.data.report import ReportFields
 from metadesk.data.sources import total_memory
 from metadesk.errors import FileProblem, UserError
 
@@ -36,6 +39,31 @@ _MIN_BUDGET = 1024**3
 _PRELOAD = ["metadesk.data.readers", "python_calamine", "pyarrow.parquet"]
 
 
+class ReadOptions(TypedDict, total=False):
+    """The keyword arguments of `readers.read_format`, sent to the child as they are."""
+
+    sheet: str | int | None
+    nrows: int | None
+
+
+class _Reply(TypedDict, total=False):
+    """What the child sends back: `ok` and the read's notes, truncation and report fields; or
+    the `UserError` it raised (kind, message, hint, details, size_bytes); or that memory ran
+    out; or the traceback of anything else."""
+
+    ok: bool
+    notes: list[str]
+    truncated: bool
+    extra: ReportFields
+    memory: bool
+    kind: str
+    message: str
+    hint: str
+    details: str
+    size_bytes: int
+    traceback: str
+
+
 def reading_memory_budget() -> int:
     """Bytes a child process may allocate while reading one file."""
     ram = total_memory()
@@ -45,8 +73,8 @@ def reading_memory_budget() -> int:
 
 
 def read_isolated(
-    reader: str, path: Path, options: dict[str, Any], memory_budget: int
-) -> tuple[pd.DataFrame, list[str], bool, dict[str, Any]]:
+    reader: str, path: Path, options: ReadOptions, memory_budget: int
+) -> tuple[pd.DataFrame, list[str], bool, ReportFields]:
     """Run `readers.read_format(reader, path, **options)` in a child process limited to
     `memory_budget` bytes: (frame, notes, truncated, report fields). Raises `FileProblem` (or the
     reader's own `UserError`) for anything that goes wrong, the child's death included."""
@@ -87,7 +115,7 @@ def read_isolated(
         shutil.rmtree(workdir, ignore_errors=True)
 
 
-def _context() -> Any:
+def _context() -> ForkServerContext | SpawnContext:
     """forkserver where it exists (each read forks a process that has the readers loaded already),
     spawn elsewhere and in frozen apps. Never plain fork: the app may hold Qt and threads."""
     if sys.platform != "win32" and not getattr(sys, "frozen", False):
@@ -97,7 +125,7 @@ def _context() -> Any:
     return multiprocessing.get_context("spawn")
 
 
-def _wait_for_reply(conn: Connection, process: Any) -> dict[str, Any] | None:
+def _wait_for_reply(conn: Connection, process: BaseProcess) -> _Reply | None:
     try:
         wait([conn, process.sentinel])
         # A reply may be waiting even when the process ended right after sending it.
@@ -131,7 +159,7 @@ def _death_problem(path: Path, exitcode: int | None, budget: int, stderr: str) -
     )
 
 
-def _problem_from(path: Path, reply: dict[str, Any], budget: int) -> UserError:
+def _problem_from(path: Path, reply: _Reply, budget: int) -> UserError:
     if reply.get("memory"):
         return FileProblem(
             f"{path.name} needs more than the {human_bytes(budget)} of memory allowed for reading "
@@ -154,10 +182,11 @@ def _problem_from(path: Path, reply: dict[str, Any], budget: int) -> UserError:
 
 # --- the child's side ------------------------------------------------------------------------------
 def _child_main(
-    conn: Connection, reader: str, path: str, options: dict, out: str, budget: int
+    conn: Connection, reader: str, path: str, options: ReadOptions, out: str, budget: int
 ) -> None:
     _quiet_stderr(Path(out).with_name("stderr"))
     _limit_memory(budget)
+    reply: _Reply
     try:
         reply = _read_and_write(reader, Path(path), options, Path(out))
     except MemoryError:
@@ -178,7 +207,7 @@ def _child_main(
     conn.close()
 
 
-def _read_and_write(reader: str, path: Path, options: dict, out: Path) -> dict[str, Any]:
+def _read_and_write(reader: str, path: Path, options: ReadOptions, out: Path) -> _Reply:
     import pyarrow as pa
 
     from metadesk.data.readers import read_format
@@ -187,19 +216,8 @@ def _read_and_write(reader: str, path: Path, options: dict, out: Path) -> dict[s
     table = pa.Table.from_pandas(frame, preserve_index=False)
     with pa.OSFile(str(out), "wb") as sink, pa.ipc.new_file(sink, table.schema) as writer:
         writer.write_table(table)
-    return {"ok": True, "notes": notes, "truncated": truncated, "extra": _plain(extra)}
-
-
-def _plain(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {str(k): _plain(v) for k, v in value.items()}
-    if isinstance(value, tuple):
-        return tuple(_plain(v) for v in value)
-    if isinstance(value, list):
-        return [_plain(v) for v in value]
-    if value is None or isinstance(value, (str, int, float, bool)):
-        return value
-    return str(value)
+    # The report fields are text (`ReportFields`): they pickle as they are.
+    return {"ok": True, "notes": notes, "truncated": truncated, "extra": extra}
 
 
 def _quiet_stderr(log_path: Path) -> None:

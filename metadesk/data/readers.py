@@ -18,8 +18,8 @@ from metadesk.data import cleanup, sniff
 from metadesk.data.archive_checks import check_parquet, check_workbook
 from metadesk.data.arff import read_arff
 from metadesk.data.arrow_frames import to_pandas
-from metadesk.data.isolated_read import read_isolated, reading_memory_budget
-from metadesk.data.report import ColumnReport, NoteBook, ReadReport
+from metadesk.data.isolated_read import ReadOptions, read_isolated, reading_memory_budget
+from metadesk.data.report import ColumnReport, NoteBook, ReadReport, ReportFields
 from metadesk.data.roles import infer_roles
 from metadesk.data.sources import check_file, check_size, detect_format, os_errors_as_file_problems
 from metadesk.data.text_reader import read_text
@@ -63,19 +63,12 @@ def read_table(
             "Use a single character such as ',', ';', a tab or '|', or leave it out to detect it.",
         )
     notes = NoteBook()
-    extra: dict = {}
+    extra: ReportFields = {}
     with os_errors_as_file_problems(path):
         if fmt == "csv":
-            frame, dialect, truncated = read_text(
-                path,
-                size,
-                notes,
-                nrows=nrows,
-                sample=sample,
-                encoding=encoding,
-                delimiter=delimiter,
+            frame, truncated, extra = _read_delimited(
+                path, size, notes, nrows, sample, encoding, delimiter
             )
-            extra = _dialect_fields(dialect)
         elif fmt in ("excel", "parquet"):
             frame, truncated, extra = _read_compressed(path, fmt, sheet, nrows, notes)
         else:
@@ -105,13 +98,13 @@ def read_table(
 
 def _read_compressed(
     path: Path, fmt: str, sheet: str | int | None, nrows: int | None, notes: NoteBook
-) -> tuple[pd.DataFrame, bool, dict]:
+) -> tuple[pd.DataFrame, bool, ReportFields]:
     """Workbooks and Parquet can unpack to far more than their size: check what they declare,
     then read them in a child process whose death cannot take this one down."""
     budget = reading_memory_budget()
     if fmt == "excel":
         check_workbook(path, budget)
-        options: dict = {"sheet": sheet, "nrows": nrows}
+        options: ReadOptions = {"sheet": sheet, "nrows": nrows}
     else:
         check_parquet(path, budget, nrows)
         options = {"nrows": nrows}
@@ -123,7 +116,7 @@ def _read_compressed(
 
 def read_format(
     fmt: str, path: Path, *, sheet: str | int | None = None, nrows: int | None = None
-) -> tuple[pd.DataFrame, list[str], bool, dict]:
+) -> tuple[pd.DataFrame, list[str], bool, ReportFields]:
     """Read a workbook or Parquet file in this process: (frame, notes, truncated, report fields).
     `read_table` calls this in a child process; nothing else should."""
     notes = NoteBook()
@@ -147,17 +140,38 @@ def _known_encoding(encoding: str) -> str:
     return {"utf-8": "utf-8", "iso8859-1": "latin-1"}.get(name, name)
 
 
-def _dialect_fields(dialect: sniff.Dialect) -> dict:
-    return {
+def _read_delimited(
+    path: Path,
+    size: int,
+    notes: NoteBook,
+    nrows: int | None,
+    sample: int | None,
+    encoding: str | None,
+    delimiter: str | None,
+    names: list[str] | None = None,
+) -> tuple[pd.DataFrame, bool, ReportFields]:
+    """A delimited text file (CSV, or header-less KEEL with `names`) and its dialect's fields."""
+    frame, dialect, truncated = read_text(
+        path,
+        size,
+        notes,
+        nrows=nrows,
+        sample=sample,
+        encoding=encoding,
+        delimiter=delimiter,
+        names=names,
+    )
+    fields: ReportFields = {
         "encoding": dialect.encoding,
         "delimiter": dialect.delimiter,
         "decimal": dialect.decimal,
         "thousands": dialect.thousands,
     }
+    return frame, truncated, fields
 
 
 def _report(
-    path: Path, fmt: str, frame: pd.DataFrame, notes: NoteBook, truncated: bool, extra: dict
+    path: Path, fmt: str, frame: pd.DataFrame, notes: NoteBook, truncated: bool, extra: ReportFields
 ) -> ReadReport:
     roles = infer_roles(frame)
     missing = frame.isna().sum()
@@ -194,7 +208,7 @@ def _report(
 
 def _read_excel(
     path: Path, sheet: str | int | None, nrows: int | None, notes: NoteBook
-) -> tuple[pd.DataFrame, bool, dict]:
+) -> tuple[pd.DataFrame, bool, ReportFields]:
     from python_calamine import CalamineError, PasswordError
 
     try:
@@ -317,7 +331,7 @@ def _read_arff_or_keel(
     sample: int | None,
     encoding: str | None,
     notes: NoteBook,
-) -> tuple[pd.DataFrame, bool, dict]:
+) -> tuple[pd.DataFrame, bool, ReportFields]:
     head = sniff.read_head(path, 65536)
     first = _first_content_line(head)
     if fmt == "keel" and not first.startswith(b"@"):
@@ -329,18 +343,9 @@ def _read_arff_or_keel(
                 "Export the table as CSV instead.",
             )
         names = [f"x{i + 1}" for i in range(width - 1)] + ["class"]
-        frame, dialect, truncated = read_text(
-            path,
-            size,
-            notes,
-            nrows=nrows,
-            sample=sample,
-            encoding=encoding,
-            delimiter=",",
-            names=names,
-        )
+        read = _read_delimited(path, size, notes, nrows, sample, encoding, ",", names)
         notes.add("The file has no header: columns were named x1..xn and the last one 'class'.")
-        return frame, truncated, _dialect_fields(dialect)
+        return read
     if not first.startswith(b"@"):
         raise UnsupportedFormat(
             f"{path.name} does not start like an ARFF file (an @relation line).",

@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypedDict
 
 from metadesk.data.roles import Role
 
@@ -59,6 +59,7 @@ class ReadReport:
     def missing(self) -> Mapping[str, int]:
         return {c.name: c.missing for c in self.column_reports}
 
+    # Any: JSON values of every kind, as `dataclasses.asdict` hands them over.
     def to_dict(self) -> dict[str, Any]:
         """Plain JSON-ready values (for `metadesk inspect --json` and the GUI's details)."""
         out = asdict(self)
@@ -71,6 +72,17 @@ class ReadReport:
             for c in self.column_reports
         ]
         return out
+
+
+class ReportFields(TypedDict, total=False):
+    """The `ReadReport` fields only some formats fill in, as a reader hands them over."""
+
+    encoding: str | None
+    delimiter: str | None
+    decimal: str | None
+    thousands: str | None
+    sheet: str | None
+    sheets: tuple[str, ...]
 
 
 @dataclass

@@ -11,6 +11,7 @@ import os
 import tempfile
 from collections.abc import Mapping
 from pathlib import Path
+from typing import TypedDict
 
 import pandas as pd
 import pyarrow as pa
@@ -26,11 +27,25 @@ _META_KEY = b"metadesk.task"
 _BLOCK_ROWS = 100_000  # rows converted and written per call (one Parquet row group)
 
 
+class SnapshotMetadata(TypedDict, total=False):
+    """What a snapshot records about its task (JSON in the Parquet file's metadata)."""
+
+    dataset_id: str
+    name: str
+    target: str
+    task_type: str
+    roles: dict[str, str]  # column -> `Role` value
+    excluded: dict[str, str]
+    dropped_rows: int
+    source_path: str | None
+    notes: list[str]
+
+
 def snapshot_path(folder: Path | str, dataset_id: str) -> Path:
     return Path(folder) / f"{dataset_id}.parquet"
 
 
-def _task_metadata(task: Task) -> dict:
+def _task_metadata(task: Task) -> SnapshotMetadata:
     return {
         "dataset_id": task.dataset_id,
         "name": task.name,
@@ -120,7 +135,7 @@ def read_snapshot(path: Path | str) -> pd.DataFrame:
     return to_pandas(_read(Path(path)))
 
 
-def snapshot_metadata(path: Path | str) -> dict:
+def snapshot_metadata(path: Path | str) -> SnapshotMetadata:
     """What `write_snapshot` recorded about the task (empty for a foreign Parquet file)."""
     try:
         schema = pq.read_schema(path)
@@ -129,7 +144,8 @@ def snapshot_metadata(path: Path | str) -> dict:
     except (pa.ArrowException, OSError) as exc:
         raise FileProblem(f"The data snapshot {Path(path).name} is damaged.", "") from exc
     raw = (schema.metadata or {}).get(_META_KEY)
-    return json.loads(raw) if raw else {}
+    meta: SnapshotMetadata = json.loads(raw) if raw else {}
+    return meta
 
 
 def task_from_snapshot(
@@ -146,7 +162,7 @@ def task_from_snapshot(
     path = Path(path)
     table = _read(path)
     raw = (table.schema.metadata or {}).get(_META_KEY)
-    meta = json.loads(raw) if raw else {}
+    meta: SnapshotMetadata = json.loads(raw) if raw else {}
     frame = to_pandas(table)  # in blocks of rows: the window may be waiting on this thread
     target = target or meta.get("target")
     if not target or target not in frame.columns:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import stat
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -69,7 +70,7 @@ def describe_binary(head: bytes) -> str | None:
 
 
 @contextmanager
-def os_errors_as_file_problems(path: Path):
+def os_errors_as_file_problems(path: Path) -> Iterator[None]:
     """Turn a vanished, locked or unreadable file into a plain message at any step of reading."""
     try:
         yield

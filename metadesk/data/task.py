@@ -184,7 +184,7 @@ def make_task(
     name: str = "",
     source_path: Path | str | None = None,
     folds: int = 5,
-    drop_classes: Iterable = (),
+    drop_classes: Iterable[object] = (),
 ) -> Task:
     """Validate the user's choices and build the `Task`; every problem is a `TaskProblem`."""
     names = [str(c) for c in frame.columns]
@@ -284,7 +284,7 @@ def _check_classes(
     kind: str,
     forced: str | None,
     folds: int,
-    drop_classes: Iterable,
+    drop_classes: Iterable[object],
 ) -> tuple[pd.DataFrame, str, tuple[int, str] | None]:
     """Drop the classes asked for, then check class count and sizes for cross-validation."""
     removed = None

@@ -7,9 +7,11 @@ numbers with stray words, non-ISO dates) on the columns that need it.
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
 import logging
 from pathlib import Path
+from typing import BinaryIO
 
 import numpy as np
 import pandas as pd
@@ -50,7 +52,7 @@ def read_text(
     complete = size <= len(head)
     dialect = sniff_dialect(path, head, complete, encoding, delimiter)
     if names is not None:
-        dialect = _replace(dialect, header=False)
+        dialect = dataclasses.replace(dialect, header=False)
     if dialect.encoding == "utf-16":
         # Line-level slicing needs single-byte newlines; UTF-16 files are parsed whole, then cut.
         frame = _parse(path, path, dialect, names, notes)
@@ -66,11 +68,6 @@ def read_text(
     return frame, dialect, truncated
 
 
-def _replace(dialect: Dialect, **changes) -> Dialect:
-    values = {**dialect.__dict__, **changes}
-    return Dialect(**values)
-
-
 def _source(
     path: Path, size: int, dialect: Dialect, nrows: int | None, sample: int | None
 ) -> tuple[Path | io.BytesIO, bool]:
@@ -84,7 +81,7 @@ def _source(
         return _sampled_lines(handle, header, size, sample or 0)
 
 
-def _first_lines(handle, header: bytes, nrows: int) -> tuple[io.BytesIO, bool]:
+def _first_lines(handle: BinaryIO, header: bytes, nrows: int) -> tuple[io.BytesIO, bool]:
     parts, count = [header], 0
     while count < nrows:
         chunk = handle.read(_CHUNK)
@@ -104,7 +101,9 @@ def _first_lines(handle, header: bytes, nrows: int) -> tuple[io.BytesIO, bool]:
     return io.BytesIO(b"".join(parts)), bool(handle.read(1).strip())
 
 
-def _sampled_lines(handle, header: bytes, size: int, sample: int) -> tuple[io.BytesIO, bool]:
+def _sampled_lines(
+    handle: BinaryIO, header: bytes, size: int, sample: int
+) -> tuple[io.BytesIO, bool]:
     """Each line is kept with a probability set from the estimated row count, then trimmed."""
     rng = np.random.default_rng(_SEED)
     body_start = handle.tell()
@@ -157,7 +156,7 @@ def _parse(
             raise _ragged_problem(path, dialect, exc) from None
         _rewind(source)
         try:
-            table = _arrow_read(source, _replace(dialect, multiline=True), names)
+            table = _arrow_read(source, dataclasses.replace(dialect, multiline=True), names)
         except _Ragged as again:
             raise _ragged_problem(path, dialect, again) from None
     if any(pa.types.is_binary(f.type) for f in table.schema):
@@ -173,7 +172,13 @@ def _rewind(source: Path | io.BytesIO) -> None:
         source.seek(0)
 
 
-def _redecode(path, source, dialect: Dialect, names, notes: NoteBook) -> pa.Table:
+def _redecode(
+    path: Path,
+    source: Path | io.BytesIO,
+    dialect: Dialect,
+    names: list[str] | None,
+    notes: NoteBook,
+) -> pa.Table:
     """Bytes that are not UTF-8 further down a file whose head was plain ASCII: try cp1252."""
     if dialect.encoding not in ("utf-8", "utf-8-sig") or not dialect.ascii_head:
         raise FileProblem(
@@ -182,7 +187,7 @@ def _redecode(path, source, dialect: Dialect, names, notes: NoteBook) -> pa.Tabl
         )
     _rewind(source)
     notes.add("The file is not UTF-8 after its first lines; it was read as Windows-1252 (cp1252).")
-    table = _arrow_read(source, _replace(dialect, encoding="cp1252"), names)
+    table = _arrow_read(source, dataclasses.replace(dialect, encoding="cp1252"), names)
     return table
 
 
@@ -193,7 +198,9 @@ class _TypesMismatch(Exception):
     pass
 
 
-def _head_types(head: bytes, dialect: Dialect, names: list[str] | None) -> dict | None:
+def _head_types(
+    head: bytes, dialect: Dialect, names: list[str] | None
+) -> dict[str, pa.DataType] | None:
     """Column types pyarrow infers on the head: given for the whole file, they spare it inference."""
     if not head:
         return None
@@ -207,11 +214,14 @@ def _head_types(head: bytes, dialect: Dialect, names: list[str] | None) -> dict 
 
 
 def _arrow_read(
-    source, dialect: Dialect, names: list[str] | None, types: dict | None = None
+    source: Path | io.BytesIO,
+    dialect: Dialect,
+    names: list[str] | None,
+    types: dict[str, pa.DataType] | None = None,
 ) -> pa.Table:
     ragged: list[_Ragged] = []
 
-    def on_invalid(row) -> str:
+    def on_invalid(row: pacsv.InvalidRow) -> str:
         ragged.append(_Ragged(row.expected_columns, row.actual_columns, row.text))
         return "error"
 
@@ -252,7 +262,7 @@ def _arrow_read(
     return table
 
 
-def _arrow_problem(source, exc: Exception) -> FileProblem:
+def _arrow_problem(source: Path | io.BytesIO, exc: Exception) -> FileProblem:
     name = source.name if isinstance(source, Path) else "The file"
     text = str(exc)
     if "Empty CSV file" in text:

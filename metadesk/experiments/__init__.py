@@ -8,7 +8,20 @@ pins BLAS/OpenMP threads before numpy loads. Names are resolved on first use.
 from __future__ import annotations
 
 from importlib import import_module
-from typing import Any
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # what __getattr__ resolves, for the type checker
+    from metadesk.experiments.cluster import DaskExecutor as DaskExecutor
+    from metadesk.experiments.cluster import check_scheduler as check_scheduler
+    from metadesk.experiments.executor import Executor as Executor
+    from metadesk.experiments.executor import ExperimentHandle as ExperimentHandle
+    from metadesk.experiments.local import LocalExecutor as LocalExecutor
+    from metadesk.experiments.runner import fit_final as fit_final
+    from metadesk.experiments.runner import load_snapshot as load_snapshot
+    from metadesk.experiments.runner import run as run
+    from metadesk.experiments.spec import ExperimentSpec as ExperimentSpec
+    from metadesk.experiments.spec import Protocol as Protocol
+    from metadesk.experiments.spec import Result as Result
 
 _EXPORTS = {
     "run": "metadesk.experiments.runner",
@@ -27,7 +40,7 @@ _EXPORTS = {
 __all__ = sorted(_EXPORTS)
 
 
-def __getattr__(name: str) -> Any:
+def __getattr__(name: str) -> object:
     module = _EXPORTS.get(name)
     if module is None:
         raise AttributeError(f"module 'metadesk.experiments' has no attribute {name!r}")

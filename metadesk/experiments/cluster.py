@@ -16,7 +16,7 @@ import time
 import uuid
 from collections.abc import Callable, Sequence
 from concurrent.futures import CancelledError
-from typing import Any
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
@@ -32,25 +32,30 @@ from metadesk.experiments.executor import (
 from metadesk.experiments.spec import ExperimentSpec, Result
 from metadesk.experiments.worker import effective_memory_limit, execute, start_worker
 
+if TYPE_CHECKING:
+    from dask.typing import Key
+    from distributed import Client, Future, Worker
+    from pebble import ProcessPool
+
 log = logging.getLogger(__name__)
 
 _POLL_SECONDS = 0.1
 
 
-def _distributed():
+def _client_type() -> type[Client]:
     try:
-        import distributed
+        from distributed import Client
     except ImportError as exc:
         raise ExecutionProblem(
             "Running experiments on a cluster needs the optional Dask package.",
             "Install metadesk with the cluster extra: pip install 'metadesk[cluster]'.",
             details=str(exc),
         ) from exc
-    return distributed
+    return Client
 
 
-def _connect(address: str, timeout: float):
-    distributed = _distributed()
+def _connect(address: str, timeout: float) -> Client:
+    client_type = _client_type()
     address = address.strip()
     if not address:
         raise ExecutionProblem(
@@ -59,9 +64,9 @@ def _connect(address: str, timeout: float):
         )
     try:
         _probe(address, timeout)
-        return distributed.Client(address, timeout=timeout, set_as_default=False)
+        return client_type(address, timeout=timeout, set_as_default=False)
     except Exception as exc:  # refused, unreachable, timed out, a bad address
-        _disarm_half_built_client(exc, distributed.Client)
+        _disarm_half_built_client(exc, client_type)
         raise ExecutionProblem(
             f"The Dask scheduler at {address} cannot be reached.",
             "Check the address and that the scheduler is running and reachable from this computer.",
@@ -82,7 +87,7 @@ def _probe(address: str, timeout: float) -> None:
         pass
 
 
-def _disarm_half_built_client(exc: BaseException, client_type: type) -> None:
+def _disarm_half_built_client(exc: BaseException, client_type: type[Client]) -> None:
     """A Client whose constructor failed still runs `close()` when garbage-collected, which times
     out and prints a traceback after our plain message: close it now and make that a no-op."""
     tb = exc.__traceback__
@@ -92,12 +97,13 @@ def _disarm_half_built_client(exc: BaseException, client_type: type) -> None:
             with contextlib.suppress(Exception):
                 candidate.close(timeout=1)
             with contextlib.suppress(Exception):
-                candidate._Client__loop = None  # its __del__ checks this before closing
+                # Its __del__ checks this private attribute before closing.
+                candidate._Client__loop = None  # type: ignore[attr-defined]
             return
         tb = tb.tb_next
 
 
-def _cluster_size(client) -> tuple[int, int]:
+def _cluster_size(client: Client) -> tuple[int, int]:
     workers = client.scheduler_info().get("workers", {})
     return len(workers), sum(int(w.get("nthreads", 1)) for w in workers.values())
 
@@ -119,11 +125,14 @@ def check_scheduler(address: str, timeout: float = 5) -> str:
 
 # -- the worker side -----------------------------------------------------------------------------
 
-_pools: dict[Any, Any] = {}
+_PoolKey = tuple[Callable[..., object] | None, tuple[object, ...]]
+_pools: dict[_PoolKey, ProcessPool] = {}
 _pools_lock = threading.Lock()
 
 
-def _worker_pool(initializer: Callable[..., Any] | None, initargs: Sequence[Any]):
+def _worker_pool(
+    initializer: Callable[..., object] | None, initargs: Sequence[object]
+) -> ProcessPool:
     """One process pool per Dask worker process (and initializer), sized to its threads."""
     from distributed import get_worker
     from pebble import ProcessPool
@@ -159,7 +168,7 @@ def _stop_pools() -> None:
         pool.join(timeout=5)
 
 
-def _wanted(worker, key) -> bool:
+def _wanted(worker: Worker, key: Key) -> bool:
     task = worker.state.tasks.get(key)
     return task is not None and task.state not in ("cancelled", "released", "forgotten")
 
@@ -168,8 +177,8 @@ def run_on_dask_worker(
     spec: ExperimentSpec,
     data: pd.DataFrame,
     memory_limit_mb: int | None,
-    initializer: Callable[..., Any] | None = None,
-    initargs: Sequence[Any] = (),
+    initializer: Callable[..., object] | None = None,
+    initargs: Sequence[object] = (),
 ) -> Result:
     """The Dask task: run the experiment in a child process, watching for cancellation."""
     from distributed import get_worker
@@ -203,7 +212,9 @@ def run_on_dask_worker(
 
 
 class DaskHandle(ExperimentHandle):
-    def __init__(self, executor: DaskExecutor, spec: ExperimentSpec, future: Any) -> None:
+    def __init__(
+        self, executor: DaskExecutor, spec: ExperimentSpec, future: Future[Result]
+    ) -> None:
         self.spec = spec
         self._executor = executor
         self._future = future
@@ -256,8 +267,8 @@ class DaskExecutor(Executor):
         *,
         connect_timeout: float = 5,
         memory_limit_mb: int | None = None,
-        initializer: Callable[..., Any] | None = None,
-        initargs: Sequence[Any] = (),
+        initializer: Callable[..., object] | None = None,
+        initargs: Sequence[object] = (),
     ) -> None:
         self.address = address.strip()
         self.memory_limit_mb = memory_limit_mb
@@ -265,7 +276,7 @@ class DaskExecutor(Executor):
         self._initargs = tuple(initargs)
         self._client = _connect(self.address, connect_timeout)
         self._lock = threading.Lock()
-        self._data: dict[tuple[str, str], Any] = {}
+        self._data: dict[tuple[str, str], Future[pd.DataFrame]] = {}
         self._handles: set[DaskHandle] = set()
         self._closed = False
 
@@ -341,7 +352,7 @@ class DaskExecutor(Executor):
 
     # -- internals -------------------------------------------------------------------------------
 
-    def _dataset(self, spec: ExperimentSpec) -> Any:
+    def _dataset(self, spec: ExperimentSpec) -> Future[pd.DataFrame]:
         """The scattered snapshot of the spec's dataset: read and sent once per dataset."""
         key = (spec.dataset_id, spec.snapshot_path)
         with self._lock:
@@ -356,10 +367,10 @@ class DaskExecutor(Executor):
                 "Load the table again.",
                 details=f"{type(exc).__name__}: {exc}",
             ) from exc
-        future = self._client.scatter(frame, hash=False)
+        scattered: Future[pd.DataFrame] = self._client.scatter(frame, hash=False)
         with self._lock:
-            self._data[key] = future
-        return future
+            self._data[key] = scattered
+        return scattered
 
     def _forget_data(self, dataset_id: str) -> None:
         with self._lock:

@@ -9,9 +9,13 @@ import traceback
 from abc import ABC, abstractmethod
 from concurrent.futures import CancelledError, Future
 from dataclasses import replace
+from types import TracebackType
+from typing import TypeVar
 
 from metadesk.experiments.runner import failed_result
 from metadesk.experiments.spec import ExperimentSpec, Result
+
+_E = TypeVar("_E", bound="Executor")
 
 
 class ExperimentHandle(ABC):
@@ -38,7 +42,10 @@ class ExperimentHandle(ABC):
 class Executor(ABC):
     """Runs experiments in the background; `workers` experiments at a time."""
 
-    workers: int
+    @property
+    @abstractmethod
+    def workers(self) -> int:
+        """How many experiments run at a time."""
 
     @abstractmethod
     def submit(self, spec: ExperimentSpec) -> ExperimentHandle: ...
@@ -55,10 +62,15 @@ class Executor(ABC):
     @abstractmethod
     def describe(self) -> str: ...
 
-    def __enter__(self):
+    def __enter__(self: _E) -> _E:
         return self
 
-    def __exit__(self, *exc) -> None:
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
         self.close(cancel=True)
 
 

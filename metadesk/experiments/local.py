@@ -6,6 +6,7 @@ cancelling a running one kills only its worker process, which the pool replaces.
 
 from __future__ import annotations
 
+import functools
 import logging
 import multiprocessing
 import os
@@ -14,9 +15,8 @@ import time
 from collections import deque
 from collections.abc import Callable, Sequence
 from concurrent.futures import CancelledError
-from typing import Any
 
-from pebble import ProcessExpired, ProcessPool
+from pebble import ProcessExpired, ProcessFuture, ProcessPool
 
 from metadesk.errors import ExecutionProblem
 from metadesk.experiments.executor import (
@@ -42,7 +42,7 @@ class LocalHandle(OutcomeHandle):
     def __init__(self, executor: LocalExecutor, spec: ExperimentSpec) -> None:
         super().__init__(spec)
         self._executor = executor
-        self.future: Any = None  # the pebble future once the experiment is in a worker
+        self.future: ProcessFuture[Result] | None = None  # once the experiment is in a worker
         self.started_at = 0.0
 
     def running(self) -> bool:
@@ -66,10 +66,10 @@ class LocalExecutor(Executor):
         workers: int | None = None,
         *,
         memory_limit_mb: int | None = None,
-        initializer: Callable[..., Any] | None = None,
-        initargs: Sequence[Any] = (),
+        initializer: Callable[..., object] | None = None,
+        initargs: Sequence[object] = (),
     ) -> None:
-        self.workers = max(1, int(workers)) if workers else default_workers()
+        self._workers = max(1, int(workers)) if workers else default_workers()
         self.memory_limit_mb = memory_limit_mb
         self._lock = threading.RLock()
         self._pending: deque[LocalHandle] = deque()
@@ -81,6 +81,10 @@ class LocalExecutor(Executor):
             initargs=(initializer, tuple(initargs)),
             context=multiprocessing.get_context("spawn"),
         )
+
+    @property
+    def workers(self) -> int:
+        return self._workers
 
     def submit(self, spec: ExperimentSpec) -> LocalHandle:
         handle = LocalHandle(self, spec)
@@ -149,9 +153,11 @@ class LocalExecutor(Executor):
             handle.future = future
             handle.started_at = time.monotonic()
             self._inflight.add(handle)
-            future.add_done_callback(lambda f, h=handle, m=limit: self._finished(h, f, m))
+            future.add_done_callback(functools.partial(self._finished, handle, limit=limit))
 
-    def _finished(self, handle: LocalHandle, future: Any, limit: int | None) -> None:
+    def _finished(
+        self, handle: LocalHandle, future: ProcessFuture[Result], limit: int | None
+    ) -> None:
         handle.deliver(_outcome(handle, future, limit))
         with self._lock:
             self._inflight.discard(handle)
@@ -170,7 +176,7 @@ class LocalExecutor(Executor):
             future.cancel()
 
 
-def _outcome(handle: LocalHandle, future: Any, limit: int | None) -> Result:
+def _outcome(handle: LocalHandle, future: ProcessFuture[Result], limit: int | None) -> Result:
     spec = handle.spec
     try:
         return future.result()

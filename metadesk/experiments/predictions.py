@@ -61,7 +61,8 @@ def encode(oof: OutOfFold) -> bytes:
         arrays["y_true"] = np.asarray(oof.y_true, dtype=np.float32)
         arrays["y_pred"] = np.asarray(oof.y_pred, dtype=np.float32)
     buffer = io.BytesIO()
-    np.savez_compressed(buffer, **arrays)
+    # numpy's stubs read the names as maybe `allow_pickle`, a keyword numpy 1.26 does not have.
+    np.savez_compressed(buffer, **arrays)  # type: ignore[arg-type]
     return buffer.getvalue()
 
 
@@ -102,8 +103,8 @@ class Collector:
         n = len(y)
         self.seen = np.zeros(n, dtype=bool)
         if classes is not None:
-            self.y_true = np.searchsorted(classes, y)
-            self.y_pred = np.zeros(n, dtype=np.int64)
+            self.y_true: np.ndarray = np.searchsorted(classes, y)
+            self.y_pred: np.ndarray = np.zeros(n, dtype=np.int64)
             self.proba: np.ndarray | None = np.zeros((n, len(classes)))
             self.has_proba = True
         else:

@@ -14,7 +14,7 @@ import sys
 import time
 import traceback
 import warnings
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import replace
 from pathlib import Path
@@ -79,7 +79,7 @@ def library_versions() -> dict[str, str]:
 
 
 @contextmanager
-def _peak_memory():
+def _peak_memory() -> Iterator[Callable[[], float]]:
     """Yields a callable giving the peak resident memory (MB) since entering, where the OS can
     reset the peak (Linux); elsewhere the peak of the process so far."""
     clear_refs = Path("/proc/self/clear_refs")
@@ -144,7 +144,7 @@ def _cap_rows(
     return X.iloc[keep].reset_index(drop=True), y.iloc[keep].reset_index(drop=True)
 
 
-def _splitter(spec: ExperimentSpec, y: pd.Series):
+def _splitter(spec: ExperimentSpec, y: pd.Series) -> RepeatedKFold | RepeatedStratifiedKFold:
     p = spec.protocol
     if p.folds < 2:
         raise TaskProblem("Cross-validation needs at least 2 folds.", "Set folds to 2 or more.")
@@ -180,7 +180,11 @@ def _ovr_roc_auc(y_true: np.ndarray, proba: np.ndarray, classes: np.ndarray) -> 
 
 
 def _fold_scores(
-    task_type: str, model: Pipeline, X_test: pd.DataFrame, y_test: pd.Series, classes
+    task_type: str,
+    model: Pipeline,
+    X_test: pd.DataFrame,
+    y_test: pd.Series,
+    classes: np.ndarray | None,
 ) -> tuple[dict[str, float], float, np.ndarray, np.ndarray | None]:
     """The fold's scores, prediction time, predictions and class probabilities (every class of
     the dataset, in `classes` order; None for regression or a model without probabilities)."""
@@ -206,6 +210,7 @@ def _fold_scores(
             None,
         )
 
+    assert classes is not None  # a classification task always has its classes
     y_true = y_test.to_numpy()
     scores = {
         "accuracy": float(accuracy_score(y_true, y_pred)),
@@ -299,7 +304,7 @@ def _run(
     spec: ExperimentSpec,
     data: pd.DataFrame | None,
     wall_start: float,
-    peak,
+    peak: Callable[[], float],
     make_model: Callable[[ExperimentSpec], Pipeline] = _model_for,
 ) -> Result:
     classification = spec.task_type != "regression"

@@ -12,7 +12,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 # Re-exported: the metric table lives in metadesk.metric_names.
-from metadesk.metric_names import (  # noqa: F401 (re-exported)
+from metadesk.metric_names import (
     CLASSIFICATION_METRICS,
     LOWER_IS_BETTER,
     METRIC_LABELS,
@@ -21,6 +21,20 @@ from metadesk.metric_names import (  # noqa: F401 (re-exported)
     metrics_for,
 )
 from metadesk.portfolio.configuration import Configuration
+
+__all__ = [
+    "CLASSIFICATION_METRICS",
+    "FINISHED",
+    "LOWER_IS_BETTER",
+    "METRIC_LABELS",
+    "REGRESSION_METRICS",
+    "STATUSES",
+    "ExperimentSpec",
+    "Protocol",
+    "Result",
+    "default_metric",
+    "metrics_for",
+]
 
 STATUSES = ("queued", "running", "ok", "failed", "timeout", "cancelled", "interrupted")
 FINISHED = frozenset({"ok", "failed", "timeout", "cancelled"})
@@ -41,6 +55,7 @@ class Protocol:
         # Limits do not change the score, so they are not part of the identity of an experiment.
         return f"cv{self.folds}x{self.repeats}:seed={self.seed}:rows={self.max_rows or 'all'}"
 
+    # Any: JSON values of mixed kinds, as stored and sent to workers (also in ExperimentSpec).
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
 

@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 THREAD_VARIABLES = (
     "OMP_NUM_THREADS",
@@ -108,7 +108,9 @@ def lower_priority(step: int = BACKGROUND_NICENESS) -> None:
             os.nice(step)
 
 
-def start_worker(initializer: Callable[..., Any] | None = None, initargs: Sequence = ()) -> None:
+def start_worker(
+    initializer: Callable[..., object] | None = None, initargs: Sequence[object] = ()
+) -> None:
     """Pool initializer: run below the app's priority, and load the runner (and scikit-learn)
     before the first task arrives."""
     lower_priority()

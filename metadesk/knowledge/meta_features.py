@@ -4,6 +4,7 @@ the extractor version that computed them, so values from an older definition can
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Sequence
 from typing import Any
 
@@ -57,17 +58,7 @@ class MetaFeatureTables(Database):
         ).fetchall()
         if not rows:
             return None
-        records = [
-            {
-                "name": r["name"],
-                "value": r["value"],
-                "status": r["status"],
-                "group": r["grp"],
-                "reason": r["reason"],
-            }
-            for r in rows
-            if r["name"] is not None
-        ]
+        records = [_record(r) for r in rows if r["name"] is not None]
         return int(rows[0]["version"]), records
 
     def stale_meta_features(
@@ -95,16 +86,7 @@ class MetaFeatureTables(Database):
             "ORDER BY rowid",
             (dataset_id,),
         ).fetchall()
-        return [
-            {
-                "name": r["name"],
-                "value": r["value"],
-                "status": r["status"],
-                "group": r["grp"],
-                "reason": r["reason"],
-            }
-            for r in rows
-        ]
+        return [_record(r) for r in rows]
 
     def all_meta_features(self) -> list[tuple[str, str, float | None, str]]:
         """(dataset_id, name, value, status) for every stored meta-feature."""
@@ -112,6 +94,17 @@ class MetaFeatureTables(Database):
             "SELECT dataset_id, name, value, status FROM meta_features"
         ).fetchall()
         return [tuple(r) for r in rows]
+
+
+def _record(row: sqlite3.Row) -> dict[str, Any]:
+    """One stored meta-feature as a plain record (the column `grp` is the record's `group`)."""
+    return {
+        "name": row["name"],
+        "value": row["value"],
+        "status": row["status"],
+        "group": row["grp"],
+        "reason": row["reason"],
+    }
 
 
 def _finite_or_none(value: Any) -> float | None:

@@ -6,6 +6,7 @@ features that status with the reason; a value that comes out non-finite is repor
 
 from __future__ import annotations
 
+import functools
 import logging
 import math
 import time
@@ -17,7 +18,7 @@ from metadesk.metafeatures.info_theory import info_theory_features
 from metadesk.metafeatures.names import FEATURE_NAMES, GROUP_OF
 from metadesk.metafeatures.statistical import statistical_features
 from metadesk.metafeatures.table import PreparedTable, prepare
-from metadesk.metafeatures.values import MetaFeatures, MetaFeatureValue, NotApplicable
+from metadesk.metafeatures.values import MetaFeatures, MetaFeatureValue, NotApplicable, Outcome
 
 log = logging.getLogger(__name__)
 
@@ -26,7 +27,9 @@ DEFAULT_BUDGETS = {"statistical": 10.0, "info_theory": 10.0, "landmarking": 30.0
 _SHARES = {"statistical": 0.2, "info_theory": 0.2, "landmarking": 0.5, "regression": 0.1}
 
 # (table, task, seed, deadline) -> name -> value, or None when the deadline passed.
-GroupFn = Callable[[PreparedTable, Task, int, "float | None"], "Mapping[str, object] | None"]
+GroupFn = Callable[
+    [PreparedTable, Task, int, "float | None"], "Mapping[str, Outcome | None] | None"
+]
 
 
 def _groups(task_type: str) -> list[tuple[str, GroupFn]]:
@@ -82,7 +85,7 @@ def extract_meta_features(
         budget_text = f"{deadline - now:.1f} s"
         _run_group(
             group,
-            lambda fn=fn, deadline=deadline: fn(table, task, seed, deadline),
+            functools.partial(fn, table, task, seed, deadline),
             results,
             over_budget_reason=f"stopped after its {budget_text} budget",
         )
@@ -96,7 +99,7 @@ def extract_meta_features(
 
 def _run_group(
     group: str,
-    compute: Callable[[], Mapping[str, object] | None],
+    compute: Callable[[], Mapping[str, Outcome | None] | None],
     results: dict[str, MetaFeatureValue],
     over_budget_reason: str = "",
 ) -> None:

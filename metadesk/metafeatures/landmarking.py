@@ -25,7 +25,8 @@ from __future__ import annotations
 import math
 import time
 import warnings
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from typing import Any
 
 import numpy as np
 from sklearn.linear_model import Ridge
@@ -197,7 +198,9 @@ def _classifier_units(seed: int, n_features: int) -> list[tuple[tuple[str, ...],
     return units
 
 
-def _lda_inputs(tr: Fold, y: np.ndarray, te: Fold, seed: int) -> tuple[np.ndarray, ...]:
+def _lda_inputs(
+    tr: Fold, y: np.ndarray, te: Fold, seed: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     a, b = _dense_matrix(tr, te)
     if a.shape[1] > LDA_MAX_COLUMNS:  # the covariance solve grows with the cube of the width
         keep = np.sort(np.random.default_rng(seed).choice(a.shape[1], LDA_MAX_COLUMNS, False))
@@ -275,11 +278,14 @@ def landmarking_features(
         return out
 
     data, levels = _design(task, t, rows)
-    splits = _splits(
-        t.y_codes[rows] if classification else np.zeros(rows.size, dtype=np.int64),
-        seed,
-        classification,
-    )
+    if classification:
+        assert t.y_codes is not None  # a classification table always has its class codes
+        labels = t.y_codes[rows]
+    else:
+        labels = np.zeros(rows.size, dtype=np.int64)
+    splits = _splits(labels, seed, classification)
+    # Each unit: the models it scores, and how (classifiers) or which model (regression).
+    units: Sequence[tuple[tuple[str, ...], Callable[..., Any] | str]]
     if classification:
         units = _classifier_units(seed, t.n_features)
     else:

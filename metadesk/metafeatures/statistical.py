@@ -8,6 +8,7 @@ Computed over all numeric columns at once, in column blocks, on the prepared row
 
 from __future__ import annotations
 
+import functools
 import time
 from collections.abc import Callable
 
@@ -20,6 +21,10 @@ from metadesk.metafeatures.values import NotApplicable
 Outcome = float | NotApplicable
 _BLOCK = 32  # columns per block: bounds the temporaries at a few times one block of the sample
 _CONSTANT_VARIANCE = 1e-19  # Commons Math returns 0 skewness/kurtosis below this variance
+
+
+def _numeric_atts_name(label: str, summary: str) -> str:
+    return f"{summary}{label}OfNumericAtts"
 
 
 def summarize(values: np.ndarray, prefix_suffix: Callable[[str], str], why_empty: str) -> dict:
@@ -83,5 +88,5 @@ def statistical_features(
         ("Skewness", skew, "no numeric attribute has 3 or more values"),
     ):
         finite = values[np.isfinite(values)]
-        out.update(summarize(finite, lambda s, label=label: f"{s}{label}OfNumericAtts", why))
+        out.update(summarize(finite, functools.partial(_numeric_atts_name, label), why))
     return out

@@ -76,3 +76,7 @@ class NotApplicable:
     """What a group computation returns for a feature that has no meaning on this table, and why."""
 
     reason: str
+
+
+# What a group computation gives for one feature: its value, why it has none, or the full record.
+Outcome = float | NotApplicable | MetaFeatureValue

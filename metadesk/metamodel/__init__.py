@@ -7,10 +7,17 @@ observed=None)`; `MetaModel` picks the best one on held-out data. Never opens a 
 from __future__ import annotations
 
 import importlib
-from typing import Any
+from typing import TYPE_CHECKING
 
 from metadesk.metamodel.exchange import combine, load_prior, read_exchange, write_exchange
 from metadesk.metamodel.values import Evidence, MetaDataset, Suggestion
+
+if TYPE_CHECKING:  # what __getattr__ resolves, for the type checker
+    from metadesk.metamodel.evaluation import EvaluationReport, evaluate
+    from metadesk.metamodel.facade import MetaModel, cold_start_suggestions
+    from metadesk.metamodel.nearest import NearestDatasets
+    from metadesk.metamodel.recommenders import AverageRank, DiversifiedRank, Recommender
+    from metadesk.metamodel.surrogate import Surrogate
 
 # The recommenders load scipy and tree models: imported on first use, so that reading the prior
 # at start-up stays a matter of reading two tables.
@@ -27,7 +34,7 @@ _LAZY = {
 }
 
 
-def __getattr__(name: str) -> Any:
+def __getattr__(name: str) -> object:
     module = _LAZY.get(name)
     if module is None:
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

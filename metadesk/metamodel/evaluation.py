@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import copy
 import logging
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -25,6 +25,10 @@ from metadesk.metamodel.surrogate import Surrogate
 from metadesk.metamodel.values import MetaDataset
 
 log = logging.getLogger(__name__)
+
+# One recommender's held-out figures: numbers, per-k lists (best so far), per-table records; saved
+# as JSON and read back. Any: the kind of value depends on the key.
+Figures = dict[str, Any]
 
 MAX_K = 10
 # A recommender replaces the fixed ranking only when a paired test says it is better at this level.
@@ -62,10 +66,10 @@ class EvaluationReport:
     scheme: str
     n_datasets: int
     n_groups: int
-    figures: dict[str, dict[str, Any]] = field(default_factory=dict)
+    figures: dict[str, Figures] = field(default_factory=dict)
     # The same figures on real tables outside the knowledge (`transfer.evaluate_outside`), when
     # measured: recommender -> figures; `outside_source` says which tables.
-    outside: dict[str, dict[str, Any]] = field(default_factory=dict)
+    outside: dict[str, Figures] = field(default_factory=dict)
     outside_source: str = ""
 
     @property
@@ -79,6 +83,7 @@ class EvaluationReport:
             rows[name] = row
         return pd.DataFrame.from_dict(rows, orient="index")
 
+    # Any: JSON values of mixed kinds, as saved next to the prior.
     def to_dict(self) -> dict[str, Any]:
         return {
             "task_type": self.task_type,
@@ -131,7 +136,7 @@ class EvaluationReport:
         return no_worse and p is not None and np.isfinite(p) and p < alpha
 
 
-def _jsonable(x: Any) -> Any:
+def _jsonable(x: object) -> object:
     if isinstance(x, dict):
         return {str(k): _jsonable(v) for k, v in x.items()}
     if isinstance(x, (list, tuple, np.ndarray)):
@@ -160,8 +165,6 @@ def held_out_splits(groups: np.ndarray, folds: int | None = None) -> Iterator[np
         yield np.isin(groups, part)
 
 
-# BLAS/OpenMP pinned to one thread: the products here are small and slower threaded.
-@threadpool_limits.wrap(limits=1)
 def evaluate(
     meta_dataset: MetaDataset,
     task_type: str,
@@ -182,62 +185,65 @@ def evaluate(
     Quick mode (for choosing a recommender on the spot): `max_datasets` held-out datasets at
     most (a fixed sample), `random_seeds=0` skips the random baseline, `until_close=False` stops
     the simulated runs at `max_k` instead of running on until within 0.5 point of the best."""
-    table = ScoreTable.build(meta_dataset, task_type, metric)
-    templates = list(recommenders) if recommenders is not None else default_recommenders()
-    if not any(type(r) is AverageRank for r in templates):
-        templates.insert(0, AverageRank())
-    n_groups = int(np.unique(table.groups).size)
-    scheme = "leave-one-group-out" if folds is None else f"{folds} folds of whole groups"
-    report = EvaluationReport(task_type, metric, scheme, table.n_datasets, n_groups)
-    if n_groups < 2:
-        return report
-    held_groups: list[str] = []
-    per: dict[str, list[dict[str, Any]]] = {r.name: [] for r in templates}
-    per.update({b: [] for b in BASELINES if b != "random" or random_seeds > 0})
-    chosen = np.ones(table.n_datasets, dtype=bool)
-    if max_datasets is not None and max_datasets < table.n_datasets:
-        chosen[:] = False
-        chosen[np.random.default_rng(0).choice(table.n_datasets, max_datasets, replace=False)] = (
-            True
-        )
-    for test in held_out_splits(table.groups, folds):
-        if not (test & chosen).any():
-            continue
-        train = table.subset(np.flatnonzero(~test))
-        level = LevelModel().fit(train)
-        fitted = [
-            copy.deepcopy(r).fit_table(train, meta_dataset.configurations, level) for r in templates
-        ]
-        for d in np.flatnonzero(test & chosen):
-            known = np.flatnonzero(np.isfinite(table.raw[d]))
-            if known.size < 2:
+    # BLAS/OpenMP pinned to one thread: the products here are small and slower threaded.
+    with threadpool_limits(limits=1):
+        table = ScoreTable.build(meta_dataset, task_type, metric)
+        templates = list(recommenders) if recommenders is not None else default_recommenders()
+        if not any(type(r) is AverageRank for r in templates):
+            templates.insert(0, AverageRank())
+        n_groups = int(np.unique(table.groups).size)
+        scheme = "leave-one-group-out" if folds is None else f"{folds} folds of whole groups"
+        report = EvaluationReport(task_type, metric, scheme, table.n_datasets, n_groups)
+        if n_groups < 2:
+            return report
+        held_groups: list[str] = []
+        per: dict[str, list[Figures]] = {r.name: [] for r in templates}
+        per.update({b: [] for b in BASELINES if b != "random" or random_seeds > 0})
+        chosen = np.ones(table.n_datasets, dtype=bool)
+        if max_datasets is not None and max_datasets < table.n_datasets:
+            chosen[:] = False
+            chosen[
+                np.random.default_rng(0).choice(table.n_datasets, max_datasets, replace=False)
+            ] = True
+        for test in held_out_splits(table.groups, folds):
+            if not (test & chosen).any():
                 continue
-            ids = [table.config_ids[c] for c in known]
-            truth = sign(metric) * table.raw[d, known]
-            mf = table.meta_features_of(d)
-            noise = best_noise(table, d, known)
-            for rec in fitted:
-                per[rec.name].append(
-                    _one(rec, mf, ids, truth, table.raw[d, known], max_k, until_close, noise)
+            train = table.subset(np.flatnonzero(~test))
+            level = LevelModel().fit(train)
+            fitted = [
+                copy.deepcopy(r).fit_table(train, meta_dataset.configurations, level)
+                for r in templates
+            ]
+            for d in np.flatnonzero(test & chosen).tolist():
+                known = np.flatnonzero(np.isfinite(table.raw[d]))
+                if known.size < 2:
+                    continue
+                ids = [table.config_ids[c] for c in known]
+                truth = sign(metric) * table.raw[d, known]
+                mf = table.meta_features_of(d)
+                noise = best_noise(table, d, known)
+                for rec in fitted:
+                    per[rec.name].append(
+                        _one(rec, mf, ids, truth, table.raw[d, known], max_k, until_close, noise)
+                    )
+                if random_seeds > 0:
+                    per["random"].append(_random(truth, max_k, random_seeds, noise))
+                per["oracle"].append(
+                    _figures(list(np.argsort(-truth, kind="stable")), truth, max_k, noise)
                 )
-            if random_seeds > 0:
-                per["random"].append(_random(truth, max_k, random_seeds, noise))
-            per["oracle"].append(
-                _figures(list(np.argsort(-truth, kind="stable")), truth, max_k, noise)
-            )
-            held_groups.append(table.groups[d])
-    for name, rows in per.items():
-        report.figures[name] = _average(rows, max_k)
-    if AverageRank.name in per:
+                held_groups.append(table.groups[d])
         for name, rows in per.items():
-            if name not in BASELINES and name != AverageRank.name and rows:
-                report.figures[name]["p_vs_average_rank"] = paired_test(
-                    rows, per[AverageRank.name], held_groups
-                )
-    return report
+            report.figures[name] = _average(rows, max_k)
+        if AverageRank.name in per:
+            for name, rows in per.items():
+                if name not in BASELINES and name != AverageRank.name and rows:
+                    report.figures[name]["p_vs_average_rank"] = paired_test(
+                        rows, per[AverageRank.name], held_groups
+                    )
+        return report
 
 
-def best_noise(table: ScoreTable, d: int, known: np.ndarray) -> float:
+def best_noise(table: ScoreTable, d: int, known: np.ndarray | list[int]) -> float:
     """The standard error of the best score on dataset d (metric units): differences smaller
     than this are within cross-validation noise. 0 when the runs do not say."""
     if table.se is None:
@@ -247,7 +253,7 @@ def best_noise(table: ScoreTable, d: int, known: np.ndarray) -> float:
     return float(se[best]) if np.isfinite(se[best]) else 0.0
 
 
-def analyst_regret(row: dict[str, Any]) -> float:
+def analyst_regret(row: Figures) -> float:
     """What the choice of recommender serves: the first pick and the best of the first three
     (re-ranked after each run), counted equally."""
     bsf = row.get("best_so_far_observed") or [np.nan] * 3
@@ -255,7 +261,7 @@ def analyst_regret(row: dict[str, Any]) -> float:
 
 
 def paired_test(
-    rows: Sequence[dict[str, Any]], baseline: Sequence[dict[str, Any]], groups: Sequence[str]
+    rows: Sequence[Figures], baseline: Sequence[Figures], groups: Sequence[str]
 ) -> float:
     """One-sided Wilcoxon signed-rank p-value that `rows` has lower `analyst_regret` than
     `baseline` on the same held-out datasets, with each group counted once (its mean)."""
@@ -273,14 +279,14 @@ def paired_test(
 
 def _one(
     rec: Recommender,
-    mf: dict,
+    mf: Mapping[str, float],
     ids: list[str],
     truth: np.ndarray,
     raw: np.ndarray,
     max_k: int,
     until_close: bool = True,
     noise: float = 0.0,
-) -> dict[str, Any]:
+) -> Figures:
     fc = rec.forecast(mf, ids, {})
     order, _ = fc.order(range(len(ids)), [])
     out = _figures(order, truth, max_k, noise)
@@ -324,8 +330,8 @@ def _one(
 
 
 def _figures(
-    order: Sequence[int], truth: np.ndarray, max_k: int, noise: float = 0.0
-) -> dict[str, Any]:
+    order: Sequence[int] | np.ndarray, truth: np.ndarray, max_k: int, noise: float = 0.0
+) -> Figures:
     order = list(order)
     best = truth.max()
     regret = best - np.maximum.accumulate(truth[order])
@@ -354,7 +360,7 @@ def _figures(
     }
 
 
-def _random(truth: np.ndarray, max_k: int, seeds: int, noise: float = 0.0) -> dict[str, Any]:
+def _random(truth: np.ndarray, max_k: int, seeds: int, noise: float = 0.0) -> Figures:
     rows = []
     for s in range(seeds):
         order = np.random.default_rng(1000 + s).permutation(truth.size)
@@ -373,10 +379,10 @@ def _first_within(regret: np.ndarray, threshold: float, n: int) -> float:
     return float(hit[0] + 1) if hit.size else float(n)
 
 
-def _average(rows: list[dict[str, Any]], max_k: int) -> dict[str, Any]:
+def _average(rows: list[Figures], max_k: int) -> Figures:
     if not rows:
         return {"n_datasets": 0}
-    out: dict[str, Any] = {"n_datasets": len(rows)}
+    out: Figures = {"n_datasets": len(rows)}
     for key in rows[0]:
         vals = [r[key] for r in rows]
         if isinstance(vals[0], list):

@@ -11,6 +11,7 @@ import json
 import logging
 import os
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -208,9 +209,9 @@ def _read_trusted(datasets_path: Path, runs_path: Path, provenance: str) -> Meta
     return MetaDataset(datasets=datasets, runs=runs, configurations=configurations)
 
 
-def _read_evaluations(folder: Path) -> dict[str, dict]:
+def _read_evaluations(folder: Path) -> dict[str, dict[str, Any]]:
     """'task_type/metric' -> saved `EvaluationReport.to_dict()`; unreadable files are skipped."""
-    out: dict[str, dict] = {}
+    out: dict[str, dict[str, Any]] = {}  # Any: JSON values of mixed kinds
     for path in sorted(folder.glob(EVALUATION_GLOB)):
         try:
             data = json.loads(path.read_text(encoding="utf-8"))

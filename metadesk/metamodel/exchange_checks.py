@@ -8,6 +8,7 @@ from __future__ import annotations
 import csv
 import json
 from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -227,7 +228,8 @@ def check_runs(
     applies = (regression & metrics.isin(metrics_for("regression"))) | (
         ~regression & metrics.isin(metrics_for("binary"))
     )
-    checks = (
+    # Each check: the rows it fails on, and what to say about row i.
+    checks: tuple[tuple[pd.Series, Callable[[int], str]], ...] = (
         (ds_ids == "", lambda i: "dataset_id is empty"),
         (
             (ds_ids != "") & ~known_ds,
@@ -333,7 +335,7 @@ def configurations_from_runs(
             )
             continue
         seen_algo[cid] = (algo, i)
-        params: dict[str, Any] = {}
+        params: dict[str, Any] = {}  # Any: JSON values, as `Configuration.params` holds
         if params_text[i]:
             try:
                 params = json.loads(params_text[i])

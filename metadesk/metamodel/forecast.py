@@ -68,7 +68,8 @@ class Forecast:
         if not candidates:
             return [], []
         if self.fixed_order is not None:
-            ranked = sorted(candidates, key=lambda i: (self.fixed_order[i], -self.mean_z[i]))
+            fixed = self.fixed_order
+            ranked = sorted(candidates, key=lambda i: (fixed[i], -self.mean_z[i]))
             return ranked, [float(max(self.mean_z[i], 0.0)) for i in ranked]
         scen = self.scenarios if self.scenarios is not None else self.mean_z[None, :]
         w = self.weights if self.weights is not None else np.ones(scen.shape[0])

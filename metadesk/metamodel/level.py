@@ -18,6 +18,7 @@ from collections.abc import Mapping
 import numpy as np
 from sklearn.tree import ExtraTreeRegressor
 
+from metadesk.metamodel.bagging import grow_by_group
 from metadesk.metamodel.scores import FeatureScaler, ScoreTable
 
 # The landmarkers that anchor the level, per metric: the best of the cheap models already
@@ -82,27 +83,18 @@ class LevelModel:
         anchor = np.where(np.isfinite(anchor), anchor, self._anchor_fill)
         y = np.column_stack([table.loc - anchor, np.log(table.scale)])
         groups, g_of = np.unique(table.groups, return_inverse=True)
-        rng = np.random.default_rng(self.seed)
-        oob_sum = np.zeros((n, 2))
-        oob_sq = np.zeros((n, 2))
-        oob_n = np.zeros(n)
-        for _ in range(self.n_trees):
-            counts = np.bincount(rng.integers(0, groups.size, groups.size), minlength=groups.size)
-            weight = counts[g_of].astype(float)
-            inbag = weight > 0
-            tree = ExtraTreeRegressor(
-                max_features=0.5,
-                min_samples_leaf=self.min_samples_leaf,
-                random_state=int(rng.integers(2**31 - 1)),
-            )
-            tree.fit(x[inbag], y[inbag], sample_weight=weight[inbag])
-            self.trees.append(tree)
-            out = ~inbag
-            if out.any():
-                p = tree.tree_.predict(x[out]).reshape(int(out.sum()), -1)
-                oob_sum[out] += p
-                oob_sq[out] += p**2
-                oob_n[out] += 1
+        bag = grow_by_group(
+            x,
+            y,
+            g_of,
+            groups.size,
+            self.n_trees,
+            np.random.default_rng(self.seed),
+            max_features=0.5,
+            min_samples_leaf=self.min_samples_leaf,
+        )
+        self.trees = bag.trees
+        oob_sum, oob_sq, oob_n = bag.oob_sum, bag.oob_sq, bag.oob_n
         ok = oob_n >= 3
         if ok.sum() < MIN_DATASETS // 2:
             self.trees = []
@@ -173,4 +165,6 @@ def _best_landmarker(values: np.ndarray, hows: list[str]) -> np.ndarray:
     with np.errstate(all="ignore"), warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)
         best = np.nanmax(conv, axis=1)
-    return np.maximum(best, -1.0)  # a collapsed landmarker says "hard", not "minus infinity"
+    # A collapsed landmarker says "hard", not "minus infinity".
+    floored: np.ndarray = np.maximum(best, -1.0)
+    return floored

@@ -5,14 +5,29 @@ from __future__ import annotations
 
 import numpy as np
 
-from metadesk.metric_names import (  # noqa: F401 (re-exported)
+from metadesk.metric_names import (
     CLASSIFICATION_METRICS,
     LOWER_IS_BETTER,
     REGRESSION_METRICS,
     default_metric,
     metrics_for,
 )
-from metadesk.metric_names import METRIC_WORDS as METRIC_LABELS  # noqa: F401
+from metadesk.metric_names import METRIC_WORDS as METRIC_LABELS
+
+__all__ = [
+    "CLASSIFICATION_METRICS",
+    "LOWER_IS_BETTER",
+    "METRIC_LABELS",
+    "METRIC_RANGE",
+    "POINT",
+    "REGRESSION_METRICS",
+    "TASK_TYPES",
+    "default_metric",
+    "metrics_for",
+    "orient",
+    "sign",
+    "within_range",
+]
 
 TASK_TYPES = ("binary", "multiclass", "regression")
 # One "point" is 0.01 of the metric: natural for accuracy-like scores and R².
@@ -41,5 +56,5 @@ def sign(metric: str) -> float:
     return -1.0 if metric in LOWER_IS_BETTER else 1.0
 
 
-def orient(scores: np.ndarray | float, metric: str) -> np.ndarray | float:
+def orient(scores: np.ndarray, metric: str) -> np.ndarray:
     return sign(metric) * np.asarray(scores, dtype=float)

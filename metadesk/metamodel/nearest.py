@@ -7,17 +7,18 @@ from __future__ import annotations
 
 import math
 import warnings
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 from scipy.spatial.distance import cdist
 
-from metadesk.metamodel.forecast import Z80, Forecast, anchor_location, weighted_mean_sd
+from metadesk.metamodel.forecast import Z80, Forecast, anchor_location
 from metadesk.metamodel.metrics import sign
-from metadesk.metamodel.neighbours import neighbour_evidence
+from metadesk.metamodel.neighbours import neighbour_evidence, neighbour_forecast
 from metadesk.metamodel.recommenders import AverageRank, Recommender, _calibrate, _extend
 from metadesk.metamodel.scores import FeatureScaler, ScoreTable, rank_values
 from metadesk.metamodel.values import Evidence
+from metadesk.portfolio.configuration import Configuration
 
 # Numbers of neighbours tried at fit time.
 K_GRID = (5, 10, 20, 40)
@@ -100,7 +101,7 @@ class NearestDatasets(Recommender):
         oriented = sign(t.metric) * t.raw
         rows = [i for i in range(t.n_datasets) if np.isfinite(other[i]).any()]
         grid = [self.k] if self.k is not None else [k for k in K_GRID if k < len(rows)] or [3]
-        best: tuple[float, int, list] | None = None
+        best: tuple[float, int, list[Forecast]] | None = None
         for k in grid:
             self.k_ = k
             fcs, regret = [], []
@@ -139,7 +140,8 @@ class NearestDatasets(Recommender):
 
     def _pairwise(self) -> np.ndarray:
         if np.isfinite(self._xw).all():  # nothing missing: the same distances, in one C call
-            return cdist(self._xw, self._xw, "cityblock")
+            dist: np.ndarray = cdist(self._xw, self._xw, "cityblock")
+            return dist
         return np.vstack([self._row_distances(self._xw[i]) for i in range(self._xw.shape[0])])
 
     def _distances(self, meta_features: Mapping[str, float]) -> np.ndarray:
@@ -184,13 +186,20 @@ class NearestDatasets(Recommender):
             weights[k] = max(float(diff @ target) / denom, 0.0) if denom > 0 else 0.0
         if weights.sum() <= 0:
             return uniform
-        return weights / weights.sum()
+        normalised: np.ndarray = weights / weights.sum()
+        return normalised
 
-    def forecast(self, meta_features, config_ids, observed=None, configurations=None) -> Forecast:
-        t = self.table
+    def forecast(
+        self,
+        meta_features: Mapping[str, float],
+        config_ids: Sequence[str],
+        observed: Mapping[str, float] | None = None,
+        configurations: Mapping[str, Configuration] | None = None,
+    ) -> Forecast:
+        t = self._fitted_table()
         cols = self._columns(config_ids)
         pos, vals = self._observed_arrays(config_ids, observed or {})
-        if t is None or t.n_datasets == 0:
+        if t.n_datasets == 0:
             return AverageRank().fit_table(t).forecast(meta_features, config_ids, observed)
         level = self.level.predict(meta_features) if self.level.fitted else None
         fc = self._forecast_cols(self._distances(meta_features), cols, pos, vals, level=level)
@@ -207,7 +216,7 @@ class NearestDatasets(Recommender):
         level: tuple[float, float, float] | None = None,
     ) -> Forecast:
         """`level`: the dataset's (loc, scale, loc_sd) from `LevelModel`; None: the neighbours'."""
-        t = self.table
+        t = self._fitted_table()
         sim = 1.0 / (1.0 + dist / self._h)
         w = sim**self.sharpness
         if exclude is not None:
@@ -217,18 +226,16 @@ class NearestDatasets(Recommender):
         k = min(self.k_, int((w > 0).sum()))
         idx = np.argsort(-w, kind="stable")[:k]
         wk = w[idx] / w[idx].sum()
-        zk = self._z_ext[idx][:, cols]
-        mean_z, sd_z = weighted_mean_sd(zk, wk, self._mean_ext[cols], self._sd_ext[cols], 0.5)
-        loc = float(wk @ t.loc[idx])
-        scale = float(wk @ t.scale[idx])
-        loc_sd = math.sqrt(float(wk @ (t.loc[idx] - loc) ** 2) + (0.25 * scale) ** 2)
+        fc = neighbour_forecast(
+            t, idx, wk, cols, self._z_ext, self._mean_ext, self._sd_ext, self._q
+        )
         if level is not None:
-            loc, scale, loc_sd = level
+            fc.loc, fc.scale, fc.loc_sd = level
         if obs_pos.size:
-            loc, loc_sd = anchor_location(loc, loc_sd, scale, mean_z[obs_pos], obs_vals)
-        if self._short_ext is None:
-            scenarios, unit = np.where(np.isfinite(zk), zk, mean_z[None, :]), None
-        else:
+            fc.loc, fc.loc_sd = anchor_location(
+                fc.loc, fc.loc_sd, fc.scale, fc.mean_z[obs_pos], obs_vals
+            )
+        if self._short_ext is not None and self._short_fill is not None:
             sk = self._short_ext[idx][:, cols]
             # A configuration a neighbour never ran: what the neighbours that ran it saw, not
             # the average over every known dataset.
@@ -239,25 +246,15 @@ class NearestDatasets(Recommender):
                 (wk @ np.where(known_k, sk, 0.0)) / np.maximum(wsum, 1e-12),
                 self._short_fill[cols],
             )
-            scenarios = np.where(known_k, sk, local[None, :])
-            unit = 1.0
-        return Forecast(
-            config_ids=[],
-            mean_z=mean_z,
-            sd_z=sd_z,
-            loc=loc,
-            scale=scale,
-            loc_sd=loc_sd,
-            quantile=self._q,
-            scenarios=scenarios,
-            scenario_scale=unit,
-            weights=wk,
-            explain=(lambda: self._evidence(sim, cols)) if exclude is None else None,
-        )
+            fc.scenarios = np.where(known_k, sk, local[None, :])
+            fc.scenario_scale = 1.0
+        if exclude is None:
+            fc.explain = lambda: self._evidence(sim, cols)
+        return fc
 
     def _agreement(self, w: np.ndarray, obs_cols: np.ndarray, obs_vals: np.ndarray) -> np.ndarray:
         """Likelihood-like weight of each known dataset given what was measured here."""
-        t = self.table
+        t = self._fitted_table()
         k = min(self.k_, int((w > 0).sum()))
         idx = np.argsort(-w, kind="stable")[:k]
         wk = w[idx] / w[idx].sum()
@@ -277,10 +274,11 @@ class NearestDatasets(Recommender):
             shape = np.zeros(there.shape[0])
         d = shape + self.level_weight * level
         n = min(here.size, 5)
-        return np.exp(-0.5 * n * d / self.tau**2)
+        weight: np.ndarray = np.exp(-0.5 * n * d / self.tau**2)
+        return weight
 
     def _evidence(self, sim: np.ndarray, cols: np.ndarray) -> list[tuple[Evidence, ...]]:
         """The most similar known datasets where each configuration has a score (not only among
         the neighbours used: a configuration measured on fewer datasets is still explained)."""
         order = np.argsort(-sim, kind="stable")
-        return neighbour_evidence(self.table, order, sim[order], cols)
+        return neighbour_evidence(self._fitted_table(), order, sim[order], cols)

@@ -5,10 +5,12 @@ prediction for those (a fixed ranking) that do not otherwise look at the new dat
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 
 import numpy as np
 
+from metadesk.metamodel.forecast import Forecast, weighted_mean_sd
 from metadesk.metamodel.scores import FeatureScaler, ScoreTable
 from metadesk.metamodel.values import Evidence
 
@@ -38,13 +40,15 @@ class Neighbourhood:
 
     def pairwise(self) -> np.ndarray:
         f = max(self.x.shape[1], 1)
-        return np.abs(self.x[:, None, :] - self.x[None, :, :]).sum(axis=2) / f
+        dist: np.ndarray = np.abs(self.x[:, None, :] - self.x[None, :, :]).sum(axis=2) / f
+        return dist
 
     def distances(self, meta_features: Mapping[str, float]) -> np.ndarray:
         if self.x.shape[1] == 0:
             return np.zeros(self.table.n_datasets)
         x = self.scaler.transform_one(meta_features)
-        return np.abs(self.x - x).mean(axis=1)
+        dist: np.ndarray = np.abs(self.x - x).mean(axis=1)
+        return dist
 
     def similarity(self, dist: np.ndarray) -> np.ndarray:
         return 1.0 / (1.0 + dist / self.h)
@@ -59,6 +63,37 @@ class Neighbourhood:
         k = min(k, int((w > 0).sum()))
         idx = np.argsort(-w, kind="stable")[:k]
         return idx, w[idx] / w[idx].sum()
+
+
+def neighbour_forecast(
+    table: ScoreTable,
+    idx: np.ndarray,
+    wk: np.ndarray,
+    cols: np.ndarray,
+    z_ext: np.ndarray,
+    mean_ext: np.ndarray,
+    sd_ext: np.ndarray,
+    quantile: float,
+) -> Forecast:
+    """Scores on the known datasets `idx` weighted by `wk` (sum 1), normalised units; the level is
+    theirs too. `z_ext`, `mean_ext`, `sd_ext` have an extra column for column -1 (never measured);
+    the scenarios are the neighbours' own scores."""
+    zk = z_ext[idx][:, cols]
+    mean_z, sd_z = weighted_mean_sd(zk, wk, mean_ext[cols], sd_ext[cols], 0.5)
+    loc = float(wk @ table.loc[idx])
+    scale = float(wk @ table.scale[idx])
+    loc_sd = math.sqrt(float(wk @ (table.loc[idx] - loc) ** 2) + (0.25 * scale) ** 2)
+    return Forecast(
+        config_ids=[],
+        mean_z=mean_z,
+        sd_z=sd_z,
+        loc=loc,
+        scale=scale,
+        loc_sd=loc_sd,
+        quantile=quantile,
+        scenarios=np.where(np.isfinite(zk), zk, mean_z[None, :]),
+        weights=wk,
+    )
 
 
 def neighbour_evidence(

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
+from typing import TypeVar
 
 import numpy as np
 
@@ -16,14 +17,20 @@ from metadesk.metamodel.forecast import (
     Forecast,
     anchor_location,
     suggestions_from,
-    weighted_mean_sd,
 )
 from metadesk.metamodel.level import LevelModel
 from metadesk.metamodel.metrics import sign
-from metadesk.metamodel.neighbours import K_NEIGHBOURS, Neighbourhood, neighbour_evidence
+from metadesk.metamodel.neighbours import (
+    K_NEIGHBOURS,
+    Neighbourhood,
+    neighbour_evidence,
+    neighbour_forecast,
+)
 from metadesk.metamodel.scores import ScoreTable, rank_values
 from metadesk.metamodel.values import MetaDataset, Suggestion
 from metadesk.portfolio.configuration import Configuration
+
+_R = TypeVar("_R", bound="Recommender")
 
 
 class Recommender:
@@ -40,17 +47,17 @@ class Recommender:
         self.level = LevelModel()
         self._col: dict[str, int] = {}
 
-    def fit(self, meta_dataset: MetaDataset, task_type: str, metric: str) -> Recommender:
+    def fit(self: _R, meta_dataset: MetaDataset, task_type: str, metric: str) -> _R:
         self.task_type = task_type
         self.configurations = dict(meta_dataset.configurations)
         return self.fit_table(ScoreTable.build(meta_dataset, task_type, metric))
 
     def fit_table(
-        self,
+        self: _R,
         table: ScoreTable,
         configurations: Mapping[str, Configuration] | None = None,
         level: LevelModel | None = None,
-    ) -> Recommender:
+    ) -> _R:
         """`level`: a `LevelModel` already fitted on this very table, shared between
         recommenders (held-out evaluation fits several on each split)."""
         if configurations is not None:
@@ -104,6 +111,11 @@ class Recommender:
         return suggestions_from(fc, cands, obs, self.metric, self.name)
 
     # --- shared pieces -------------------------------------------------------------------------
+    def _fitted_table(self) -> ScoreTable:
+        if self.table is None:
+            raise RuntimeError(f"{type(self).__name__} used before fit")
+        return self.table
+
     def _columns(self, config_ids: Sequence[str]) -> np.ndarray:
         """Column of each id in the score table; -1 for configurations never measured."""
         return np.array([self._col.get(c, -1) for c in config_ids], dtype=int)
@@ -212,26 +224,18 @@ class AverageRank(Recommender):
     ) -> Forecast:
         """Scores on the nearest known datasets, weighted by similarity (normalised units)."""
         assert self._hood is not None and self.table is not None
-        t = self.table
         idx, wk = self._hood.nearest(sim, self.k, exclude)
-        zk = self._z_ext[idx][:, cols]
-        mean_z, sd_z = weighted_mean_sd(zk, wk, self._mean_ext[cols], self._sd_ext[cols], 0.5)
-        loc = float(wk @ t.loc[idx])
-        scale = float(wk @ t.scale[idx])
-        loc_sd = math.sqrt(float(wk @ (t.loc[idx] - loc) ** 2) + (0.25 * scale) ** 2)
-        return Forecast(
-            config_ids=[],
-            mean_z=mean_z,
-            sd_z=sd_z,
-            loc=loc,
-            scale=scale,
-            loc_sd=loc_sd,
-            quantile=self._q,
-            scenarios=np.where(np.isfinite(zk), zk, mean_z[None, :]),
-            weights=wk,
+        return neighbour_forecast(
+            self.table, idx, wk, cols, self._z_ext, self._mean_ext, self._sd_ext, self._q
         )
 
-    def forecast(self, meta_features, config_ids, observed=None, configurations=None) -> Forecast:
+    def forecast(
+        self,
+        meta_features: Mapping[str, float],
+        config_ids: Sequence[str],
+        observed: Mapping[str, float] | None = None,
+        configurations: Mapping[str, Configuration] | None = None,
+    ) -> Forecast:
         cols = self._columns(config_ids)
         order_key = _extend(self._mean_rank, 2.0)[cols]  # never measured: after all known ones
         pos, vals = self._observed_arrays(config_ids, observed or {})

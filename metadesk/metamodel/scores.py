@@ -157,7 +157,8 @@ class ScoreTable:
         with np.errstate(all="ignore"), warnings.catch_warnings():
             warnings.simplefilter("ignore", RuntimeWarning)
             best = np.nanmax(oriented, axis=1, keepdims=True) if oriented.size else oriented
-        return np.maximum(oriented - best, -SHORTFALL_FLOOR)
+        short: np.ndarray = np.maximum(oriented - best, -SHORTFALL_FLOOR)
+        return short
 
     def meta_features_of(self, row: int) -> dict[str, float]:
         return dict(zip(self.feature_names, self.features[row].tolist(), strict=False))
@@ -263,13 +264,15 @@ class FeatureScaler:
         x = _signed_log(features)[:, self._keep]
         z = (x - self._median) / self._scale
         z = np.where(np.isfinite(z), z, 0.0 if self.fill_missing else np.nan)
-        return z if self.clip is None else np.clip(z, -self.clip, self.clip)
+        clipped: np.ndarray = z if self.clip is None else np.clip(z, -self.clip, self.clip)
+        return clipped
 
     def transform_one(self, meta_features: Mapping[str, float]) -> np.ndarray:
         row = np.array(
             [[_as_float(meta_features.get(n, np.nan)) for n in self._all_names]], dtype=float
         )
-        return self.transform(row)[0]
+        one: np.ndarray = self.transform(row)[0]
+        return one
 
 
 def rank_values(a: np.ndarray, method: str = "average") -> np.ndarray:
@@ -283,9 +286,12 @@ def rank_values(a: np.ndarray, method: str = "average") -> np.ndarray:
     obs = np.r_[True, s[1:] != s[:-1]]
     dense = obs.cumsum()[inv]
     count = np.r_[np.nonzero(obs)[0], len(obs)]
+    ranks: np.ndarray
     if method == "min":
-        return (count[dense - 1] + 1).astype(float)
-    return 0.5 * (count[dense] + count[dense - 1] + 1)
+        ranks = (count[dense - 1] + 1).astype(float)
+    else:
+        ranks = 0.5 * (count[dense] + count[dense - 1] + 1)
+    return ranks
 
 
 def spearman(a: np.ndarray, b: np.ndarray) -> float:
@@ -305,4 +311,5 @@ def _as_float(value: object) -> float:
 def _signed_log(x: np.ndarray) -> np.ndarray:
     x = np.asarray(x, dtype=float)
     with np.errstate(invalid="ignore"):
-        return np.sign(x) * np.log1p(np.abs(x))
+        out: np.ndarray = np.sign(x) * np.log1p(np.abs(x))
+    return out

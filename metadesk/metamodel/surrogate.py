@@ -9,17 +9,19 @@ from __future__ import annotations
 
 import importlib
 import math
-from collections.abc import Mapping, Sequence
-from typing import Any
+from collections.abc import Callable, Mapping, Sequence
 
 import numpy as np
 from sklearn.tree import ExtraTreeRegressor
 
+from metadesk.finite import finite_or_none
+from metadesk.metamodel.bagging import grow_by_group
 from metadesk.metamodel.forecast import Forecast, anchor_location, weighted_mean_sd
 from metadesk.metamodel.metrics import sign
 from metadesk.metamodel.nearest import NearestDatasets
 from metadesk.metamodel.recommenders import Recommender, _calibrate
 from metadesk.metamodel.scores import ScoreTable
+from metadesk.metamodel.values import Evidence
 from metadesk.portfolio.configuration import Configuration
 
 # Weight of the observed level (vs the relative standing) when re-weighting trees.
@@ -53,7 +55,7 @@ def describe(config: Configuration) -> dict[str, float]:
 def configuration_from_id(config_id: str) -> Configuration:
     """A best-effort `Configuration` from a readable id ``algorithm:key=value,...`` (not runnable)."""
     algorithm, _, rest = config_id.partition(":")
-    params: dict[str, Any] = {}
+    params: dict[str, float | str] = {}
     for part in rest.split(","):
         key, eq, value = part.partition("=")
         if not eq:
@@ -65,12 +67,9 @@ def configuration_from_id(config_id: str) -> Configuration:
     return Configuration(config_id, algorithm or config_id, params, runnable=False)
 
 
-def _num(v: Any) -> float:
-    try:
-        f = float(v)
-    except (TypeError, ValueError):
-        return math.nan
-    return f if math.isfinite(f) else math.nan
+def _num(v: object) -> float:
+    f = finite_or_none(v)
+    return math.nan if f is None else f
 
 
 class Surrogate(Recommender):
@@ -131,27 +130,18 @@ class Surrogate(Recommender):
         base = self.knn.heldout_z[d_idx, c_idx]
         y = t.z[d_idx, c_idx] - base
         groups, g_of = np.unique(t.groups, return_inverse=True)
-        row_group = g_of[d_idx]
-        oob_sum = np.zeros(d_idx.size)
-        oob_sq = np.zeros(d_idx.size)
-        oob_n = np.zeros(d_idx.size)
-        for _i in range(self.n_trees):
-            counts = np.bincount(rng.integers(0, groups.size, groups.size), minlength=groups.size)
-            weight = counts[row_group].astype(float)
-            inbag = weight > 0
-            tree = ExtraTreeRegressor(
-                max_features=self.max_features,
-                min_samples_leaf=self.min_samples_leaf,
-                random_state=int(rng.integers(2**31 - 1)),
-            )
-            tree.fit(x[inbag], y[inbag], sample_weight=weight[inbag])
-            self.trees.append(tree)
-            out = ~inbag
-            if out.any():
-                p = tree.tree_.predict(x[out]).reshape(int(out.sum()), -1)[:, 0]
-                oob_sum[out] += p
-                oob_sq[out] += p**2
-                oob_n[out] += 1
+        bag = grow_by_group(
+            x,
+            y,
+            g_of[d_idx],
+            groups.size,
+            self.n_trees,
+            rng,
+            max_features=self.max_features,
+            min_samples_leaf=self.min_samples_leaf,
+        )
+        self.trees = bag.trees
+        oob_sum, oob_sq, oob_n = bag.oob_sum[:, 0], bag.oob_sq[:, 0], bag.oob_n
         # Held-out calibration: out-of-bag predictions with the level predicted from other groups.
         ok = oob_n >= 2
         if ok.sum() >= 10:
@@ -179,7 +169,13 @@ class Surrogate(Recommender):
         return np.where(np.isfinite(m), m, -1.0)
 
     # --- predicting ----------------------------------------------------------------------------
-    def forecast(self, meta_features, config_ids, observed=None, configurations=None) -> Forecast:
+    def forecast(
+        self,
+        meta_features: Mapping[str, float],
+        config_ids: Sequence[str],
+        observed: Mapping[str, float] | None = None,
+        configurations: Mapping[str, Configuration] | None = None,
+    ) -> Forecast:
         level = self.knn.forecast(meta_features, config_ids, None)
         if not self.trees:
             return level
@@ -242,6 +238,16 @@ class Surrogate(Recommender):
             explain=explain,
         )
 
-    def _explain_observed(self, meta_features, config_ids, observed):
+    def _explain_observed(
+        self,
+        meta_features: Mapping[str, float],
+        config_ids: Sequence[str],
+        observed: Mapping[str, float] | None,
+    ) -> Callable[[], list[tuple[Evidence, ...]]]:
         # Evidence re-weighted by what was measured here, built only if suggestions are shown.
-        return lambda: self.knn.forecast(meta_features, config_ids, observed).explain()
+        def explain() -> list[tuple[Evidence, ...]]:
+            fc = self.knn.forecast(meta_features, config_ids, observed)
+            assert fc.explain is not None  # the nearest datasets always explain a forecast
+            return fc.explain()
+
+        return explain

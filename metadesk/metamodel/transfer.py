@@ -8,12 +8,11 @@ tables; this says how well it carries over to an analyst's table, which is what 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
 
 import numpy as np
 from threadpoolctl import threadpool_limits
 
-from metadesk.metamodel.evaluation import _average, _one, best_noise
+from metadesk.metamodel.evaluation import Figures, _average, _one, best_noise
 from metadesk.metamodel.level import LevelModel
 from metadesk.metamodel.metrics import POINT, sign
 from metadesk.metamodel.recommenders import Recommender
@@ -29,7 +28,7 @@ def evaluate_outside(
     task_type: str,
     metric: str,
     recommenders: Sequence[Recommender],
-) -> dict[str, dict[str, Any]]:
+) -> dict[str, Figures]:
     """Per recommender: the held-out figures of `evaluation` (top-1 regret, best-so-far with the
     `observed=` update, coverage...) averaged over the tables, plus `bias` (mean predicted minus
     measured score over every configuration, metric units) and `abs_error`; and `per_table`."""
@@ -38,7 +37,7 @@ def evaluate_outside(
         test = ScoreTable.build(tables, task_type, metric)
         level = LevelModel().fit(train)
         fitted = [r.fit_table(train, knowledge.configurations, level) for r in recommenders]
-        per: dict[str, list[dict[str, Any]]] = {r.name: [] for r in fitted}
+        per: dict[str, list[Figures]] = {r.name: [] for r in fitted}
         speaks_for = set(train.config_ids)  # only configurations the knowledge knows are judged
         for d in range(test.n_datasets):
             known = [
@@ -56,7 +55,7 @@ def evaluate_outside(
                 row = _one(rec, mf, ids, truth, raw, MAX_K, True, best_noise(test, d, known))
                 row["table"] = test.names[d] or test.dataset_ids[d]
                 per[rec.name].append(row)
-    out: dict[str, dict[str, Any]] = {}
+    out: dict[str, Figures] = {}
     for name, rows in per.items():
         tables_ = [r.pop("table") for r in rows]
         figures = _average(rows, MAX_K)

@@ -4,10 +4,8 @@ held-out groups of the knowledge, and real tables outside it when those were mea
 
 from __future__ import annotations
 
-import math
-from typing import Any
-
-from metadesk.metamodel.evaluation import EvaluationReport
+from metadesk.finite import finite_or_none
+from metadesk.metamodel.evaluation import EvaluationReport, Figures
 from metadesk.metamodel.metrics import LOWER_IS_BETTER, METRIC_LABELS, POINT
 
 FIXED_RANKING = "average_rank"
@@ -55,7 +53,7 @@ def trust_sentence(
         other = evaluation.outside.get(FIXED_RANKING, {}) if learned else {}
         text += " " + _figures_clause(f"On {m} real tables it never saw", outside, other, metric)
     error = outside.get("abs_error") if outside else mine.get("abs_error")
-    if _finite(error) is not None and _in_points(metric):
+    if finite_or_none(error) is not None and _in_points(metric):
         where = "those tables" if outside else "held-out datasets"
         text += (
             f" Predicted scores were {_amount(error, metric)} off on average on {where}; "
@@ -64,10 +62,10 @@ def trust_sentence(
     return text
 
 
-def _figures_clause(where: str, mine: dict[str, Any], base: dict[str, Any], metric: str) -> str:
+def _figures_clause(where: str, mine: Figures, base: Figures, metric: str) -> str:
     text = f"{where}, its first pick was on average {_amount(mine.get('top1_regret'), metric)} "
     text += _regret_words(metric)
-    if _finite(base.get("top1_regret")) is not None:
+    if finite_or_none(base.get("top1_regret")) is not None:
         text += f" (fixed ranking: {_amount(base.get('top1_regret'), metric, unit=False)})"
     third = best_of_three(mine)
     if third is not None:
@@ -77,25 +75,17 @@ def _figures_clause(where: str, mine: dict[str, Any], base: dict[str, Any], metr
     return text + "."
 
 
-def best_of_three(figures: dict[str, Any]) -> float | None:
+def best_of_three(figures: Figures) -> float | None:
     """Regret of the best of the first three runs, re-ranked after each (None when unknown)."""
     bsf = figures.get("best_so_far_observed") or []
     try:
-        return _finite(bsf[2])
+        return finite_or_none(bsf[2])
     except IndexError:
         return None
 
 
-def _finite(value: Any) -> float | None:
-    try:
-        v = float(value)
-    except (TypeError, ValueError):
-        return None
-    return v if math.isfinite(v) else None
-
-
-def _percent(value: Any) -> str:
-    v = _finite(value)
+def _percent(value: object) -> str:
+    v = finite_or_none(value)
     return "an unknown share" if v is None else f"{100 * v:.0f}%"
 
 
@@ -109,8 +99,8 @@ def _in_points(metric: str) -> bool:
     return metric not in LOWER_IS_BETTER
 
 
-def _amount(value: Any, metric: str, unit: bool = True) -> str:
-    v = _finite(value)
+def _amount(value: object, metric: str, unit: bool = True) -> str:
+    v = finite_or_none(value)
     if v is None:
         return "an unknown amount"
     if _in_points(metric):

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 import pandas as pd
 
@@ -14,7 +16,7 @@ RUN_COLUMNS = ("dataset_id", "configuration_id", "algorithm", "metric", "score")
 OPTIONAL_RUN_COLUMNS = ("std", "folds", "fit_seconds", "provenance", "fold_scores")
 
 
-def format_fold_scores(scores) -> str:
+def format_fold_scores(scores: Iterable[float]) -> str:
     """Fold scores as exchanged: space-separated, five decimals, 'nan' for a failed fold."""
     return " ".join(f"{float(v):.5f}" for v in scores)
 
@@ -49,7 +51,8 @@ class MetaDataset:
     datasets: pd.DataFrame
     runs: pd.DataFrame
     configurations: dict[str, Configuration] = field(default_factory=dict)
-    evaluations: dict[str, dict] = field(default_factory=dict)
+    # Any: the JSON of a saved evaluation, values of mixed kinds.
+    evaluations: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     @property
     def n_datasets(self) -> int:
