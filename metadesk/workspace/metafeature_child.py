@@ -92,7 +92,8 @@ class MetaFeatureChild:
                     "Try again; if it happens again, the computer may be short of memory.",
                 )
         if reply["ok"]:
-            return reply["records"]
+            records: list[dict[str, Any]] = reply["records"]
+            return records
         if reply["problem"]:
             raise WorkspaceProblem(reply["message"], reply["hint"])
         raise RuntimeError(f"meta-feature extraction failed in the child:\n{reply['traceback']}")
@@ -203,6 +204,7 @@ def compute(row: dict[str, Any]) -> dict[str, Any]:
     meta-features; the answer is a plain dict, failures included."""
     try:
         import metadesk.metafeatures as mf
+        from metadesk.workspace.stored import task_from_row
 
         values = mf.extract_meta_features(task_from_row(row))
         return {"ok": True, "records": values.to_records()}
@@ -210,27 +212,3 @@ def compute(row: dict[str, Any]) -> dict[str, Any]:
         return {"ok": False, "problem": True, "message": exc.message, "hint": exc.hint}
     except Exception:
         return {"ok": False, "problem": False, "traceback": traceback.format_exc()}
-
-
-def task_from_row(row: dict[str, Any]) -> Any:
-    """The `Task` of a dataset's store row, from its snapshot (never the user's original file)."""
-    from pathlib import Path
-
-    from metadesk.data import task_from_snapshot
-    from metadesk.workspace.records import with_stored_columns
-
-    if not Path(row["snapshot_path"]).exists():
-        raise WorkspaceProblem(
-            f"The stored copy of '{row['name']}' is missing.",
-            "Load the original file again to restore it.",
-        )
-    task = task_from_snapshot(
-        row["snapshot_path"],
-        target=row["target"],
-        task_type=row["task_type"],
-        roles=row["roles"],
-        name=row["name"],
-        dataset_id=row["id"],
-        source_path=row["source_path"] or None,
-    )
-    return with_stored_columns(task, row)
