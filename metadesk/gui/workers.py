@@ -33,7 +33,7 @@ class TaskState:
     touch a widget.
     """
 
-    def __init__(self, handle: CallHandle[Any]) -> None:
+    def __init__(self, handle: CallHandle[Any]) -> None:  # (calls of every result type: Any)
         self._handle = handle
 
     @property

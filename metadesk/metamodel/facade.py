@@ -79,8 +79,9 @@ class RecommenderInfo(TypedDict):
 
     name: str  # the recommender's key, or "default_order" on a cold start
     label: str
-    held_out: dict[str, Any]  # its held-out figures (regret, hits...); {} when not evaluated
-    baseline: dict[str, Any]  # the fixed ranking's figures, to compare with
+    # Held-out figures as the evaluation report stores them (JSON: values vary by figure).
+    held_out: dict[str, Any]  # the chosen recommender's (regret, hits...); {} when not evaluated
+    baseline: dict[str, Any]  # the fixed ranking's, to compare with
     sentence: str  # how far to trust it, in one plain sentence
     cold_start: bool
     n_datasets: int

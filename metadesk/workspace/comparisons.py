@@ -23,7 +23,7 @@ from metadesk.experiments.spec import Protocol, Result
 from metadesk.knowledge.store import Store
 from metadesk.metric_names import LOWER_IS_BETTER, METRIC_LABELS, default_metric
 from metadesk.portfolio.configuration import Configuration
-from metadesk.workspace.stored import stored_spec
+from metadesk.workspace.stored import StoreRow, stored_spec
 
 if TYPE_CHECKING:
     from metadesk.workspace.records import DatasetInfo
@@ -135,7 +135,7 @@ def _compute_baseline(store: Store, dataset_id: str, protocol: Protocol) -> Base
     )
 
 
-def _own_runs(rows: list[dict[str, Any]]) -> dict[int, tuple[Result, Protocol]]:
+def _own_runs(rows: list[StoreRow]) -> dict[int, tuple[Result, Protocol]]:
     """Finished store rows -> (result, protocol) by experiment id."""
     out: dict[int, tuple[Result, Protocol]] = {}
     for row in rows:
@@ -150,7 +150,7 @@ def results_table(
     dataset_id: str,
     metric: str,
     board: pd.DataFrame,
-    own_rows: list[dict[str, Any]],
+    own_rows: list[StoreRow],
     *,
     bayesian: bool = True,
     with_baseline: bool = True,
@@ -241,7 +241,7 @@ def with_baseline(
     places it, so runs below it are visibly no better than guessing."""
     if baseline is None or metric not in baseline.mean:
         return board
-    row: dict[str, Any] = {
+    row: dict[str, object] = {
         "configuration_id": baseline.configuration_id,
         "label": baseline.label,
         "algorithm": "dummy",
@@ -328,10 +328,10 @@ def target_counts(info: DatasetInfo) -> pd.Series | None:
     return target.value_counts(dropna=True)
 
 
-def as_records(table: ResultsTable) -> dict[str, Any]:
+def as_records(table: ResultsTable) -> dict[str, Any]:  # JSON: values vary by key
     """Plain JSON-able form (for `metadesk results --json`)."""
 
-    def number(v: Any) -> float | None:
+    def number(v: Any) -> float | None:  # a frame cell: pandas gives it no static type
         try:
             f = float(v)
         except (TypeError, ValueError):

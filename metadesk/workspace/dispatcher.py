@@ -11,7 +11,6 @@ import threading
 import time
 import traceback
 from collections.abc import Callable
-from typing import Any
 
 from metadesk.errors import ExecutionProblem
 from metadesk.experiments.executor import Executor, ExperimentHandle
@@ -25,6 +24,7 @@ from metadesk.workspace.events import (
     Finished,
     Started,
 )
+from metadesk.workspace.stored import StoreRow
 
 log = logging.getLogger(__name__)
 
@@ -43,7 +43,7 @@ class Dispatcher:
         self,
         store: Store,
         executor: Executor,
-        build_spec: Callable[[dict[str, Any]], ExperimentSpec],
+        build_spec: Callable[[StoreRow], ExperimentSpec],
         emit: Emit,
         *,
         paused: bool = False,
@@ -58,7 +58,7 @@ class Dispatcher:
         self._paused = paused
         self._to_cancel: set[int] = set()
         # experiment id -> (handle, claimed store row)
-        self._running: dict[int, tuple[ExperimentHandle, dict[str, Any]]] = {}
+        self._running: dict[int, tuple[ExperimentHandle, StoreRow]] = {}
         self._settled: bool | None = None  # None: busy; True: queue empty; False: stuck (paused)
         self._look = True  # the queue may have changed: read it on the next turn
         self._capacity: int | None = None
@@ -186,7 +186,7 @@ class Dispatcher:
             result = self._result_of(handle, row)
             self._record(eid, row, result)
 
-    def _result_of(self, handle: ExperimentHandle, row: dict[str, Any]) -> Result:
+    def _result_of(self, handle: ExperimentHandle, row: StoreRow) -> Result:
         try:
             # A remote executor may hand back the Result in its serialised forms.
             result: object = handle.result(1.0)
@@ -209,7 +209,7 @@ class Dispatcher:
                 details=traceback.format_exc(),
             )
 
-    def _record(self, eid: int, row: dict[str, Any], result: Result) -> None:
+    def _record(self, eid: int, row: StoreRow, result: Result) -> None:
         status = result.status if result.status in ("ok", "failed", "timeout") else "failed"
         if result.status == "cancelled":
             status = "cancelled"
@@ -284,7 +284,7 @@ class Dispatcher:
                 self._settled = self.store.count(("queued",)) == 0
 
 
-def _quietly(fn: Callable[[], Any]) -> None:
+def _quietly(fn: Callable[[], object]) -> None:
     try:
         fn()
     except Exception:  # shutting down: a failure here must not hide the real outcome

@@ -10,7 +10,7 @@ import logging
 import math
 import threading
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
@@ -70,7 +70,7 @@ def own_meta_dataset(store: Store) -> MetaDataset:
     if features:
         mf = pd.DataFrame.from_dict(features, orient="index")
         datasets = datasets.join(mf, how="left")
-    runs: dict[tuple[str, str, str], dict[str, Any]] = {}
+    runs: dict[tuple[str, str, str], dict[str, object]] = {}  # one row of the runs table
     for r in most_rows_first(store.experiments(statuses=("ok",))):
         if not r.get("result"):
             continue

@@ -8,12 +8,12 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from metadesk.errors import WorkspaceProblem
 from metadesk.knowledge.store import Store
 from metadesk.workspace.events import Emit, Event, EventKind
-from metadesk.workspace.stored import dataset_row, load_task
+from metadesk.workspace.stored import StoreRow, dataset_row, load_task
 
 if TYPE_CHECKING:  # imported when used: the extractor's modules load on the first computation
     from metadesk.metafeatures.values import MetaFeatures
@@ -120,14 +120,14 @@ class MetaFeatureUpkeep:
                 return False
             return True
 
-    def _usable(self, dataset_id: str, version: int, records: list[dict[str, Any]]) -> bool:
+    def _usable(self, dataset_id: str, version: int, records: list[StoreRow]) -> bool:
         if not records or version != _current_version():
             return False
         if any(r["status"] == "over_budget" for r in records):
             return dataset_id in self._budget_retried
         return True
 
-    def _recompute(self, dataset_id: str, state: tuple[int, list[dict[str, Any]]]) -> MetaFeatures:
+    def _recompute(self, dataset_id: str, state: tuple[int, list[StoreRow]]) -> MetaFeatures:
         import metadesk.metafeatures as mf
         from metadesk.metafeatures.values import MetaFeatures
 
@@ -158,13 +158,13 @@ def _current_version() -> int:
     return int(mf.METAFEATURES_VERSION)
 
 
-def _up_to_date(version: int, records: list[dict[str, Any]], current: int) -> bool:
+def _up_to_date(version: int, records: list[StoreRow], current: int) -> bool:
     return (
         bool(records) and version == current and all(r["status"] != "over_budget" for r in records)
     )
 
 
-def _keep_computed(values: MetaFeatures, stored: list[dict[str, Any]]) -> MetaFeatures:
+def _keep_computed(values: MetaFeatures, stored: list[StoreRow]) -> MetaFeatures:
     """Same extractor version: a value computed before stays when the retry ran out of budget."""
     from metadesk.metafeatures.values import MetaFeatures
 

@@ -55,8 +55,8 @@ class OpenedModel:
     """A model read back from a `.skops` file, with its card (empty for a file without one)."""
 
     path: Path
-    pipeline: Any
-    card: dict[str, Any] = field(default_factory=dict)
+    pipeline: Any  # a scikit-learn estimator: scikit-learn has no type stubs
+    card: dict[str, Any] = field(default_factory=dict)  # JSON: values vary by key
     types: tuple[str, ...] = ()  # the non-default types it needed, all trusted
 
     @property
@@ -89,7 +89,8 @@ class OpenedModel:
 
 
 def model_card(store: Store, dataset_id: str, configuration_id: str, metric: str) -> dict[str, Any]:
-    """What an exported model carries: data, target, metric and score, date, metadesk version."""
+    """What an exported model carries: data, target, metric and score, date, metadesk version
+    (a JSON object, hence values of any JSON type)."""
     row = dataset_row(store, dataset_id)
     info = dataset_info(row)
     task_roles = row["feature_roles"]

@@ -11,7 +11,6 @@ import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import pandas as pd
 
@@ -21,7 +20,7 @@ from metadesk.experiments.spec import ExperimentSpec, Protocol, Result
 from metadesk.knowledge.store import Store
 from metadesk.metric_names import LOWER_IS_BETTER, default_metric, metrics_for
 from metadesk.portfolio.configuration import Configuration
-from metadesk.workspace.stored import DatasetRow, spec_from_row
+from metadesk.workspace.stored import DatasetRow, StoreRow, spec_from_row
 
 
 @dataclass(frozen=True)
@@ -87,7 +86,7 @@ def dataset_info(row: DatasetRow) -> DatasetInfo:
     )
 
 
-def configuration_row(c: Configuration) -> dict[str, Any]:
+def configuration_row(c: Configuration) -> StoreRow:
     return {
         "id": c.id,
         "algorithm": c.algorithm,
@@ -97,7 +96,7 @@ def configuration_row(c: Configuration) -> dict[str, Any]:
     }
 
 
-def configuration_from_row(row: dict[str, Any]) -> Configuration:
+def configuration_from_row(row: StoreRow) -> Configuration:
     return Configuration(
         id=row["id"],
         algorithm=row["algorithm"],
@@ -107,7 +106,7 @@ def configuration_from_row(row: dict[str, Any]) -> Configuration:
     )
 
 
-def queue_item(dataset: DatasetRow, c: Configuration, protocol: Protocol) -> dict[str, Any]:
+def queue_item(dataset: DatasetRow, c: Configuration, protocol: Protocol) -> StoreRow:
     """What the store needs to queue one experiment, with the identity used to de-duplicate it."""
     spec = spec_from_row(dataset, c, protocol)
     return {
@@ -119,11 +118,11 @@ def queue_item(dataset: DatasetRow, c: Configuration, protocol: Protocol) -> dic
     }
 
 
-def requeue_rule(protocol: Protocol, *, retry_failed: bool) -> Callable[[dict[str, Any]], bool]:
+def requeue_rule(protocol: Protocol, *, retry_failed: bool) -> Callable[[StoreRow], bool]:
     """Which finished, not-ok experiments a new request queues again: cancelled and interrupted
     ones always; failed ones when asked; timed-out ones when asked or given more time."""
 
-    def requeue(old: dict[str, Any]) -> bool:
+    def requeue(old: StoreRow) -> bool:
         if old["status"] in ("cancelled", "interrupted") or retry_failed:
             return True
         more_time = protocol.time_limit_s > float(old["protocol"].get("time_limit_s") or 0)
@@ -132,7 +131,7 @@ def requeue_rule(protocol: Protocol, *, retry_failed: bool) -> Callable[[dict[st
     return requeue
 
 
-def experiment_row(row: dict[str, Any]) -> ExperimentRow:
+def experiment_row(row: StoreRow) -> ExperimentRow:
     result = Result.from_json(row["result"]) if row.get("result") else None
     return ExperimentRow(
         experiment_id=int(row["id"]),
@@ -151,10 +150,10 @@ def experiment_row(row: dict[str, Any]) -> ExperimentRow:
     )
 
 
-def spec_builder(store: Store) -> Callable[[dict[str, Any]], ExperimentSpec]:
+def spec_builder(store: Store) -> Callable[[StoreRow], ExperimentSpec]:
     """What the dispatcher calls to turn a claimed row into a spec; reads only the store."""
 
-    def build(row: dict[str, Any]) -> ExperimentSpec:
+    def build(row: StoreRow) -> ExperimentSpec:
         ds = store.dataset(row["dataset_id"])
         cfg = store.configuration(row["configuration_id"])
         if ds is None or cfg is None:
@@ -168,11 +167,11 @@ def spec_builder(store: Store) -> Callable[[dict[str, Any]], ExperimentSpec]:
     return build
 
 
-def most_rows_first(experiments: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def most_rows_first(experiments: list[StoreRow]) -> list[StoreRow]:
     """Store rows ordered so that, per configuration, the one measured on all rows comes first,
     then larger row samples (a search scores many configurations on samples first)."""
 
-    def rows(r: dict[str, Any]) -> float:
+    def rows(r: StoreRow) -> float:
         cap = (r.get("protocol") or {}).get("max_rows")
         return math.inf if not cap else float(cap)
 
@@ -193,7 +192,7 @@ def _shipped_ids() -> frozenset[str]:
 
 def leaderboard_frame(
     task_type: str,
-    own: list[dict[str, Any]],
+    own: list[StoreRow],
     prior_runs: pd.DataFrame | None,
     configurations: dict[str, Configuration],
     metric: str | None = None,
@@ -203,7 +202,7 @@ def leaderboard_frame(
     row sample's size, None for all rows), tuned (found by a search); best first."""
     metrics = metrics_for(task_type)
     metric = metric or default_metric(task_type)
-    rows: list[dict[str, Any]] = []
+    rows: list[dict[str, object]] = []  # one per leaderboard line
     seen: set[str] = set()
     for r in most_rows_first(own):
         result = r.get("parsed_result")  # parsed once by a caller that reads the results too

@@ -14,7 +14,7 @@ import logging
 import threading
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
@@ -263,7 +263,7 @@ class Workspace(ExperimentQueue, KnowledgeExchange):
         return self._leaderboard(dataset_id, metric, self.store.experiments(dataset_id, ("ok",)))
 
     def _leaderboard(
-        self, dataset_id: str, metric: str | None, own: list[dict[str, Any]]
+        self, dataset_id: str, metric: str | None, own: list[stored.StoreRow]
     ) -> pd.DataFrame:
         row = stored.dataset_row(self.store, dataset_id)
         prior_runs = None

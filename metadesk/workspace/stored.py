@@ -15,8 +15,10 @@ from metadesk.experiments.spec import ExperimentSpec, Protocol
 from metadesk.knowledge.store import Store
 from metadesk.portfolio.configuration import Configuration
 
-# A dataset's store row: the store speaks plain dicts (see `records.dataset_row` for the fields).
-DatasetRow = dict[str, Any]
+# The store speaks plain dicts: column -> its SQLite or JSON value, whose type depends on the
+# column (the store is untyped by design, so a row's values are `Any`).
+StoreRow = dict[str, Any]
+DatasetRow = StoreRow  # a dataset's row: the fields of `records.dataset_row`
 
 
 def dataset_row(store: Store, dataset_id: str) -> DatasetRow:

@@ -62,8 +62,8 @@ class TuneSnapshot:
     running: tuple[str, ...] = ()
     stopped: str = ""  # "" while running, then "budget" or "user"
 
-    def to_dict(self) -> dict[str, Any]:
-        def point(p: TunedPoint | None) -> dict[str, Any] | None:
+    def to_dict(self) -> dict[str, Any]:  # JSON for `metadesk tune --json`: values vary by key
+        def point(p: TunedPoint | None) -> dict[str, object] | None:
             if p is None:
                 return None
             return {

@@ -44,7 +44,7 @@ _NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
 
 
 # --- formula-safe cells ---------------------------------------------------------------------------
-def formula_safe(value: Any) -> Any:
+def formula_safe(value: object) -> object:
     """A string a spreadsheet would run as a formula gets a leading `'`; numbers stay numbers."""
     if isinstance(value, str) and value.startswith(_FORMULA_START) and not _NUMBER.match(value):
         return "'" + value
@@ -165,7 +165,7 @@ def check_prediction_file(workspace: Workspace, dataset_id: str, in_path: Path |
     return int(frame.shape[1])
 
 
-def _class_names(pipeline: Pipeline) -> list[Any]:
+def _class_names(pipeline: Pipeline) -> list[object]:
     classes = getattr(pipeline, "classes_", None)
     if classes is None:
         last = getattr(pipeline, "steps", [[None, pipeline]])[-1][1]
