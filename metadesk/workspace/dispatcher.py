@@ -11,6 +11,7 @@ import threading
 import time
 import traceback
 from collections.abc import Callable
+from typing import TypedDict
 
 from metadesk.errors import ExecutionProblem
 from metadesk.experiments.executor import Executor, ExperimentHandle
@@ -32,6 +33,12 @@ log = logging.getLogger(__name__)
 KEEP_PREDICTIONS = 40
 POLL_S = 0.05  # how often finished futures are collected; small next to any experiment
 RECHECK_S = 1.0  # how often the store is re-read for work queued by another process
+
+
+class WorkersStatus(TypedDict):
+    busy: int  # experiments running now
+    free: int
+    total: int  # the executor's workers (a cluster's may change)
 
 
 class Dispatcher:
@@ -114,8 +121,8 @@ class Dispatcher:
             self._to_cancel.update(experiment_ids)
             self._cond.notify_all()
 
-    def status(self) -> dict[str, int]:
-        total = self._capacity or int(getattr(self.executor, "workers", 0) or 0)
+    def status(self) -> WorkersStatus:
+        total = self._capacity or int(self.executor.workers or 0)
         busy = len(self._running)
         return {"busy": busy, "free": max(total - busy, 0), "total": total}
 
@@ -240,7 +247,7 @@ class Dispatcher:
         elapsed = time.monotonic() - self._last_look
         if elapsed >= RECHECK_S or self._capacity is None:
             # A cluster's size can change; asking it is not free, so only now and then.
-            self._capacity = max(int(getattr(self.executor, "workers", 1) or 1), 1)
+            self._capacity = max(int(self.executor.workers or 1), 1)
         capacity = self._capacity
         # Look at the store only when something changed here, or now and then for other processes.
         if not self._look and (elapsed < RECHECK_S or len(self._running) >= capacity):

@@ -14,7 +14,7 @@ from metadesk.experiments.spec import FINISHED, Protocol
 from metadesk.knowledge.store import Store
 from metadesk.portfolio.configuration import Configuration
 from metadesk.workspace import records
-from metadesk.workspace.dispatcher import Dispatcher, make_executor
+from metadesk.workspace.dispatcher import Dispatcher, WorkersStatus, make_executor
 from metadesk.workspace.events import Event, EventKind, Listeners, Queued
 from metadesk.workspace.records import ExperimentRow
 from metadesk.workspace.stored import dataset_row
@@ -168,8 +168,8 @@ class ExperimentQueue:
             dataset_id = rows[eid]["dataset_id"] if eid in rows else None
             self._events.emit(Event(EventKind.CANCELLED, dataset_id, eid))
 
-    def workers_status(self) -> dict[str, int]:
-        """{'busy': n, 'free': n, 'total': n}"""
+    def workers_status(self) -> WorkersStatus:
+        """How many workers are busy and free, of how many."""
         if self._dispatcher is None:
             return {"busy": 0, "free": 0, "total": 0}
         return self._dispatcher.status()
