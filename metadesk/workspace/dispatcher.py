@@ -162,11 +162,8 @@ class Dispatcher:
             if self._stopping:  # closed from a listener on this thread: the store is gone
                 return
             log.exception("the dispatcher stopped")
-            self._emit(
-                Event(
-                    EventKind.EXECUTOR_ERROR, payload=ExecutorError(f"Dispatching stopped: {exc}")
-                )
-            )
+            stopped = ExecutorError(f"Dispatching stopped: {exc}")
+            self._emit(Event(EventKind.EXECUTOR_ERROR, payload=stopped))
         finally:
             with self._cond:
                 self._cond.notify_all()

@@ -87,7 +87,7 @@ PAYLOADS: dict[EventKind, tuple[type, ...]] = {
 @dataclass(frozen=True)
 class Event:
     """What changed: `kind`, the dataset and experiment it concerns (when it concerns one), and
-    the kind's payload (see `PAYLOADS`). Raises `TypeError` for a payload the kind does not carry."""
+    the kind's payload (see `PAYLOADS`). `TypeError` for a payload the kind does not carry."""
 
     kind: EventKind
     dataset_id: str | None = None

@@ -128,8 +128,8 @@ class ExperimentQueue:
         return self._dispatcher is not None
 
     def wait(self, timeout: float | None = None) -> bool:
-        """Block until the queue is empty (for the CLI and tests). True if it emptied.
-        Returns False at once when nothing is dispatching (not started, or paused) and work is left."""
+        """Block until the queue is empty (for the CLI and tests). True if it emptied. False at
+        once when nothing is dispatching (not started, or paused) and work is left."""
         dispatcher = self._dispatcher
         if dispatcher is None:
             return int(self.store.count(("queued",))) == 0

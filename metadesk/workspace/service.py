@@ -1,11 +1,11 @@
 """`Workspace`: the facade of the application layer. THE PUBLIC API BELOW IS A CONTRACT.
 
-The GUI and CLI are written against these signatures. Implementations live in sibling modules
-(`queueing.py` and `knowledge_exchange.py` hold the experiment and knowledge-exchange methods; `records.py`,
-`dispatcher.py`, `layered.py`, `usage.py` the rest) but the names, arguments and return types
-stay as documented here. Every method is safe to call from a worker thread; none is meant for the GUI
-thread (they do I/O). Callbacks are invoked from whatever thread produced the event (the dispatcher
-thread for experiments).
+The GUI and CLI are written against these signatures. The experiment methods live in `queueing.py`,
+the knowledge-exchange ones in `knowledge_exchange.py` (both mixed in); the work is done in sibling
+modules (`stored.py`, `records.py`, `dispatcher.py`, `layered.py`, `usage.py`...), but the names,
+arguments and return types stay as documented here. Every method is safe to call from a worker
+thread; none is meant for the GUI thread (they do I/O). Listeners get typed `Event`s (`events.py`)
+on whatever thread produced them (the dispatcher thread for experiments).
 """
 
 from __future__ import annotations

@@ -1,6 +1,7 @@
 """Using a result: predict a new file, export a fitted model (skops).
 
-`Workspace.predict_file/export_model` delegate here with its store and knowledge. No Qt; every function does I/O or fitting, so the GUI calls them through the bridge.
+`Workspace.predict_file/export_model` delegate here with its store and knowledge. No Qt; every
+function does I/O or fitting, so the GUI calls them through the bridge.
 """
 
 from __future__ import annotations
