@@ -4,6 +4,7 @@ methods, with the same parameters, as the executor Protocol (and so do the real 
 from __future__ import annotations
 
 import inspect
+from pathlib import Path
 
 import pytest
 from inline_executor import FinishedHandle, InlineExecutor
@@ -74,3 +75,22 @@ def test_the_fakes_are_executors_and_hand_out_handles() -> None:
     finished = FinishedHandle(spec, ok_result(spec))
     assert isinstance(InlineExecutor(), Executor) and isinstance(finished, ExperimentHandle)
     assert finished.done() and not finished.running() and finished.result().status == "ok"
+
+
+def test_the_fakes_type_check_against_the_protocols(monkeypatch: pytest.MonkeyPatch) -> None:
+    """mypy reads each fake as a subclass of its Protocol: a method whose parameter or return
+    types drift from the Protocol's is an error here, not a surprise in the dispatcher."""
+    mypy = pytest.importorskip("mypy.api", reason="mypy is a development tool")
+    tests = Path(__file__).resolve().parents[1]
+    monkeypatch.setenv("MYPYPATH", str(tests.parent))  # the metadesk these tests run against
+    out, err, status = mypy.run(
+        [
+            "--strict",
+            "--follow-imports=silent",
+            "--ignore-missing-imports",
+            "--cache-dir=/dev/null",
+            str(tests / "workspace" / "workspace_fakes.py"),
+            str(tests / "inline_executor.py"),
+        ]
+    )
+    assert status == 0, out + err
