@@ -3,15 +3,15 @@ real scores without child processes (the view tests and the using-a-result tests
 
 from __future__ import annotations
 
-from typing import Any
-
+from metadesk.experiments.executor import Executor, ExperimentHandle
 from metadesk.experiments.spec import ExperimentSpec, Result
 
 
-class FinishedHandle:
+class FinishedHandle(ExperimentHandle):
     """The handle of an experiment that already ran: done, with its result."""
 
-    def __init__(self, result: Result) -> None:
+    def __init__(self, spec: ExperimentSpec, result: Result) -> None:
+        self.spec = spec
         self._result = result
 
     def done(self) -> bool:
@@ -21,10 +21,13 @@ class FinishedHandle:
         return self._result
 
     def cancel(self) -> None:
-        pass
+        pass  # it has run already: nothing left to stop
+
+    def running(self) -> bool:
+        return False
 
 
-class InlineExecutor:
+class InlineExecutor(Executor):
     """Runs each experiment for real, in the dispatcher's thread: real scores, no processes."""
 
     workers = 1
@@ -32,13 +35,13 @@ class InlineExecutor:
     def submit(self, spec: ExperimentSpec) -> FinishedHandle:
         from metadesk.experiments.runner import run
 
-        return FinishedHandle(run(spec))
-
-    def running(self) -> list[Any]:
-        return []
+        return FinishedHandle(spec, run(spec))
 
     def busy(self) -> int:
-        return 0
+        return 0  # each experiment ends within `submit`
 
-    def close(self) -> None:
-        pass
+    def close(self, cancel: bool = True) -> None:
+        pass  # no workers to stop
+
+    def describe(self) -> str:
+        return "in-process executor (tests)"

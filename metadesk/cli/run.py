@@ -14,6 +14,7 @@ from typing import Any, TextIO
 
 from metadesk.cli import arguments
 from metadesk.experiments.spec import LOWER_IS_BETTER, METRIC_LABELS, Protocol, default_metric
+from metadesk.workspace.events import Event, Finished
 
 
 def register(subparsers: Any) -> None:
@@ -112,7 +113,7 @@ class Progress:
         self._lock = threading.Lock()
         self._started = time.monotonic()
 
-    def __call__(self, event: Any) -> None:
+    def __call__(self, event: Event) -> None:
         if event.experiment_id not in self.labels:
             return
         with self._lock:
@@ -122,20 +123,21 @@ class Progress:
             elif event.kind in ("finished", "cancelled"):
                 self.running.pop(event.experiment_id, None)
                 self.done += 1
-                status = event.payload.get("status", "cancelled")
+                finished = event.payload if isinstance(event.payload, Finished) else None
+                status = finished.status if finished is not None else "cancelled"
                 if status != "ok":
                     self.failed += 1
                 if not self.tty:
-                    self._line(label, status, event.payload)
+                    self._line(label, status, finished)
             if self.tty:
                 self._bar()
 
-    def _line(self, label: str, status: str, payload: dict[str, Any]) -> None:
-        score = payload.get("scores", {}).get(self.metric)
+    def _line(self, label: str, status: str, finished: Finished | None) -> None:
+        score = finished.scores.get(self.metric) if finished is not None else None
         what = (
             f"{METRIC_LABELS.get(self.metric, self.metric)} {score:.4f}"
             if status == "ok" and score is not None
-            else (payload.get("error") or status)
+            else ((finished.error if finished is not None else "") or status)
         )
         print(f"[{self.done}/{self.total}] {status:<9} {label} — {what}", file=self.out, flush=True)
 

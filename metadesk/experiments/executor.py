@@ -1,16 +1,18 @@
 """What every executor offers (`submit`, `busy`, `close`, `describe`) and the handle of one experiment.
 
+Both are `typing.Protocol`s, checkable at run time: the local and cluster executors subclass them,
+and anything else offering the same methods (a test's in-process executor) is an executor too.
 Also turns a task that ended without a Result (killed, timed out, crashed) into a plain Result.
 """
 
 from __future__ import annotations
 
 import traceback
-from abc import ABC, abstractmethod
+from abc import abstractmethod
 from concurrent.futures import CancelledError, Future
 from dataclasses import replace
 from types import TracebackType
-from typing import TypeVar
+from typing import Protocol, TypeVar, runtime_checkable
 
 from metadesk.experiments.runner import failed_result
 from metadesk.experiments.spec import ExperimentSpec, Result
@@ -18,7 +20,9 @@ from metadesk.experiments.spec import ExperimentSpec, Result
 _E = TypeVar("_E", bound="Executor")
 
 
-class ExperimentHandle(ABC):
+
+@runtime_checkable
+class ExperimentHandle(Protocol):
     """One submitted experiment. `result()` never raises for an experiment that failed; a
     cancelled or killed experiment gives a `cancelled` Result."""
 
@@ -39,7 +43,8 @@ class ExperimentHandle(ABC):
     def running(self) -> bool: ...
 
 
-class Executor(ABC):
+@runtime_checkable
+class Executor(Protocol):
     """Runs experiments in the background; `workers` experiments at a time."""
 
     @property

@@ -13,9 +13,10 @@ import traceback
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
-from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal, Slot
+from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal, SignalInstance, Slot
 
 if TYPE_CHECKING:
+    from metadesk.workspace.events import Event
     from metadesk.workspace.service import Workspace
 
 log = logging.getLogger(__name__)
@@ -32,7 +33,7 @@ class TaskState:
     touch a widget.
     """
 
-    def __init__(self, handle: CallHandle[Any]) -> None:
+    def __init__(self, handle: CallHandle[Any]) -> None:  # (calls of every result type: Any)
         self._handle = handle
 
     @property
@@ -105,7 +106,7 @@ class CallHandle(Generic[T]):
 
 
 class _Runnable(QRunnable):
-    def __init__(self, handle: CallHandle[Any], relay: Signal) -> None:
+    def __init__(self, handle: CallHandle[Any], relay: SignalInstance) -> None:
         super().__init__()
         self.setAutoDelete(True)
         self._handle = handle
@@ -132,10 +133,13 @@ class WorkspaceBridge(QObject):
     """Runs slow work off the GUI thread and re-emits workspace events on it.
 
     `call()`, `set_workspace()` and `shutdown()` are for the GUI thread; the callbacks they take are
-    invoked on the GUI thread too.
+    invoked on the GUI thread too. The `event` signal carries one `metadesk.workspace.events.Event`
+    (its `kind` an `EventKind`, its `payload` the kind's dataclass, e.g. `Finished`).
     """
 
-    event = Signal(object)  # every workspace Event, re-emitted on the GUI thread
+    # Every workspace `Event`, re-emitted on the GUI thread. (It shadows `QObject.event()`, which
+    # this object never needs: the views connect to it by this name.)
+    event = Signal(object)  # type: ignore[assignment]
     busy_changed = Signal(bool)  # any background call running
     # An error that had no on_error, after the default route showed it.
     unhandled_error = Signal(object)
@@ -182,7 +186,7 @@ class WorkspaceBridge(QObject):
             if self.isolate_meta_features and hasattr(workspace, "isolate_meta_features"):
                 workspace.isolate_meta_features(True, start_now=self.start_meta_feature_process)
 
-    def _on_workspace_event(self, event: Any) -> None:
+    def _on_workspace_event(self, event: Event) -> None:
         # Called on whatever thread produced the event (the dispatcher thread for experiments).
         if self._closed:
             return
@@ -190,7 +194,7 @@ class WorkspaceBridge(QObject):
             self._event_relay.emit(event)
 
     @Slot(object)
-    def _reemit_event(self, event: Any) -> None:
+    def _reemit_event(self, event: Event) -> None:
         if not self._closed:
             self.event.emit(event)
 
@@ -268,7 +272,13 @@ class WorkspaceBridge(QObject):
             return
         self._safely(handle.on_progress, (fraction, message), handle, star=True)
 
-    def _safely(self, callback: Callable[..., Any], value: Any, handle: Any, star=False) -> None:
+    def _safely(
+        self,
+        callback: Callable[..., Any],  # on_done(value), on_error(exc) or on_progress(*value)
+        value: Any,  # whatever the call returned: its type is the caller's T
+        handle: CallHandle[Any] | None,
+        star: bool = False,
+    ) -> None:
         try:
             if star:
                 callback(*value)
@@ -305,7 +315,11 @@ class WorkspaceBridge(QObject):
         self.set_workspace(None)
         for handle in list(self._pending):
             handle._bridge_closing = True
-        if self.isolate_meta_features and hasattr(workspace, "isolate_meta_features"):
+        if (
+            self.isolate_meta_features
+            and workspace is not None
+            and hasattr(workspace, "isolate_meta_features")  # (a test's stand-in may lack it)
+        ):
             # A call waiting on the meta-feature process returns now instead of after it.
             workspace.isolate_meta_features(False)
         finished = self._pool.waitForDone(timeout_ms)

@@ -10,18 +10,19 @@ import importlib
 import logging
 import math
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import Any, TypedDict
 
 from threadpoolctl import threadpool_limits
 
+from metadesk.metafeatures.values import MetaFeatures
 from metadesk.metamodel.evaluation import EvaluationReport, evaluate
-from metadesk.metamodel.metrics import default_metric
 from metadesk.metamodel.nearest import NearestDatasets
 from metadesk.metamodel.recommenders import AverageRank, DiversifiedRank, Recommender
 from metadesk.metamodel.scores import ScoreTable, task_family
 from metadesk.metamodel.surrogate import Surrogate, configuration_from_id
 from metadesk.metamodel.trust import trust_sentence
 from metadesk.metamodel.values import MetaDataset, Suggestion
+from metadesk.metric_names import default_metric
 from metadesk.portfolio.configuration import Configuration
 
 log = logging.getLogger(__name__)
@@ -71,6 +72,22 @@ _BUILTIN_ORDER = (
     "svr",
     "dummy",
 )
+
+
+class RecommenderInfo(TypedDict):
+    """How suggestions are made, for the views, the report and `metadesk suggest`."""
+
+    name: str  # the recommender's key, or "default_order" on a cold start
+    label: str
+    # Held-out figures as the evaluation report stores them (JSON: values vary by figure).
+    held_out: dict[str, Any]  # the chosen recommender's (regret, hits...); {} when not evaluated
+    baseline: dict[str, Any]  # the fixed ranking's, to compare with
+    sentence: str  # how far to trust it, in one plain sentence
+    cold_start: bool
+    n_datasets: int
+    task_type: str
+    metric: str
+    scheme: str  # how the held-out figures were measured; "" when not evaluated
 
 
 class MetaModel:
@@ -175,7 +192,7 @@ class MetaModel:
         recs: list[Recommender] = [AverageRank(), DiversifiedRank(), NearestDatasets()]
         if int(table.z.size) <= QUICK_SURROGATE_RUNS:
             recs.append(Surrogate(n_trees=16))
-        return evaluate(
+        report: EvaluationReport = evaluate(
             meta_dataset,
             self.task_type,
             self.metric,
@@ -186,17 +203,18 @@ class MetaModel:
             max_datasets=QUICK_DATASETS,
             until_close=False,
         )
+        return report
 
     # --- using it ------------------------------------------------------------------------------
     def rank(
         self,
-        meta_features: Mapping[str, float] | Any,
+        meta_features: Mapping[str, float] | MetaFeatures,
         candidates: Sequence[Configuration] | None = None,
         observed: Mapping[str, float] | None = None,
     ) -> list[Suggestion]:
         """Suggestions for a dataset, best first. `candidates=None`: every runnable configuration
         the meta-dataset knows for this task type. Observed configurations are not offered again."""
-        if hasattr(meta_features, "as_floats"):
+        if isinstance(meta_features, MetaFeatures):
             meta_features = meta_features.as_floats()
         if candidates is None:
             candidates = self._default_candidates()
@@ -226,7 +244,7 @@ class MetaModel:
         return out
 
     @property
-    def info(self) -> dict[str, Any]:
+    def info(self) -> RecommenderInfo:
         figures = (self.evaluation.figures if self.evaluation else {}) or {}
         held_out = dict(figures.get(self.name, {}))
         baseline = dict(figures.get(AverageRank.name, {}))
@@ -280,7 +298,8 @@ def _portfolio_configuration(config_id: str) -> Configuration | None:
     if get is None:
         return None
     try:
-        return get(config_id)
+        configuration: Configuration = get(config_id)  # found by name: dynamic to mypy
+        return configuration
     except Exception:  # not a shipped configuration
         return None
 
@@ -339,4 +358,4 @@ def baselines_last(suggestions: Sequence[Suggestion]) -> list[Suggestion]:
     return [dataclasses.replace(s, rank=r) for r, s in enumerate(real + base, start=1)]
 
 
-__all__ = ["MetaModel", "cold_start_suggestions", "configuration_from_id"]
+__all__ = ["MetaModel", "RecommenderInfo", "cold_start_suggestions", "configuration_from_id"]

@@ -11,21 +11,22 @@ from __future__ import annotations
 import logging
 import math
 import threading
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
 from metadesk.errors import UserError
 from metadesk.experiments.comparison import ALPHA, ROPE, ROPE_METRICS, compare_with_best
-from metadesk.experiments.spec import (
-    LOWER_IS_BETTER,
-    METRIC_LABELS,
-    Protocol,
-    Result,
-    default_metric,
-)
+from metadesk.experiments.spec import Protocol, Result
+from metadesk.knowledge.store import Store
+from metadesk.metric_names import LOWER_IS_BETTER, METRIC_LABELS, default_metric
 from metadesk.portfolio.configuration import Configuration
+from metadesk.workspace.stored import StoreRow, stored_spec
+
+if TYPE_CHECKING:
+    from metadesk.workspace.records import DatasetInfo
 
 log = logging.getLogger(__name__)
 
@@ -90,12 +91,12 @@ class Baselines:
         self._lock = threading.Lock()
         self._cache: dict[tuple[str, str], Baseline | None] = {}
 
-    def get(self, workspace: Any, dataset_id: str, protocol: Protocol) -> Baseline | None:
+    def get(self, store: Store, dataset_id: str, protocol: Protocol) -> Baseline | None:
         key = (dataset_id, protocol.key())
         with self._lock:
             if key in self._cache:
                 return self._cache[key]
-        baseline = _compute_baseline(workspace, dataset_id, protocol)
+        baseline = _compute_baseline(store, dataset_id, protocol)
         with self._lock:
             self._cache[key] = baseline
         return baseline
@@ -106,17 +107,14 @@ class Baselines:
                 del self._cache[key]
 
 
-def _compute_baseline(workspace: Any, dataset_id: str, protocol: Protocol) -> Baseline | None:
+def _compute_baseline(store: Store, dataset_id: str, protocol: Protocol) -> Baseline | None:
     from metadesk.experiments.runner import run_baseline
-    from metadesk.workspace.usage import dataset_spec
+    from metadesk.workspace.stored import dataset_row
 
-    family = (
-        "regression"
-        if workspace.dataset(dataset_id).task_type == "regression"
-        else "classification"
-    )
+    regression = dataset_row(store, dataset_id)["task_type"] == "regression"
+    family = "regression" if regression else "classification"
     baseline = Configuration(BASELINE_IDS[family], "dummy", {}, "Baseline")
-    spec, task = dataset_spec(workspace, dataset_id, baseline, protocol)
+    spec, task = stored_spec(store, dataset_id, baseline, protocol)
     try:
         result: Result = run_baseline(spec, data=task.frame)
     except UserError as exc:
@@ -137,9 +135,9 @@ def _compute_baseline(workspace: Any, dataset_id: str, protocol: Protocol) -> Ba
     )
 
 
-def _own_runs(rows: list[dict[str, Any]]) -> dict[int, tuple[Result, Protocol]]:
+def _own_runs(rows: list[StoreRow]) -> dict[int, tuple[Result, Protocol]]:
     """Finished store rows -> (result, protocol) by experiment id."""
-    out = {}
+    out: dict[int, tuple[Result, Protocol]] = {}
     for row in rows:
         if row.get("status") == "ok" and row.get("result"):
             result = row.get("parsed_result") or Result.from_json(row["result"])
@@ -148,16 +146,17 @@ def _own_runs(rows: list[dict[str, Any]]) -> dict[int, tuple[Result, Protocol]]:
 
 
 def results_table(
-    workspace: Any,
+    baseline_of: Callable[[str, Protocol], Baseline | None],
     dataset_id: str,
     metric: str,
     board: pd.DataFrame,
-    own_rows: list[dict[str, Any]],
+    own_rows: list[StoreRow],
     *,
     bayesian: bool = True,
     with_baseline: bool = True,
 ) -> ResultsTable:
-    """The leaderboard `board` (best first by `metric`) with ties against the best own run."""
+    """The leaderboard `board` (best first by `metric`) with ties against the best own run;
+    `baseline_of(dataset_id, protocol)` gives the baseline on the best run's folds."""
     lower = metric in LOWER_IS_BETTER
     runs = _own_runs(own_rows)
     n = len(board)
@@ -169,7 +168,8 @@ def results_table(
     groups = ["not compared"] * n
     protocols: list[Protocol | None] = [None] * n
 
-    best_index, best_protocol = None, None
+    best_index: int | None = None
+    best_protocol: Protocol | None = None
     ids = list(board["experiment_id"]) if n else []
     for i, eid in enumerate(ids):
         if eid is None or pd.isna(eid) or int(eid) not in runs:
@@ -185,11 +185,11 @@ def results_table(
     tied = 0
     if best_index is not None and best_protocol is not None:
         key = best_protocol.key()
-        same = {
-            str(i): fold_scores[i]
-            for i in range(n)
-            if fold_scores[i] is not None and protocols[i] is not None and protocols[i].key() == key
-        }
+        same: dict[str, Sequence[float]] = {}
+        for i in range(n):
+            scores_i, protocol_i = fold_scores[i], protocols[i]
+            if scores_i is not None and protocol_i is not None and protocol_i.key() == key:
+                same[str(i)] = scores_i
         tests = compare_with_best(
             same,
             str(best_index),
@@ -218,7 +218,7 @@ def results_table(
     baseline = None
     if with_baseline:
         try:
-            baseline = workspace.baseline(dataset_id, protocol)
+            baseline = baseline_of(dataset_id, protocol)
         except UserError as exc:
             log.info("baseline unavailable: %s", exc)
     notes, better = _notes(board, metric, baseline, best_index, tied)
@@ -234,12 +234,14 @@ def results_table(
     )
 
 
-def with_baseline(board: pd.DataFrame, baseline: Any, metric: str, lower: bool) -> pd.DataFrame:
+def with_baseline(
+    board: pd.DataFrame, baseline: Baseline | None, metric: str, lower: bool
+) -> pd.DataFrame:
     """The leaderboard with the baseline as one more row (provenance 'baseline') where its score
     places it, so runs below it are visibly no better than guessing."""
     if baseline is None or metric not in baseline.mean:
         return board
-    row: dict[str, Any] = {
+    row: dict[str, object] = {
         "configuration_id": baseline.configuration_id,
         "label": baseline.label,
         "algorithm": "dummy",
@@ -314,23 +316,22 @@ def _notes(
     return notes, better
 
 
-def target_counts(workspace: Any, dataset_id: str) -> pd.Series | None:
+def target_counts(info: DatasetInfo) -> pd.Series | None:
     """Rows per class of a classification dataset's target (from its snapshot), else None."""
-    info = workspace.dataset(dataset_id)
     if info.task_type == "regression":
         return None
     try:
         target = pd.read_parquet(info.snapshot_path, columns=[info.target])[info.target]
     except (OSError, ValueError, KeyError):
-        log.debug("cannot read the target of %s", dataset_id, exc_info=True)
+        log.debug("cannot read the target of %s", info.dataset_id, exc_info=True)
         return None
     return target.value_counts(dropna=True)
 
 
-def as_records(table: ResultsTable) -> dict[str, Any]:
+def as_records(table: ResultsTable) -> dict[str, Any]:  # JSON: values vary by key
     """Plain JSON-able form (for `metadesk results --json`)."""
 
-    def number(v: Any) -> float | None:
+    def number(v: Any) -> float | None:  # a frame cell: pandas gives it no static type
         try:
             f = float(v)
         except (TypeError, ValueError):

@@ -12,12 +12,15 @@ from __future__ import annotations
 import math
 import warnings
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
 from metadesk.experiments.predictions import OutOfFold
+
+if TYPE_CHECKING:
+    from metadesk.workspace.service import Workspace
 
 MAX_CURVE_POINTS = 400  # a curve on screen needs no more; 100,000 thresholds would be slow to draw
 MAX_SCATTER_POINTS = 4000
@@ -149,7 +152,7 @@ _SCORERS = {
 
 
 def permutation_importance(
-    workspace: Any, dataset_id: str, configuration_id: str, metric: str, *, seed: int = 0
+    workspace: Workspace, dataset_id: str, configuration_id: str, metric: str, *, seed: int = 0
 ) -> pd.DataFrame:
     """How much `metric` drops when one original column is shuffled, for the configuration fitted
     on three quarters of the rows and scored on the rest. Columns: column, importance (in the
@@ -160,7 +163,8 @@ def permutation_importance(
 
     from metadesk.experiments.runner import fit_final
     from metadesk.experiments.spec import Protocol
-    from metadesk.workspace.usage import _configuration, dataset_spec
+    from metadesk.workspace.stored import stored_spec
+    from metadesk.workspace.usage import fittable_configuration
 
     task = workspace.load_task(dataset_id)
     frame = task.frame[task.frame[task.target].notna()].reset_index(drop=True)
@@ -177,8 +181,9 @@ def permutation_importance(
         train, test = train_test_split(np.arange(len(frame)), test_size=0.25, random_state=seed)
     if len(test) > PERMUTATION_ROWS:
         test = np.random.default_rng(seed).choice(test, PERMUTATION_ROWS, replace=False)
-    configuration = _configuration(workspace, dataset_id, configuration_id)
-    spec, _task = dataset_spec(workspace, dataset_id, configuration, Protocol(seed=seed), task)
+    configuration = fittable_configuration(workspace.knowledge, configuration_id)
+    protocol = Protocol(seed=seed)
+    spec, _task = stored_spec(workspace.store, dataset_id, configuration, protocol, task)
     model = fit_final(spec, data=frame.iloc[train])
     columns = list(task.feature_columns)
     X_test = frame.iloc[test][columns]

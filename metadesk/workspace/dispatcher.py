@@ -11,11 +11,21 @@ import threading
 import time
 import traceback
 from collections.abc import Callable
-from typing import Any
+from typing import TypedDict
 
 from metadesk.errors import ExecutionProblem
+from metadesk.experiments.executor import Executor, ExperimentHandle
 from metadesk.experiments.spec import ExperimentSpec, Result
 from metadesk.knowledge.store import Store, register_runner, runner_id
+from metadesk.workspace.events import (
+    Emit,
+    Event,
+    EventKind,
+    ExecutorError,
+    Finished,
+    Started,
+)
+from metadesk.workspace.stored import StoreRow
 
 log = logging.getLogger(__name__)
 
@@ -25,17 +35,23 @@ POLL_S = 0.05  # how often finished futures are collected; small next to any exp
 RECHECK_S = 1.0  # how often the store is re-read for work queued by another process
 
 
+class WorkersStatus(TypedDict):
+    busy: int  # experiments running now
+    free: int
+    total: int  # the executor's workers (a cluster's may change)
+
+
 class Dispatcher:
     """Runs until `stop()`. `build_spec(row)` turns a claimed store row into an `ExperimentSpec`
-    (raising `ValueError`/`UserError` with a plain message when it cannot); `emit(kind, **kw)`
+    (raising `ValueError`/`UserError` with a plain message when it cannot); `emit(event)`
     forwards an event to the workspace's listeners."""
 
     def __init__(
         self,
         store: Store,
-        executor: Any,
-        build_spec: Callable[[dict[str, Any]], ExperimentSpec],
-        emit: Callable[..., None],
+        executor: Executor,
+        build_spec: Callable[[StoreRow], ExperimentSpec],
+        emit: Emit,
         *,
         paused: bool = False,
     ) -> None:
@@ -48,7 +64,8 @@ class Dispatcher:
         self._stopping = False
         self._paused = paused
         self._to_cancel: set[int] = set()
-        self._running: dict[int, tuple[Any, dict[str, Any]]] = {}  # id -> (handle, row)
+        # experiment id -> (handle, claimed store row)
+        self._running: dict[int, tuple[ExperimentHandle, StoreRow]] = {}
         self._settled: bool | None = None  # None: busy; True: queue empty; False: stuck (paused)
         self._look = True  # the queue may have changed: read it on the next turn
         self._capacity: int | None = None
@@ -104,8 +121,8 @@ class Dispatcher:
             self._to_cancel.update(experiment_ids)
             self._cond.notify_all()
 
-    def status(self) -> dict[str, int]:
-        total = self._capacity or int(getattr(self.executor, "workers", 0) or 0)
+    def status(self) -> WorkersStatus:
+        total = self._capacity or int(self.executor.workers or 0)
         busy = len(self._running)
         return {"busy": busy, "free": max(total - busy, 0), "total": total}
 
@@ -145,7 +162,8 @@ class Dispatcher:
             if self._stopping:  # closed from a listener on this thread: the store is gone
                 return
             log.exception("the dispatcher stopped")
-            self._emit("executor_error", payload={"message": f"Dispatching stopped: {exc}"})
+            stopped = ExecutorError(f"Dispatching stopped: {exc}")
+            self._emit(Event(EventKind.EXECUTOR_ERROR, payload=stopped))
         finally:
             with self._cond:
                 self._cond.notify_all()
@@ -158,7 +176,7 @@ class Dispatcher:
             self._look = True
             handle, row = entry
             _quietly(handle.cancel)
-            self._emit("cancelled", dataset_id=row["dataset_id"], experiment_id=eid)
+            self._emit(Event(EventKind.CANCELLED, row["dataset_id"], eid))
 
     def _collect(self) -> None:
         for eid, (handle, row) in list(self._running.items()):
@@ -172,12 +190,17 @@ class Dispatcher:
             result = self._result_of(handle, row)
             self._record(eid, row, result)
 
-    def _result_of(self, handle: Any, row: dict[str, Any]) -> Result:
+    def _result_of(self, handle: ExperimentHandle, row: StoreRow) -> Result:
         try:
-            result = handle.result(1.0)
+            # A remote executor may hand back the Result in its serialised forms.
+            result: object = handle.result(1.0)
             if isinstance(result, Result):
                 return result
-            return Result.from_json(result) if isinstance(result, str) else Result(**result)
+            if isinstance(result, str):
+                return Result.from_json(result)
+            if isinstance(result, dict):
+                return Result(**result)
+            raise TypeError(f"an executor returned {type(result).__name__}, not a Result")
         except (
             Exception
         ) as exc:  # executors report experiment failures as results; this is a lost worker
@@ -190,7 +213,7 @@ class Dispatcher:
                 details=traceback.format_exc(),
             )
 
-    def _record(self, eid: int, row: dict[str, Any], result: Result) -> None:
+    def _record(self, eid: int, row: StoreRow, result: Result) -> None:
         status = result.status if result.status in ("ok", "failed", "timeout") else "failed"
         if result.status == "cancelled":
             status = "cancelled"
@@ -206,26 +229,22 @@ class Dispatcher:
             return
         if status == "ok" and result.predictions:
             self.store.prune_predictions(row["dataset_id"], KEEP_PREDICTIONS)
-        self._emit(
-            "finished",
-            dataset_id=row["dataset_id"],
-            experiment_id=eid,
-            payload={
-                "status": status,
-                "configuration_id": row["configuration_id"],
-                "configuration_label": row.get("configuration_label") or "",
-                "scores": dict(result.mean) if status == "ok" else {},
-                "error": result.error,
-            },
+        finished = Finished(
+            status=status,
+            configuration_id=row["configuration_id"],
+            configuration_label=row.get("configuration_label") or "",
+            scores=dict(result.mean) if status == "ok" else {},
+            error=result.error,
         )
+        self._emit(Event(EventKind.FINISHED, row["dataset_id"], eid, finished))
         if status == "ok":
-            self._emit("suggestions_stale", dataset_id=row["dataset_id"])
+            self._emit(Event(EventKind.SUGGESTIONS_STALE, row["dataset_id"]))
 
     def _fill(self) -> None:
         elapsed = time.monotonic() - self._last_look
         if elapsed >= RECHECK_S or self._capacity is None:
             # A cluster's size can change; asking it is not free, so only now and then.
-            self._capacity = max(int(getattr(self.executor, "workers", 1) or 1), 1)
+            self._capacity = max(int(self.executor.workers or 1), 1)
         capacity = self._capacity
         # Look at the store only when something changed here, or now and then for other processes.
         if not self._look and (elapsed < RECHECK_S or len(self._running) >= capacity):
@@ -243,17 +262,8 @@ class Dispatcher:
             except Exception as exc:
                 message = getattr(exc, "message", None) or str(exc)
                 self.store.finish(row["id"], "failed", result_json=None, error=message)
-                self._emit(
-                    "finished",
-                    dataset_id=row["dataset_id"],
-                    experiment_id=row["id"],
-                    payload={
-                        "status": "failed",
-                        "configuration_id": row["configuration_id"],
-                        "scores": {},
-                        "error": message,
-                    },
-                )
+                failed = Finished("failed", row["configuration_id"], error=message)
+                self._emit(Event(EventKind.FINISHED, row["dataset_id"], row["id"], failed))
                 continue
             try:
                 handle = self.executor.submit(spec)
@@ -264,19 +274,12 @@ class Dispatcher:
                     self._paused = True
                     self._look = True  # settle on the next turn so that waiters hear at once
                 message = getattr(exc, "message", None) or str(exc)
-                self._emit("executor_error", payload={"message": message})
-                self._emit("paused")
+                self._emit(Event(EventKind.EXECUTOR_ERROR, payload=ExecutorError(message)))
+                self._emit(Event(EventKind.PAUSED))
                 break
             self._running[row["id"]] = (handle, row)
-            self._emit(
-                "started",
-                dataset_id=row["dataset_id"],
-                experiment_id=row["id"],
-                payload={
-                    "configuration_id": row["configuration_id"],
-                    "configuration_label": row.get("configuration_label") or "",
-                },
-            )
+            started = Started(row["configuration_id"], row.get("configuration_label") or "")
+            self._emit(Event(EventKind.STARTED, row["dataset_id"], row["id"], started))
         with self._cond:
             if claimed_any or self._running:
                 self._settled = None
@@ -285,18 +288,18 @@ class Dispatcher:
                 self._settled = self.store.count(("queued",)) == 0
 
 
-def _quietly(fn: Callable[[], Any]) -> None:
+def _quietly(fn: Callable[[], object]) -> None:
     try:
         fn()
     except Exception:  # shutting down: a failure here must not hide the real outcome
         log.debug("ignored during shutdown", exc_info=True)
 
 
-def make_executor(workers: int | None, scheduler: str | None) -> Any:
+def make_executor(workers: int | None, scheduler: str | None) -> Executor:
     """A `DaskExecutor` when a scheduler address is given, else a `LocalExecutor`. Raises
     `ExecutionProblem` when the scheduler cannot be reached (nothing in the queue changes)."""
     if scheduler:
-        from metadesk.experiments import DaskExecutor
+        from metadesk.experiments.cluster import DaskExecutor
 
         try:
             return DaskExecutor(scheduler)
@@ -308,6 +311,6 @@ def make_executor(workers: int | None, scheduler: str | None) -> Any:
                 "Check the address and that the scheduler is running; the queue is kept.",
                 details=str(exc),
             ) from exc
-    from metadesk.experiments import LocalExecutor
+    from metadesk.experiments.local import LocalExecutor
 
     return LocalExecutor(workers)

@@ -12,9 +12,12 @@ import shutil
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from metadesk.errors import KnowledgeProblem
+
+if TYPE_CHECKING:
+    from metadesk.metamodel.values import MetaDataset
 
 log = logging.getLogger(__name__)
 
@@ -86,7 +89,7 @@ class ImportedKnowledge:
                 log.warning("an import without a readable description: %s", folder)
         return sorted(found, key=lambda e: int(e.import_id))
 
-    def add(self, incoming: Any, datasets_file: Path, runs_file: Path) -> ImportEntry:
+    def add(self, incoming: MetaDataset, datasets_file: Path, runs_file: Path) -> ImportEntry:
         return self._write(incoming, str(datasets_file), str(runs_file))
 
     def remove(self, import_id: str) -> ImportEntry:
@@ -102,18 +105,18 @@ class ImportedKnowledge:
         shutil.rmtree(doomed, ignore_errors=True)
         return entry
 
-    def load(self) -> Any:
+    def load(self) -> MetaDataset | None:
         """All imports layered in order (a later import wins), or None when there are none."""
         from metadesk.metamodel import combine, load_prior
 
-        merged = None
+        merged: MetaDataset | None = None
         for entry in self.entries():
             md = load_prior(self.imports / entry.import_id, provenance="imported")
             if md is not None:
                 merged = md if merged is None else combine(merged, md)
         return merged
 
-    def _write(self, md: Any, datasets_file: str, runs_file: str) -> ImportEntry:
+    def _write(self, md: MetaDataset, datasets_file: str, runs_file: str) -> ImportEntry:
         from metadesk.metamodel import write_exchange
 
         self.imports.mkdir(mode=_PRIVATE_FOLDER, parents=True, exist_ok=True)

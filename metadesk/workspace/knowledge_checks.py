@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import csv
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -15,6 +15,9 @@ from metadesk.data.archive_checks import check_parquet
 from metadesk.data.isolated_read import reading_memory_budget
 from metadesk.data.sources import require_regular_file
 from metadesk.errors import FileProblem, KnowledgeProblem
+
+if TYPE_CHECKING:
+    from metadesk.metamodel.values import MetaDataset
 
 # JSON settings of a model are a flat object, maybe a list inside; 32 levels is far beyond that.
 MAX_PARAMS_DEPTH = 32
@@ -78,7 +81,7 @@ def _nested_params(path: Path) -> list[str]:
     return problems
 
 
-def _params_column(path: Path) -> tuple[list[Any], int]:
+def _params_column(path: Path) -> tuple[list[Any], int]:  # cells as read: any JSON value
     try:
         if path.suffix.lower() in (".parquet", ".pq"):
             import pyarrow.parquet as pq
@@ -126,7 +129,7 @@ def json_depth(text: str) -> int:
     return deepest
 
 
-def check_ranges(md: Any, datasets_path: Path, runs_path: Path) -> None:
+def check_ranges(md: MetaDataset, datasets_path: Path, runs_path: Path) -> None:
     """Scores in their metric's range, and no value so large it is surely broken."""
     problems: list[str] = []
     runs = md.runs

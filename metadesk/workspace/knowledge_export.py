@@ -8,17 +8,20 @@ import os
 import shutil
 import tempfile
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
 from metadesk.errors import KnowledgeProblem
 
+if TYPE_CHECKING:
+    from metadesk.metamodel.values import MetaDataset
+
 _PRIVATE_FILE = 0o600
 _PRIVATE_FOLDER = 0o700
 
 
-def export_knowledge(meta_dataset: Any, folder: Path, fmt: str) -> tuple[Path, Path]:
+def export_knowledge(meta_dataset: MetaDataset, folder: Path, fmt: str) -> tuple[Path, Path]:
     from metadesk.metamodel import write_exchange
     from metadesk.workspace.usage import formula_safe_frame
 

@@ -10,16 +10,20 @@ import logging
 import math
 import threading
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from metadesk.experiments.spec import Result, default_metric
+from metadesk.experiments.spec import Result
 from metadesk.knowledge.store import Store
 from metadesk.metamodel.values import MetaDataset, format_fold_scores
+from metadesk.metric_names import default_metric
 from metadesk.workspace.imports import ImportedKnowledge, ImportEntry
 from metadesk.workspace.knowledge_checks import check_ranges, precheck_files
 from metadesk.workspace.records import configuration_from_row, most_rows_first
+
+if TYPE_CHECKING:
+    from metadesk.metamodel.facade import MetaModel
 
 log = logging.getLogger(__name__)
 
@@ -60,11 +64,13 @@ def own_meta_dataset(store: Store) -> MetaDataset:
     features: dict[str, dict[str, float]] = {}
     for dataset_id, name, value, status in store.all_meta_features():
         ok = status == "computed" and value is not None
-        features.setdefault(dataset_id, {})[name] = float(value) if ok else math.nan
+        features.setdefault(dataset_id, {})[name] = (
+            float(value) if value is not None and ok else math.nan
+        )
     if features:
         mf = pd.DataFrame.from_dict(features, orient="index")
         datasets = datasets.join(mf, how="left")
-    runs: dict[tuple[str, str, str], dict[str, Any]] = {}
+    runs: dict[tuple[str, str, str], dict[str, object]] = {}  # one row of the runs table
     for r in most_rows_first(store.experiments(statuses=("ok",))):
         if not r.get("result"):
             continue
@@ -105,7 +111,8 @@ class Knowledge:
         self._lock = threading.RLock()
         self._prior: MetaDataset | None = None
         self._imported: MetaDataset | None = None
-        self._models: dict[tuple[str, str], tuple[Any, Any]] = {}
+        # (task type, metric) -> (the knowledge's version when fitted, the model)
+        self._models: dict[tuple[str, str], tuple[tuple[object, ...], MetaModel]] = {}
         self._generation = 0  # bumped when prior or imported knowledge changes
 
     # --- the layers -----------------------------------------------------------------------------
@@ -175,9 +182,9 @@ class Knowledge:
         self._models.clear()
 
     # --- the meta-model -------------------------------------------------------------------------
-    def model(self, task_type: str, metric: str | None = None) -> Any:
+    def model(self, task_type: str, metric: str | None = None) -> MetaModel:
         """The fitted `MetaModel` for this task type and metric, refitted when knowledge changed."""
-        from metadesk.metamodel import MetaModel
+        from metadesk.metamodel.facade import MetaModel
 
         metric = metric or default_metric(task_type)
         key = (task_type, metric)

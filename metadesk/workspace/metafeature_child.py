@@ -13,9 +13,13 @@ import os
 import threading
 import traceback
 from multiprocessing.connection import Connection, wait
-from typing import Any
+from multiprocessing.process import BaseProcess
+from typing import TYPE_CHECKING, Any
 
 from metadesk.errors import UserError, WorkspaceProblem
+
+if TYPE_CHECKING:
+    from metadesk.workspace.stored import StoreRow
 
 log = logging.getLogger(__name__)
 
@@ -46,7 +50,7 @@ class MetaFeatureChild:
     def __init__(self) -> None:
         self._request_lock = threading.Lock()  # one request at a time
         self._state_lock = threading.Lock()  # guards the process and pipe below
-        self._process: Any = None
+        self._process: BaseProcess | None = None
         self._conn: Connection | None = None
         self._busy = False
         self._closed = False
@@ -62,7 +66,7 @@ class MetaFeatureChild:
             if not self._closed:
                 self._ensure_started()
 
-    def extract(self, row: dict[str, Any]) -> list[dict[str, Any]]:
+    def extract(self, row: StoreRow) -> list[StoreRow]:
         """The `MetaFeatures.to_records()` of the dataset whose store `row` is given. Raises
         `WorkspaceProblem` when its table cannot be rebuilt, when the child stops unexpectedly,
         or when this object was closed meanwhile."""
@@ -92,7 +96,8 @@ class MetaFeatureChild:
                     "Try again; if it happens again, the computer may be short of memory.",
                 )
         if reply["ok"]:
-            return reply["records"]
+            records: list[StoreRow] = reply["records"]
+            return records
         if reply["problem"]:
             raise WorkspaceProblem(reply["message"], reply["hint"])
         raise RuntimeError(f"meta-feature extraction failed in the child:\n{reply['traceback']}")
@@ -121,7 +126,7 @@ class MetaFeatureChild:
         process.close()
 
     # --- internals -------------------------------------------------------------------------------
-    def _ensure_started(self) -> tuple[Any, Connection]:
+    def _ensure_started(self) -> tuple[BaseProcess, Connection]:
         if self._process is not None and self._process.is_alive():
             assert self._conn is not None
             return self._process, self._conn
@@ -140,7 +145,7 @@ class MetaFeatureChild:
         log.info("meta-feature process %s started", process.pid)
         return process, parent
 
-    def _discard(self, process: Any) -> None:
+    def _discard(self, process: BaseProcess) -> None:
         """Forget a child that stopped (or must stop) without answering."""
         with self._state_lock:
             if self._process is not process:
@@ -150,9 +155,10 @@ class MetaFeatureChild:
     def _forget(self) -> None:
         process, conn = self._process, self._conn
         self._process = self._conn = None
-        if process.is_alive():
-            process.terminate()
-        process.join(5.0)
+        if process is not None:
+            if process.is_alive():
+                process.terminate()
+            process.join(5.0)
         if conn is not None:
             conn.close()
 
@@ -161,7 +167,7 @@ def _closed_problem() -> WorkspaceProblem:
     return WorkspaceProblem("This workspace has been closed.", "Open it again.")
 
 
-def _plain(value: Any) -> Any:
+def _plain(value: object) -> object:
     """Store values as plain builtins (tuples become lists), nothing else crosses the pipe."""
     if isinstance(value, dict):
         return {str(k): _plain(v) for k, v in value.items()}
@@ -198,11 +204,12 @@ def serve(conn: Connection) -> None:
             return
 
 
-def compute(row: dict[str, Any]) -> dict[str, Any]:
+def compute(row: StoreRow) -> dict[str, Any]:  # a reply: plain values varying by key
     """Rebuild the task from its snapshot as `Workspace.load_task` does and extract its
     meta-features; the answer is a plain dict, failures included."""
     try:
         import metadesk.metafeatures as mf
+        from metadesk.workspace.stored import task_from_row
 
         values = mf.extract_meta_features(task_from_row(row))
         return {"ok": True, "records": values.to_records()}
@@ -210,27 +217,3 @@ def compute(row: dict[str, Any]) -> dict[str, Any]:
         return {"ok": False, "problem": True, "message": exc.message, "hint": exc.hint}
     except Exception:
         return {"ok": False, "problem": False, "traceback": traceback.format_exc()}
-
-
-def task_from_row(row: dict[str, Any]) -> Any:
-    """The `Task` of a dataset's store row, from its snapshot (never the user's original file)."""
-    from pathlib import Path
-
-    from metadesk.data import task_from_snapshot
-    from metadesk.workspace.records import with_stored_columns
-
-    if not Path(row["snapshot_path"]).exists():
-        raise WorkspaceProblem(
-            f"The stored copy of '{row['name']}' is missing.",
-            "Load the original file again to restore it.",
-        )
-    task = task_from_snapshot(
-        row["snapshot_path"],
-        target=row["target"],
-        task_type=row["task_type"],
-        roles=row["roles"],
-        name=row["name"],
-        dataset_id=row["id"],
-        source_path=row["source_path"] or None,
-    )
-    return with_stored_columns(task, row)

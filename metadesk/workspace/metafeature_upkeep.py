@@ -8,9 +8,16 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING
 
 from metadesk.errors import WorkspaceProblem
+from metadesk.knowledge.store import Store
+from metadesk.workspace.events import Emit, Event, EventKind
+from metadesk.workspace.stored import StoreRow, dataset_row, load_task
+
+if TYPE_CHECKING:  # imported when used: the extractor's modules load on the first computation
+    from metadesk.metafeatures.values import MetaFeatures
+    from metadesk.workspace.metafeature_child import MetaFeatureChild
 
 log = logging.getLogger(__name__)
 
@@ -19,16 +26,18 @@ Progress = Callable[[int, int, str], None]
 
 class MetaFeatureUpkeep:
     """Reads a workspace's meta-features, recomputing stale ones. One dataset is recomputed by one
-    thread at a time; the others wait and then read what it stored."""
+    thread at a time; the others wait and then read what it stored. `emit` tells the workspace's
+    listeners when a dataset's values (and so its suggestions) changed."""
 
-    def __init__(self, workspace: Any) -> None:
-        self._ws = workspace
+    def __init__(self, store: Store, emit: Emit) -> None:
+        self._store = store
+        self._emit = emit
         self._lock = threading.Lock()
         self._locks: dict[str, threading.Lock] = {}
         # Over-budget values are retried once per session on reading: a table whose landmarkers
         # never fit the budget must not be recomputed on every suggestion. `refresh` always retries.
         self._budget_retried: set[str] = set()
-        self._child: Any = None  # a MetaFeatureChild while isolated
+        self._child: MetaFeatureChild | None = None  # while isolated
 
     def isolate(self, enabled: bool = True, *, start_now: bool = False) -> None:
         """Compute in a child process from now on (`enabled`), or in this process again; turning
@@ -59,17 +68,18 @@ class MetaFeatureUpkeep:
         if child is not None:
             child.close()
 
-    def get(self, dataset_id: str) -> Any:
+    def get(self, dataset_id: str) -> MetaFeatures:
         """`MetaFeatures` of the dataset, recomputed first when stale (one query when current)."""
         from metadesk.metafeatures.values import MetaFeatures
 
-        state = self._ws.store.stored_meta_features(dataset_id)
+        state = self._store.stored_meta_features(dataset_id)
         if state is not None and self._usable(dataset_id, *state):
             return MetaFeatures.from_records(state[1])
         with self._dataset_lock(dataset_id):
-            state = self._ws.store.stored_meta_features(dataset_id)
+            state = self._store.stored_meta_features(dataset_id)
             if state is None:
-                self._ws._dataset_row(dataset_id)  # raises the plain-language WorkspaceProblem
+                dataset_row(self._store, dataset_id)  # raises the plain-language WorkspaceProblem
+                state = (0, [])  # a dataset without meta-features yet
             if self._usable(dataset_id, *state):  # another thread has just recomputed them
                 return MetaFeatures.from_records(state[1])
             values = self._recompute(dataset_id, state)
@@ -81,7 +91,7 @@ class MetaFeatureUpkeep:
         A dataset whose snapshot is lost is skipped with a warning. Returns how many were
         recomputed; `progress(done, total, dataset_id)` is called after each stale dataset."""
         current = _current_version()
-        stale = self._ws.store.stale_meta_features(current, dataset_ids)
+        stale = self._store.stale_meta_features(current, dataset_ids)
         recomputed = 0
         for done, dataset_id in enumerate(stale, start=1):
             if self._refresh_one(dataset_id, current):
@@ -98,8 +108,10 @@ class MetaFeatureUpkeep:
 
     def _refresh_one(self, dataset_id: str, current: int) -> bool:
         with self._dataset_lock(dataset_id):
-            state = self._ws.store.stored_meta_features(dataset_id)
-            if state is None or _up_to_date(*state, current):  # removed, or done meanwhile
+            state = self._store.stored_meta_features(dataset_id)
+            if state is None or _up_to_date(
+                state[0], state[1], current
+            ):  # removed, or done meanwhile
                 return False
             try:
                 self._recompute(dataset_id, state)
@@ -108,26 +120,26 @@ class MetaFeatureUpkeep:
                 return False
             return True
 
-    def _usable(self, dataset_id: str, version: int, records: list[dict[str, Any]]) -> bool:
+    def _usable(self, dataset_id: str, version: int, records: list[StoreRow]) -> bool:
         if not records or version != _current_version():
             return False
         if any(r["status"] == "over_budget" for r in records):
             return dataset_id in self._budget_retried
         return True
 
-    def _recompute(self, dataset_id: str, state: tuple[int, list[dict[str, Any]]]) -> Any:
+    def _recompute(self, dataset_id: str, state: tuple[int, list[StoreRow]]) -> MetaFeatures:
         import metadesk.metafeatures as mf
         from metadesk.metafeatures.values import MetaFeatures
 
         version = _current_version()
         child = self._child
         if child is None:
-            values = mf.extract_meta_features(self._ws.load_task(dataset_id))
+            values = mf.extract_meta_features(load_task(self._store, dataset_id))
         else:
-            values = MetaFeatures.from_records(child.extract(self._ws._dataset_row(dataset_id)))
+            values = MetaFeatures.from_records(child.extract(dataset_row(self._store, dataset_id)))
         if state[0] == version:
             values = _keep_computed(values, state[1])
-        if not self._ws.store.put_meta_features(dataset_id, values.to_records(), version=version):
+        if not self._store.put_meta_features(dataset_id, values.to_records(), version=version):
             raise WorkspaceProblem(
                 f"No dataset {dataset_id} in this workspace.", "Load the table again to add it."
             )
@@ -136,8 +148,8 @@ class MetaFeatureUpkeep:
         return values
 
     def _announce(self, dataset_id: str) -> None:
-        self._ws._emit("meta_features", dataset_id=dataset_id)
-        self._ws._emit("suggestions_stale", dataset_id=dataset_id)
+        self._emit(Event(EventKind.META_FEATURES, dataset_id))
+        self._emit(Event(EventKind.SUGGESTIONS_STALE, dataset_id))
 
 
 def _current_version() -> int:
@@ -146,13 +158,13 @@ def _current_version() -> int:
     return int(mf.METAFEATURES_VERSION)
 
 
-def _up_to_date(version: int, records: list[dict[str, Any]], current: int) -> bool:
+def _up_to_date(version: int, records: list[StoreRow], current: int) -> bool:
     return (
         bool(records) and version == current and all(r["status"] != "over_budget" for r in records)
     )
 
 
-def _keep_computed(values: Any, stored: list[dict[str, Any]]) -> Any:
+def _keep_computed(values: MetaFeatures, stored: list[StoreRow]) -> MetaFeatures:
     """Same extractor version: a value computed before stays when the retry ran out of budget."""
     from metadesk.metafeatures.values import MetaFeatures
 

@@ -21,7 +21,10 @@ import pandas as pd
 
 from metadesk import __version__
 from metadesk.errors import FileProblem, TaskProblem, UserError
-from metadesk.experiments.spec import METRIC_LABELS
+from metadesk.knowledge.store import Store
+from metadesk.metric_names import METRIC_LABELS
+from metadesk.workspace.records import dataset_info, experiment_row
+from metadesk.workspace.stored import dataset_row
 
 log = logging.getLogger(__name__)
 
@@ -52,8 +55,8 @@ class OpenedModel:
     """A model read back from a `.skops` file, with its card (empty for a file without one)."""
 
     path: Path
-    pipeline: Any
-    card: dict[str, Any] = field(default_factory=dict)
+    pipeline: Any  # a scikit-learn estimator: scikit-learn has no type stubs
+    card: dict[str, Any] = field(default_factory=dict)  # JSON: values vary by key
     types: tuple[str, ...] = ()  # the non-default types it needed, all trusted
 
     @property
@@ -85,19 +88,19 @@ class OpenedModel:
         )
 
 
-def model_card(
-    workspace: Any, dataset_id: str, configuration_id: str, metric: str | None = None
-) -> dict[str, Any]:
-    """What an exported model carries: data, target, metric and score, date, metadesk version."""
-    info = workspace.dataset(dataset_id)
-    task_roles = workspace.store.dataset(dataset_id)["feature_roles"]
-    metric = metric or workspace.default_metric(dataset_id)
-    score = std = folds = None
-    for e in workspace.experiments(dataset_id, ("ok",)):
+def model_card(store: Store, dataset_id: str, configuration_id: str, metric: str) -> dict[str, Any]:
+    """What an exported model carries: data, target, metric and score, date, metadesk version
+    (a JSON object, hence values of any JSON type)."""
+    row = dataset_row(store, dataset_id)
+    info = dataset_info(row)
+    task_roles = row["feature_roles"]
+    score = std = None
+    folds = None
+    for e in map(experiment_row, store.experiments(dataset_id, ("ok",))):
         if e.configuration_id == configuration_id and e.result and metric in e.result.mean:
             score, std = e.result.mean[metric], e.result.std.get(metric)
             folds = len(e.result.fold_scores.get(metric, []))
-    stored = workspace.store.configuration(configuration_id) or {}
+    stored = store.configuration(configuration_id) or {}
     label = stored.get("label") or configuration_id
     return {
         "metadesk_version": __version__,
@@ -154,7 +157,8 @@ def read_card(path: Path | str) -> dict[str, Any]:
         with zipfile.ZipFile(path) as archive:
             if CARD_ENTRY not in archive.namelist():
                 return {}
-            return json.loads(archive.read(CARD_ENTRY).decode("utf-8"))
+            card: dict[str, Any] = json.loads(archive.read(CARD_ENTRY).decode("utf-8"))
+            return card
     except (OSError, zipfile.BadZipFile, ValueError) as exc:
         raise ModelFileProblem(
             f"'{Path(path).name}' is not a model file metadesk can read.",
@@ -206,14 +210,13 @@ def open_model(path: Path | str) -> OpenedModel:
     return OpenedModel(p, pipeline, card, tuple(needed))
 
 
-def predict_with_model(
-    workspace: Any, model_path: Path | str, in_path: Path | str, out_path: Path | str
-) -> Path:
+def predict_with_model(model_path: Path | str, in_path: Path | str, out_path: Path | str) -> Path:
     """Predict every row of a table with an exported model; write them as `predict_file` does."""
+    from metadesk.data import read_table
     from metadesk.workspace.usage import _class_names, write_table
 
     model = open_model(model_path)
-    frame, _report = workspace.read_table(in_path)
+    frame, _report = read_table(in_path)
     needed = model.features or list(getattr(model.pipeline, "feature_names_in_", []))
     missing = [c for c in needed if c not in frame.columns]
     if missing:

@@ -9,10 +9,13 @@ import codecs
 import math
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
+
+if TYPE_CHECKING:
+    from metadesk.data.report import ReadReport
 
 PROBABILITY_DECIMALS = 4  # 0.8731: finer than any calibration a model can claim
 PREDICTION_DIGITS = 6  # significant digits of a predicted number
@@ -29,7 +32,7 @@ class OutputDialect:
     date_formats: dict[str, str] | None = None
 
 
-def dialect_of(in_path: Path | str, report: Any) -> OutputDialect:
+def dialect_of(in_path: Path | str, report: ReadReport | None) -> OutputDialect:
     """The input's dialect as `read_table` found it; defaults for spreadsheets and Parquet."""
     delimiter = getattr(report, "delimiter", None) or ","
     decimal = getattr(report, "decimal", None) or "."
@@ -88,7 +91,7 @@ def typed_for_output(
     return out
 
 
-def _significant(value: Any) -> Any:
+def _significant(value: Any) -> Any:  # a frame cell (pandas is untyped): number or missing
     if value is None or not math.isfinite(value) or value == 0:
         return value
     digits = PREDICTION_DIGITS - 1 - math.floor(math.log10(abs(value)))

@@ -1,4 +1,4 @@
-"""The workspace's values (`DatasetInfo`, `ExperimentRow`, `Event`) and their conversion from store rows.
+"""The workspace's values (`DatasetInfo`, `ExperimentRow`) and their conversion from store rows.
 
 The store speaks plain dicts and JSON; this module turns them into the values the faces see, into
 `ExperimentSpec`s for workers, and into the leaderboard table.
@@ -6,29 +6,21 @@ The store speaks plain dicts and JSON; this module turns them into the values th
 
 from __future__ import annotations
 
-import dataclasses
 import functools
 import math
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import pandas as pd
 
 from metadesk.data.roles import Role
 from metadesk.data.task import Task
-from metadesk.errors import WorkspaceProblem
-from metadesk.experiments.spec import (
-    LOWER_IS_BETTER,
-    ExperimentSpec,
-    Protocol,
-    Result,
-    default_metric,
-    metrics_for,
-)
+from metadesk.experiments.spec import ExperimentSpec, Protocol, Result
 from metadesk.knowledge.store import Store
+from metadesk.metric_names import LOWER_IS_BETTER, default_metric, metrics_for
 from metadesk.portfolio.configuration import Configuration
+from metadesk.workspace.stored import DatasetRow, StoreRow, spec_from_row
 
 
 @dataclass(frozen=True)
@@ -63,26 +55,7 @@ class ExperimentRow:
     error: str = ""  # plain-language message for failed / timeout / cancelled
 
 
-@dataclass(frozen=True)
-class Event:
-    """What changed. kind: 'dataset_added', 'meta_features', 'queued', 'started', 'finished',
-    'cancelled', 'paused', 'resumed', 'suggestions_stale', 'knowledge_changed', 'executor_error'.
-
-    payload by kind: queued {experiment_ids}; started {configuration_id, configuration_label};
-    finished {status, configuration_id, configuration_label, scores (metric -> mean, ok only),
-    error}; executor_error {message}; knowledge_changed {datasets, runs, configurations} after an
-    import. suggestions_stale without a dataset_id means every dataset's suggestions."""
-
-    kind: str
-    dataset_id: str | None = None
-    experiment_id: int | None = None
-    payload: dict[str, Any] = field(default_factory=dict)
-
-
-Listener = Callable[[Event], None]
-
-
-def dataset_row(task: Task, snapshot_path: Path) -> dict[str, Any]:
+def dataset_row(task: Task, snapshot_path: Path) -> DatasetRow:
     return {
         "id": task.dataset_id,
         "name": task.name or task.dataset_id,
@@ -99,7 +72,7 @@ def dataset_row(task: Task, snapshot_path: Path) -> dict[str, Any]:
     }
 
 
-def dataset_info(row: dict[str, Any]) -> DatasetInfo:
+def dataset_info(row: DatasetRow) -> DatasetInfo:
     return DatasetInfo(
         dataset_id=row["id"],
         name=row["name"],
@@ -113,21 +86,7 @@ def dataset_info(row: dict[str, Any]) -> DatasetInfo:
     )
 
 
-def with_stored_columns(task: Task, row: dict[str, Any]) -> Task:
-    """The task with exactly the feature columns recorded when it was added, in that order."""
-    columns = [c for c, _ in row["feature_roles"]] + [row["target"]]
-    missing = [c for c in columns if c not in task.frame.columns]
-    if missing:
-        raise WorkspaceProblem(
-            f"The stored copy of '{row['name']}' lacks columns {missing[:5]}.",
-            "Remove the dataset and load its file again.",
-        )
-    if list(task.frame.columns) == columns:
-        return task
-    return dataclasses.replace(task, frame=task.frame[columns])
-
-
-def configuration_row(c: Configuration) -> dict[str, Any]:
+def configuration_row(c: Configuration) -> StoreRow:
     return {
         "id": c.id,
         "algorithm": c.algorithm,
@@ -137,7 +96,7 @@ def configuration_row(c: Configuration) -> dict[str, Any]:
     }
 
 
-def configuration_from_row(row: dict[str, Any]) -> Configuration:
+def configuration_from_row(row: StoreRow) -> Configuration:
     return Configuration(
         id=row["id"],
         algorithm=row["algorithm"],
@@ -147,17 +106,9 @@ def configuration_from_row(row: dict[str, Any]) -> Configuration:
     )
 
 
-def queue_item(dataset: dict[str, Any], c: Configuration, protocol: Protocol) -> dict[str, Any]:
+def queue_item(dataset: DatasetRow, c: Configuration, protocol: Protocol) -> StoreRow:
     """What the store needs to queue one experiment, with the identity used to de-duplicate it."""
-    spec = ExperimentSpec(
-        dataset_id=dataset["id"],
-        snapshot_path=dataset["snapshot_path"],
-        target=dataset["target"],
-        task_type=dataset["task_type"],
-        roles=(),
-        configuration=c,
-        protocol=protocol,
-    )
+    spec = spec_from_row(dataset, c, protocol)
     return {
         "dataset_id": dataset["id"],
         "configuration_id": c.id,
@@ -167,11 +118,11 @@ def queue_item(dataset: dict[str, Any], c: Configuration, protocol: Protocol) ->
     }
 
 
-def requeue_rule(protocol: Protocol, *, retry_failed: bool) -> Callable[[dict[str, Any]], bool]:
+def requeue_rule(protocol: Protocol, *, retry_failed: bool) -> Callable[[StoreRow], bool]:
     """Which finished, not-ok experiments a new request queues again: cancelled and interrupted
     ones always; failed ones when asked; timed-out ones when asked or given more time."""
 
-    def requeue(old: dict[str, Any]) -> bool:
+    def requeue(old: StoreRow) -> bool:
         if old["status"] in ("cancelled", "interrupted") or retry_failed:
             return True
         more_time = protocol.time_limit_s > float(old["protocol"].get("time_limit_s") or 0)
@@ -180,7 +131,7 @@ def requeue_rule(protocol: Protocol, *, retry_failed: bool) -> Callable[[dict[st
     return requeue
 
 
-def experiment_row(row: dict[str, Any]) -> ExperimentRow:
+def experiment_row(row: StoreRow) -> ExperimentRow:
     result = Result.from_json(row["result"]) if row.get("result") else None
     return ExperimentRow(
         experiment_id=int(row["id"]),
@@ -199,10 +150,10 @@ def experiment_row(row: dict[str, Any]) -> ExperimentRow:
     )
 
 
-def spec_builder(store: Store) -> Callable[[dict[str, Any]], ExperimentSpec]:
+def spec_builder(store: Store) -> Callable[[StoreRow], ExperimentSpec]:
     """What the dispatcher calls to turn a claimed row into a spec; reads only the store."""
 
-    def build(row: dict[str, Any]) -> ExperimentSpec:
+    def build(row: StoreRow) -> ExperimentSpec:
         ds = store.dataset(row["dataset_id"])
         cfg = store.configuration(row["configuration_id"])
         if ds is None or cfg is None:
@@ -211,24 +162,16 @@ def spec_builder(store: Store) -> Callable[[dict[str, Any]], ExperimentSpec]:
             raise ValueError(
                 f"The stored copy of '{ds['name']}' is missing; load its file again to run it."
             )
-        return ExperimentSpec(
-            dataset_id=ds["id"],
-            snapshot_path=ds["snapshot_path"],
-            target=ds["target"],
-            task_type=ds["task_type"],
-            roles=tuple((c, r) for c, r in ds["feature_roles"]),
-            configuration=configuration_from_row(cfg),
-            protocol=Protocol.from_dict(row["protocol"]),
-        )
+        return spec_from_row(ds, configuration_from_row(cfg), Protocol.from_dict(row["protocol"]))
 
     return build
 
 
-def most_rows_first(experiments: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def most_rows_first(experiments: list[StoreRow]) -> list[StoreRow]:
     """Store rows ordered so that, per configuration, the one measured on all rows comes first,
     then larger row samples (a search scores many configurations on samples first)."""
 
-    def rows(r: dict[str, Any]) -> float:
+    def rows(r: StoreRow) -> float:
         cap = (r.get("protocol") or {}).get("max_rows")
         return math.inf if not cap else float(cap)
 
@@ -249,7 +192,7 @@ def _shipped_ids() -> frozenset[str]:
 
 def leaderboard_frame(
     task_type: str,
-    own: list[dict[str, Any]],
+    own: list[StoreRow],
     prior_runs: pd.DataFrame | None,
     configurations: dict[str, Configuration],
     metric: str | None = None,
@@ -259,7 +202,7 @@ def leaderboard_frame(
     row sample's size, None for all rows), tuned (found by a search); best first."""
     metrics = metrics_for(task_type)
     metric = metric or default_metric(task_type)
-    rows: list[dict[str, Any]] = []
+    rows: list[dict[str, object]] = []  # one per leaderboard line
     seen: set[str] = set()
     for r in most_rows_first(own):
         result = r.get("parsed_result")  # parsed once by a caller that reads the results too

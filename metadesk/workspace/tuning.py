@@ -14,13 +14,18 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from metadesk.experiments.spec import LOWER_IS_BETTER, Protocol, Result, default_metric
+from metadesk.experiments.spec import Protocol, Result
+from metadesk.metric_names import LOWER_IS_BETTER, default_metric
 from metadesk.portfolio import Configuration, default_order, get_configuration
 from metadesk.portfolio.proposer import Proposer, Trial
 from metadesk.portfolio.search_space import sample_configuration
+from metadesk.workspace.events import Event, EventKind
 from metadesk.workspace.records import configuration_from_row, is_shipped
+
+if TYPE_CHECKING:
+    from metadesk.workspace.service import Workspace
 
 log = logging.getLogger(__name__)
 
@@ -57,8 +62,8 @@ class TuneSnapshot:
     running: tuple[str, ...] = ()
     stopped: str = ""  # "" while running, then "budget" or "user"
 
-    def to_dict(self) -> dict[str, Any]:
-        def point(p: TunedPoint | None) -> dict[str, Any] | None:
+    def to_dict(self) -> dict[str, Any]:  # JSON for `metadesk tune --json`: values vary by key
+        def point(p: TunedPoint | None) -> dict[str, object] | None:
             if p is None:
                 return None
             return {
@@ -100,7 +105,7 @@ class Tuner:
 
     def __init__(
         self,
-        workspace: Any,
+        workspace: Workspace,
         dataset_id: str,
         budget_seconds: float,
         *,
@@ -179,8 +184,9 @@ class Tuner:
         snap = self._publish(self._history(), stopped)
         return snap
 
-    def _on_event(self, event: Any) -> None:
-        if event.dataset_id == self.dataset_id and event.kind in ("finished", "cancelled"):
+    def _on_event(self, event: Event) -> None:
+        ends = (EventKind.FINISHED, EventKind.CANCELLED)
+        if event.dataset_id == self.dataset_id and event.kind in ends:
             self._wake.set()
 
     def _fetch_warm(self) -> None:

@@ -1,7 +1,7 @@
 """Using a result: predict a new file, export a fitted model (skops).
 
-`Workspace.predict_file/export_model` delegate here with the workspace as first
-argument. No Qt; every function does I/O or fitting, so the GUI calls them through the bridge.
+`Workspace.predict_file/export_model` delegate here with its store and knowledge. No Qt; every
+function does I/O or fitting, so the GUI calls them through the bridge.
 """
 
 from __future__ import annotations
@@ -16,17 +16,24 @@ import numpy as np
 import pandas as pd
 
 from metadesk.errors import FileProblem, TaskProblem, UnsupportedFormat, UserError
-from metadesk.experiments.spec import ExperimentSpec, Protocol
+from metadesk.experiments.spec import Protocol
+from metadesk.knowledge.store import Store
 from metadesk.workspace.prediction_output import (
     OutputDialect,
     dialect_of,
     typed_for_output,
     write_csv,
 )
+from metadesk.workspace.stored import stored_spec
 
 if TYPE_CHECKING:
     from metadesk.data.task import Task
     from metadesk.portfolio.configuration import Configuration
+    from metadesk.workspace.layered import Knowledge
+    from metadesk.workspace.service import Workspace
+
+# A fitted scikit-learn pipeline: scikit-learn has no type stubs, so it stays dynamic.
+Pipeline = Any
 
 log = logging.getLogger(__name__)
 
@@ -38,7 +45,7 @@ _NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
 
 
 # --- formula-safe cells ---------------------------------------------------------------------------
-def formula_safe(value: Any) -> Any:
+def formula_safe(value: object) -> object:
     """A string a spreadsheet would run as a formula gets a leading `'`; numbers stay numbers."""
     if isinstance(value, str) and value.startswith(_FORMULA_START) and not _NUMBER.match(value):
         return "'" + value
@@ -97,17 +104,19 @@ def write_atomically(path: Path, write: Callable[[Path], object], hint: str) -> 
 
 
 # --- fitting on the whole dataset -----------------------------------------------------------------
-def _configuration(workspace: Any, dataset_id: str, configuration_id: str) -> Configuration:
+def fittable_configuration(knowledge: Knowledge, configuration_id: str) -> Configuration:
+    """The configuration to fit: the portfolio's, else one the knowledge holds (a tuned point);
+    `UserError` when neither can be fitted here."""
     from metadesk.portfolio import get_configuration
 
+    configuration: Configuration | None
     try:
         configuration = get_configuration(configuration_id)
     except (KeyError, LookupError):
         configuration = None
     if configuration is None:
-        known = getattr(workspace.meta_dataset(), "configurations", {}) or {}
-        configuration = known.get(configuration_id)
-    if configuration is None or not getattr(configuration, "runnable", True):
+        configuration = knowledge.combined().configurations.get(configuration_id)
+    if configuration is None or not configuration.runnable:
         raise UserError(
             f"The configuration '{configuration_id}' cannot be fitted here.",
             "It is known only from imported knowledge; pick a configuration from the portfolio.",
@@ -115,37 +124,14 @@ def _configuration(workspace: Any, dataset_id: str, configuration_id: str) -> Co
     return configuration
 
 
-def dataset_spec(
-    workspace: Any,
-    dataset_id: str,
-    configuration: Configuration,
-    protocol: Protocol,
-    task: Task | None = None,
-) -> tuple[ExperimentSpec, Task]:
-    """The spec that runs `configuration` on a stored dataset, and the dataset's task (loaded
-    from its snapshot unless given)."""
-    info = workspace.dataset(dataset_id)
-    task = task if task is not None else workspace.load_task(dataset_id)
-    spec = ExperimentSpec(
-        dataset_id=dataset_id,
-        snapshot_path=info.snapshot_path,
-        target=task.target,
-        task_type=task.task_type,
-        roles=task.feature_roles(),
-        configuration=configuration,
-        protocol=protocol,
-    )
-    return spec, task
-
-
 def fit_on_whole_dataset(
-    workspace: Any, dataset_id: str, configuration_id: str
-) -> tuple[Any, Task]:
+    store: Store, knowledge: Knowledge, dataset_id: str, configuration_id: str
+) -> tuple[Pipeline, Task]:
     """The configuration fitted on every row of the dataset's snapshot, and the task it learnt."""
     from metadesk.experiments.runner import fit_final
 
-    configuration = _configuration(workspace, dataset_id, configuration_id)
-    spec, task = dataset_spec(workspace, dataset_id, configuration, Protocol())
+    configuration = fittable_configuration(knowledge, configuration_id)
+    spec, task = stored_spec(store, dataset_id, configuration, Protocol())
     return fit_final(spec, data=task.frame), task
 
 
@@ -171,16 +157,16 @@ def _aligned_features(task: Task, frame: pd.DataFrame, source: str) -> pd.DataFr
     return X
 
 
-def check_prediction_file(workspace: Any, dataset_id: str, in_path: Path | str) -> int:
+def check_prediction_file(workspace: Workspace, dataset_id: str, in_path: Path | str) -> int:
     """Raise `TaskProblem` when `in_path` lacks a column the dataset's model needs; read only its
     first rows, so the check takes a moment even for a large file. Returns how many columns it has."""
     frame, _report = workspace.read_table(in_path, nrows=100)
     task = workspace.load_task(dataset_id)
     _aligned_features(task, frame, Path(in_path).name)
-    return frame.shape[1]
+    return int(frame.shape[1])
 
 
-def _class_names(pipeline: Any) -> list[Any]:
+def _class_names(pipeline: Pipeline) -> list[object]:
     classes = getattr(pipeline, "classes_", None)
     if classes is None:
         last = getattr(pipeline, "steps", [[None, pipeline]])[-1][1]
@@ -189,7 +175,8 @@ def _class_names(pipeline: Any) -> list[Any]:
 
 
 def predict_file(
-    workspace: Any,
+    store: Store,
+    knowledge: Knowledge,
     dataset_id: str,
     configuration_id: str,
     in_path: Path | str,
@@ -201,8 +188,10 @@ def predict_file(
     out = Path(out_path)
     if out.suffix.lower() not in WRITABLE_TABLES:  # say so before minutes of fitting
         write_table(pd.DataFrame(), out)
-    frame, report = workspace.read_table(in_path)
-    pipeline, task = fit_on_whole_dataset(workspace, dataset_id, configuration_id)
+    from metadesk.data import read_table
+
+    frame, report = read_table(in_path)
+    pipeline, task = fit_on_whole_dataset(store, knowledge, dataset_id, configuration_id)
     X = _aligned_features(task, frame, Path(in_path).name)
     result = frame.copy()
     predicted = pipeline.predict(X)
@@ -217,15 +206,12 @@ def predict_file(
     result = typed_for_output(result, probabilities, prediction)
     written = write_table(result, out, dialect_of(in_path, report))
     log.info("wrote %d predictions to %s", len(result), written)
-    _record(workspace, dataset_id, configuration_id, "predictions", written)
+    _record(store, dataset_id, configuration_id, "predictions", written)
     return written
 
 
-def _record(workspace: Any, dataset_id: str, configuration_id: str, kind: str, path: Path) -> None:
+def _record(store: Store, dataset_id: str, configuration_id: str, kind: str, path: Path) -> None:
     """Noted for the report; a failure to note it never fails the export itself."""
-    store = getattr(workspace, "store", None)
-    if store is None:
-        return
     try:
         store.record_export(dataset_id, configuration_id, kind, str(path))
     except Exception:
@@ -234,7 +220,12 @@ def _record(workspace: Any, dataset_id: str, configuration_id: str, kind: str, p
 
 # --- the model file -------------------------------------------------------------------------------
 def export_model(
-    workspace: Any, dataset_id: str, configuration_id: str, out_path: Path | str
+    store: Store,
+    knowledge: Knowledge,
+    dataset_id: str,
+    configuration_id: str,
+    out_path: Path | str,
+    metric: str,
 ) -> Path:
     """Fit on the whole dataset and save with `skops.io.dump` (never pickle), with a model card
     (`metadesk_card.json` and `model_card.md` inside the archive).
@@ -250,13 +241,13 @@ def export_model(
         path = path.with_suffix(MODEL_SUFFIX)
     from metadesk.workspace.models import add_card, model_card
 
-    pipeline, _task = fit_on_whole_dataset(workspace, dataset_id, configuration_id)
-    card = model_card(workspace, dataset_id, configuration_id)
+    pipeline, _task = fit_on_whole_dataset(store, knowledge, dataset_id, configuration_id)
+    card = model_card(store, dataset_id, configuration_id, metric)
 
     def write(tmp: Path) -> None:
         sio.dump(pipeline, tmp)
         add_card(tmp, card)  # data, target, metric and score, date, metadesk version
 
     written = write_atomically(path, write, "Choose another folder.")
-    _record(workspace, dataset_id, configuration_id, "model", written)
+    _record(store, dataset_id, configuration_id, "model", written)
     return written

@@ -5,7 +5,9 @@ from __future__ import annotations
 import threading
 
 from metadesk.errors import FileProblem
-from metadesk.workspace.service import Event
+from metadesk.workspace.events import Event, Finished
+
+FINISHED = Finished("ok", "logreg:C=1")
 
 
 def test_result_is_delivered_on_the_gui_thread(qtbot, bare_bridge, main_thread_id):
@@ -138,7 +140,9 @@ def test_workspace_events_from_another_thread_arrive_on_the_gui_thread(
     received = []
     bare_bridge.event.connect(lambda e: received.append((e.kind, threading.get_ident())))
     thread = threading.Thread(
-        target=lambda: [listener(Event("finished", "d1", 7)) for listener in source.listeners]
+        target=lambda: [
+            listener(Event("finished", "d1", 7, FINISHED)) for listener in source.listeners
+        ]
     )
     thread.start()
     thread.join()

@@ -12,7 +12,15 @@ from metadesk.experiments.spec import Result
 from metadesk.gui.frame_model import FrameModel
 from metadesk.gui.settings import AppSettings
 from metadesk.gui.views.queue_dock import QueueDock
-from metadesk.workspace.service import DatasetInfo, Event, ExperimentRow
+from metadesk.workspace.events import Event, Finished, Queued, Started
+from metadesk.workspace.service import DatasetInfo, ExperimentRow
+
+# What the real workspace sends with each kind (an event is refused without its payload).
+_PAYLOADS = {
+    "queued": Queued((1,)),
+    "started": Started("logreg:C=1", "Logistic regression"),
+    "finished": Finished("ok", "logreg:C=1", "Logistic regression", {"accuracy": 0.9}),
+}
 
 
 def _iso(seconds_ago: float) -> str:
@@ -34,7 +42,10 @@ class FakeQueueWorkspace:
 
     def send(self, kind, experiment_id=None):
         thread = threading.Thread(
-            target=lambda: [f(Event(kind, "d1", experiment_id)) for f in list(self.listeners)]
+            target=lambda: [
+                f(Event(kind, "d1", experiment_id, _PAYLOADS.get(kind)))
+                for f in list(self.listeners)
+            ]
         )
         thread.start()
         thread.join()

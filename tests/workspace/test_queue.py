@@ -51,7 +51,7 @@ def test_queued_experiments_run_and_reach_the_leaderboard(workspace, dataset_id)
     kinds = [e.kind for e in events]
     assert kinds.count("started") == 3 and kinds.count("finished") == 3
     finished = [e for e in events if e.kind == "finished"]
-    assert all(e.payload["status"] == "ok" and "accuracy" in e.payload["scores"] for e in finished)
+    assert all(e.payload.status == "ok" and "accuracy" in e.payload.scores for e in finished)
     assert "suggestions_stale" in kinds
 
 
@@ -166,7 +166,7 @@ def test_a_broken_executor_keeps_the_queue(workspace, dataset_id):
     assert workspace.paused
     assert {e.status for e in workspace.experiments(dataset_id)} == {"queued"}
     errors = [e for e in events if e.kind == "executor_error"]
-    assert errors and "workers are gone" in errors[0].payload["message"]
+    assert errors and "workers are gone" in errors[0].payload.message
 
 
 def test_removing_a_dataset_cancels_its_queue(workspace, dataset_id):

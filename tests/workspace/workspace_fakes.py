@@ -5,10 +5,11 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 
+from metadesk.experiments.executor import Executor, ExperimentHandle
 from metadesk.experiments.spec import ExperimentSpec, Result
 
 
-class FakeHandle:
+class FakeHandle(ExperimentHandle):
     """Finishes `delay` seconds after submission, or when `release()` is called."""
 
     def __init__(self, spec: ExperimentSpec, result: Result, delay: float | None) -> None:
@@ -36,6 +37,9 @@ class FakeHandle:
     def cancel(self) -> None:
         self.cancelled = True
 
+    def running(self) -> bool:
+        return not self.done()
+
 
 def ok_result(spec: ExperimentSpec) -> Result:
     score = 0.5 + (sum(map(ord, spec.configuration.id)) % 40) / 100
@@ -50,7 +54,10 @@ def ok_result(spec: ExperimentSpec) -> Result:
     )
 
 
-class FakeExecutor:
+class FakeExecutor(Executor):
+    """The executor interface in process: `delay` seconds per experiment, `outcome(spec)` its
+    Result, `fail_submit` raised by every `submit` (workers that are gone)."""
+
     def __init__(
         self,
         workers: int = 2,
@@ -58,12 +65,16 @@ class FakeExecutor:
         delay: float | None = 0.0,
         fail_submit: Exception | None = None,
     ) -> None:
-        self.workers = workers
+        self._workers = workers
         self.outcome = outcome
         self.delay = delay
         self.fail_submit = fail_submit
         self.handles: list[FakeHandle] = []
         self.closed = False
+
+    @property
+    def workers(self) -> int:
+        return self._workers
 
     def submit(self, spec: ExperimentSpec) -> FakeHandle:
         if self.fail_submit is not None:
@@ -72,14 +83,15 @@ class FakeExecutor:
         self.handles.append(handle)
         return handle
 
-    def running(self) -> list[FakeHandle]:
-        return [h for h in self.handles if not h.done()]
-
     def busy(self) -> int:
-        return len(self.running())
+        return sum(1 for h in self.handles if not h.done())
 
-    def close(self) -> None:
+    def close(self, cancel: bool = True) -> None:
         self.closed = True
+        if cancel:
+            for handle in self.handles:
+                if not handle.done():
+                    handle.cancel()
 
     def describe(self) -> str:
         return f"fake executor, {self.workers} workers"

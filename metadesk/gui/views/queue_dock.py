@@ -32,6 +32,7 @@ from metadesk.gui.views.queue_model import (
     format_seconds,
     summary_text,
 )
+from metadesk.workspace.events import ExecutorError
 
 __all__ = ["QueueDock", "QueueModel", "QueueSnapshot", "fetch_queue", "format_seconds"]
 
@@ -133,8 +134,8 @@ class QueueDock(QDockWidget):
         self._update_buttons()
 
     def _on_event(self, event) -> None:
-        if event.kind == "executor_error":
-            self.executor_error.emit(str(event.payload.get("message", "")))
+        if isinstance(event.payload, ExecutorError):
+            self.executor_error.emit(event.payload.message)
         if event.kind in QUEUE_EVENTS:
             self._refresh_timer.start()
 
