@@ -113,7 +113,7 @@ def render_screenshots(
                 report(f"wrote {path}")
 
             _settle(app, bridge)  # the dataset list fills (and selects) first
-            window._show_home()
+            window.show_home()
             shot("welcome")
             row = window.dataset_model.row_of(dataset_id)  # picked in the list, as a user does
             window.dataset_list.setCurrentIndex(window.dataset_model.index(row))

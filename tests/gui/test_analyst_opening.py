@@ -63,7 +63,7 @@ def test_a_failed_open_leaves_the_current_dataset_as_it_was(qtbot, window, make_
     assert window.data_view.frame_model.rowCount() == 60
     selected = window.dataset_list.selectionModel().selectedIndexes()
     assert [i.row() for i in selected] == [window.dataset_model.row_of(dataset_id)]
-    assert window.remove_action.isEnabled()
+    assert window.menus.remove_action.isEnabled()
 
 
 def test_the_other_tabs_say_the_next_step_and_take_it(qtbot, window, make_csv):

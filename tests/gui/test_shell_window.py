@@ -13,7 +13,7 @@ def _open_through_menu(window, monkeypatch, path):
     monkeypatch.setattr(
         QFileDialog, "getOpenFileName", staticmethod(lambda *a, **k: (str(path), ""))
     )
-    window.open_action.trigger()
+    window.menus.open_action.trigger()
 
 
 def _wait_task(qtbot, window):
@@ -29,7 +29,7 @@ def test_welcome_screen_shows_sample_cards(qtbot, window):
 
 def test_open_action_shows_rows_roles_and_task_type(qtbot, window, monkeypatch, make_csv):
     path = make_csv("customers.csv")
-    assert window.open_action.shortcut().matches(Qt.Modifier.CTRL | Qt.Key.Key_O)
+    assert window.menus.open_action.shortcut().matches(Qt.Modifier.CTRL | Qt.Key.Key_O)
     _open_through_menu(window, monkeypatch, path)
     _wait_task(qtbot, window)
     view = window.data_view
@@ -145,7 +145,7 @@ def test_selecting_a_dataset_shows_its_snapshot(qtbot, window, workspace, make_c
 
 
 def test_shortcuts_and_accessible_names(window):
-    assert not window.settings_action.shortcut().isEmpty()
+    assert not window.menus.settings_action.shortcut().isEmpty()
     for widget in (
         window.data_view.target_combo,
         window.data_view.task_type_combo,
@@ -161,8 +161,8 @@ def test_recent_files_menu_lists_opened_files(qtbot, window, make_csv):
     path = make_csv("recent.csv")
     window.open_file(path)
     _wait_task(qtbot, window)
-    window._fill_recent_menu()
-    texts = [a.text() for a in window.recent_menu.actions()]
+    window.menus.fill_recent_menu()
+    texts = [a.text() for a in window.menus.recent_menu.actions()]
     assert any("recent.csv" in t for t in texts)
 
 
