@@ -17,7 +17,7 @@ from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDragMoveEvent, QDropEve
 from PySide6.QtWidgets import QMainWindow, QSplitter, QStackedWidget, QTabWidget, QWidget
 
 from metadesk.gui.dialogs.welcome import WelcomePage
-from metadesk.gui.main_datasets import DataTab, DatasetSidebar
+from metadesk.gui.main_datasets import DatasetSidebar, DataTab
 from metadesk.gui.main_menus import Menus
 from metadesk.gui.main_status import StatusArea
 from metadesk.gui.settings import AppSettings
@@ -305,10 +305,10 @@ class MainWindow(QMainWindow):
         """The next-step button: add the Data tab's table, or show it if its task is not ready."""
         view = self.data_view
         self.tabs.setCurrentWidget(self.data_tab)
-        if view.task is not None and view.add_button.isEnabled():
+        if view.task is not None and view.task_bar.add_button.isEnabled():
             view.add_to_workspace()
         else:
-            view.add_button.setFocus()
+            view.task_bar.add_button.setFocus()
 
     def _file_failed(self, _path: str) -> None:
         """Opened from the welcome screen and failed: back to it, as if nothing had happened."""

@@ -18,7 +18,7 @@ def test_tab_leaves_the_columns_and_rows_tables(qtbot, window, make_csv):
     view = _open(qtbot, window, make_csv())
     window.activateWindow()
     qtbot.waitActive(window)
-    for table in (view.columns_table, view.rows_table):
+    for table in (view.tables.columns_table, view.tables.rows_table):
         assert not table.tabKeyNavigation()
         table.setFocus()
         qtbot.waitUntil(table.hasFocus)
@@ -63,7 +63,7 @@ def test_predict_and_export_menu_items_wait_for_a_dataset(qtbot, window, make_cs
     view = _open(qtbot, window, make_csv())
     assert not any(a.isEnabled() for a in window.menus.result_actions)  # a file, not yet added
     with qtbot.waitSignal(view.dataset_added, timeout=30_000):
-        view.add_button.click()
+        view.task_bar.add_button.click()
     qtbot.waitUntil(lambda: all(a.isEnabled() for a in window.menus.result_actions), timeout=20_000)
     qtbot.waitUntil(lambda: not window.bridge.busy, timeout=60_000)
 

@@ -32,6 +32,10 @@ ENCODINGS = (
 )
 
 
+def plural(n: int, word: str) -> str:
+    return word if n == 1 else word + "s"
+
+
 def encoding_label(codec: str) -> str:
     """ "Windows-1252 (Western)" for cp1252; the codec's own name when it has no label."""
     import codecs
