@@ -224,7 +224,8 @@ def test_loading_can_be_cancelled(qtbot, window, workspace, make_csv, monkeypatc
     view.load_progress.cancel_button.click()
     assert not view.loading
     assert view.empty_page.note.isVisibleTo(view) and "cancelled" in view.empty_page.note.text()
-    assert not view.load_progress.row.isVisibleTo(view) and not view.empty_page.loading_panel.isVisibleTo(view)
+    assert not view.load_progress.row.isVisibleTo(view)
+    assert not view.empty_page.loading_panel.isVisibleTo(view)
     release.set()
     qtbot.waitUntil(lambda: not window.bridge.busy, timeout=20000)
     assert view.loaded is None  # the late result was dropped

@@ -105,7 +105,8 @@ def test_loading_says_what_is_read_how_big_and_for_how_long(
         assert view.empty_page.loading_panel.isVisibleTo(view)
         qtbot.waitUntil(lambda: "Reading big_export.csv" in view.load_progress.label.text())
         assert format_bytes(path.stat().st_size) in view.load_progress.label.text()
-        assert view.load_progress.bar.maximum() == 0  # the reader cannot tell how far it is: no fake %
+        # The reader cannot tell how far it is: no fake %.
+        assert view.load_progress.bar.maximum() == 0
         qtbot.waitUntil(lambda: "so far" in view.load_progress.elapsed_label.text(), timeout=5000)
         assert "cannot be interrupted" in view.load_progress.cancel_button.toolTip()
     finally:
