@@ -10,10 +10,11 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QColor, QFont, QGuiApplication, QPalette
 
 from metadesk.gui.palette import accent, is_dark
+from metadesk.gui.views.rows_model import RowsModel
 
 _Index = QModelIndex | QPersistentModelIndex
 ACTIVE = ("queued", "running", "interrupted")
@@ -128,7 +129,7 @@ def fetch_queue(ws) -> QueueSnapshot:
     )
 
 
-class QueueModel(QAbstractTableModel):
+class QueueModel(RowsModel):
     HEADERS = ("Configuration", "Dataset", "State", "Elapsed", "Remaining", "Result")
     COL_CONFIG, COL_DATASET, COL_STATE, COL_ELAPSED, COL_ETA, COL_SCORE = range(6)
 
@@ -191,15 +192,7 @@ class QueueModel(QAbstractTableModel):
             free_at.append(start + typical)
             free_at.sort()
 
-    def rowCount(self, parent: _Index = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: _Index = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self.HEADERS)
-
-    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
-        if orientation != Qt.Orientation.Horizontal:
-            return None
+    def header(self, section: int, role: int) -> Any:
         if role == Qt.ItemDataRole.DisplayRole:
             return self.HEADERS[section]
         if role == Qt.ItemDataRole.ToolTipRole and section == self.COL_ETA:
