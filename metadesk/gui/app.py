@@ -10,6 +10,10 @@ import logging
 import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING, cast
+
+if TYPE_CHECKING:
+    from PySide6.QtWidgets import QApplication
 
 log = logging.getLogger("metadesk")
 
@@ -61,7 +65,7 @@ def app_icon():
     return icon
 
 
-def make_application(theme: str | None = None):
+def make_application(theme: str | None = None) -> QApplication:
     """The `QApplication` with the Fusion style and the chosen palette (one per process)."""
     from PySide6.QtWidgets import QApplication
 
@@ -70,7 +74,7 @@ def make_application(theme: str | None = None):
     # Worker threads running Python code hand the interpreter lock back to the GUI thread every
     # millisecond instead of every five: shorter stalls while files load and meta-features compute.
     sys.setswitchinterval(0.001)
-    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app = cast(QApplication, QApplication.instance()) or QApplication(sys.argv[:1])
     app.setApplicationName("metadesk")
     app.setOrganizationName("metadesk")
     app.setApplicationDisplayName("metadesk")

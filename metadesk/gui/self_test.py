@@ -13,6 +13,10 @@ import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from PySide6.QtCore import QEventLoop
 
 log = logging.getLogger("metadesk.self_test")
 
@@ -42,7 +46,7 @@ def _wait(predicate: Callable[[], bool], timeout_s: float, what: str) -> None:
     loop = QEventLoop()
     timer = QTimer()
     timer.setInterval(20)
-    timer.timeout.connect(lambda: (predicate() or time.monotonic() > deadline) and loop.quit())
+    timer.timeout.connect(lambda: _quit_when(loop, predicate() or time.monotonic() > deadline))
     timer.start()
     loop.exec()
     timer.stop()
@@ -163,7 +167,7 @@ def _run_steps(
 
     step = f"running {first.id} in a worker process"
     finished: list = []
-    bridge.event.connect(lambda e: e.kind == "finished" and finished.append(e))
+    bridge.event.connect(lambda e: _keep_if(finished, e, e.kind == "finished"))
     protocol = Protocol(folds=3, time_limit_s=300)
     bridge.call(lambda: ws.queue(dataset_id, [first.id], protocol=protocol), None, errors.append)
     _wait(lambda: bool(finished) or bool(errors), 400, step)
@@ -192,3 +196,13 @@ def _run_steps(
     finally:
         again.close()
     report.info("workspace reopened with the dataset and its result")
+
+
+def _quit_when(loop: QEventLoop, done: bool) -> None:
+    if done:
+        loop.quit()
+
+
+def _keep_if(kept: list[Any], item: Any, wanted: bool) -> None:
+    if wanted:
+        kept.append(item)

@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import QSettings
 
@@ -121,7 +122,7 @@ class AppSettings:
     # --- recent files ---------------------------------------------------------------------------
     @property
     def recent_files(self) -> list[str]:
-        value = self.store.value("files/recent", [])
+        value: Any = self.store.value("files/recent", [])
         if isinstance(value, str):
             value = [value] if value else []
         return [str(v) for v in (value or [])][:MAX_RECENT]
@@ -145,7 +146,8 @@ class AppSettings:
         self.store.setValue("ui/last_dataset", dataset_id or "")
 
     # --- window ---------------------------------------------------------------------------------
-    def window_state(self) -> tuple[object, object]:
+    def window_state(self) -> tuple[Any, Any]:
+        """The saved geometry and dock state (QByteArrays), None before the first close."""
         return self.store.value("ui/geometry"), self.store.value("ui/state")
 
     def save_window_state(self, geometry, state) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from typing import cast
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
@@ -132,7 +133,7 @@ class SettingsDialog(QDialog):
         scheduler_field = _field(
             scheduler_row, "Empty: run on this computer. Or the address of a Dask cluster."
         )
-        scheduler_field.layout().addWidget(self.test_label)
+        cast(QVBoxLayout, scheduler_field.layout()).addWidget(self.test_label)
         run_form.addRow(scheduler_label, scheduler_field)
         run_form.addRow(
             "&Folds:",

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QGridLayout,
     QHBoxLayout,
     QLabel,
+    QLayout,
     QPushButton,
     QScrollArea,
     QSizePolicy,
@@ -55,7 +56,7 @@ def _readme_descriptions(folder: Path) -> dict[str, str]:
 
 def list_samples(folder: Path) -> list[SampleInfo]:
     """The bundled sample tables with their size. Runs on a worker thread (reads small files)."""
-    out = []
+    out: list[SampleInfo] = []
     if not folder.is_dir():
         return out
     described = _readme_descriptions(folder)
@@ -240,10 +241,7 @@ class WelcomePage(QWidget):
 
     def show_samples(self, samples: list[SampleInfo]) -> None:
         self.samples = samples
-        while self.samples_grid.count():
-            item = self.samples_grid.takeAt(0)
-            if item.widget():
-                item.widget().deleteLater()
+        _empty(self.samples_grid)
         per_row = 4 if len(samples) % 4 == 0 else 3  # four samples: one even row
         for i, sample in enumerate(samples):
             subtitle = f"{sample.rows:,} rows · {sample.columns} columns" if sample.rows else ""
@@ -254,12 +252,18 @@ class WelcomePage(QWidget):
         self.samples_title.setVisible(bool(samples))
 
     def set_recent_files(self, files: list[str]) -> None:
-        while self.recent_box.count():
-            item = self.recent_box.takeAt(0)
-            if item.widget():
-                item.widget().deleteLater()
+        _empty(self.recent_box)
         for path in files[:6]:
             button = RecentFile(path)
             button.clicked.connect(lambda _c=False, p=path: self.file_chosen.emit(p))
             self.recent_box.addWidget(button)
         self.recent_title.setVisible(bool(files))
+
+
+def _empty(layout: QLayout) -> None:
+    """Take every item out of `layout`, deleting its widgets."""
+    while layout.count():
+        item = layout.takeAt(0)
+        widget = item.widget() if item is not None else None
+        if widget is not None:
+            widget.deleteLater()

@@ -94,7 +94,7 @@ class TableHeading(QWidget):
 
     def _show_encoding(self, table: LoadedTable) -> None:
         """The encoding choice, for a text file not yet in the workspace."""
-        detected = getattr(table.report, "encoding", None)
+        detected = getattr(table.report, "encoding", None) or ""
         shown = bool(detected) and table.dataset_id is None and table.path is not None
         self.encoding_combo.setVisible(shown)
         self.encoding_label.setVisible(shown)
@@ -109,7 +109,7 @@ class TableHeading(QWidget):
             if chosen is not None or encoding_label(codec) != encoding_label(detected):
                 combo.addItem(label, codec)
         found = combo.findData(chosen) if chosen is not None else 0
-        if found < 0:
+        if chosen is not None and found < 0:
             combo.insertItem(0, encoding_label(chosen), chosen)
             found = 0
         combo.setCurrentIndex(found)

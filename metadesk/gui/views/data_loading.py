@@ -5,6 +5,7 @@ column preparation, so all of it can run off the GUI thread.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -92,11 +93,12 @@ def format_bytes(size: int) -> str:
     """File sizes as the file manager shows them: 812 bytes · 52 KB · 1.4 MB · 2.1 GB."""
     if size < 1000:
         return f"{size} bytes"
+    value = float(size)
     for unit in ("KB", "MB", "GB", "TB"):
-        size /= 1000
-        if size < 999.5 or unit == "TB":
-            return f"{size:.0f} {unit}" if size >= 10 else f"{size:.1f} {unit}"
-    return f"{size:.0f} TB"  # pragma: no cover - the loop always returns
+        value /= 1000
+        if value < 999.5 or unit == "TB":
+            return f"{value:.0f} {unit}" if value >= 10 else f"{value:.1f} {unit}"
+    return f"{value:.0f} TB"  # pragma: no cover - the loop always returns
 
 
 def reading_message(path: Path, options: dict[str, Any]) -> str:
@@ -175,7 +177,7 @@ def make_checked_task(ws, table: LoadedTable, target: str, roles: dict[str, str]
     return task, describe_target(task)
 
 
-def left_out(excluded: dict) -> str:
+def left_out(excluded: Mapping[str, str]) -> str:
     """ "id: looks like a row identifier; notes: the same value in every row" (reasons have
     their own parentheses, so none are added around them)."""
     return "; ".join(f"{column}: {reason}" for column, reason in excluded.items())

@@ -101,7 +101,8 @@ class DataView(QWidget):
         outer.addWidget(self.load_progress.row)  # above both pages: a first load starts empty
         outer.addWidget(self.stack)
         bar, tables = self.task_bar, self.tables
-        order = (self.heading.encoding_combo, bar.target_combo, bar.task_type_combo)
+        order: tuple[QWidget, ...] = (self.heading.encoding_combo, bar.target_combo)
+        order += (bar.task_type_combo,)
         order += (bar.add_button, tables.columns_table, tables.rows_table)
         for first, second in pairwise(order):
             self.setTabOrder(first, second)
@@ -223,9 +224,11 @@ class DataView(QWidget):
             # Check the task once the new table has painted (a paint and its layouts take up to
             # ~0.1 s on a loaded machine): the check's worker thread would compete with it for
             # the interpreter and stretch it into a visible freeze. The check takes seconds.
-            QTimer.singleShot(
-                _CHECK_AFTER_MS, self, lambda: self.loaded is table and self._remake_task()
-            )
+            QTimer.singleShot(_CHECK_AFTER_MS, self, lambda: self._check_if_shown(table))
+
+    def _check_if_shown(self, table: LoadedTable) -> None:
+        if self.loaded is table:
+            self._remake_task()
 
     # --- the task -------------------------------------------------------------------------------
     def current_target(self) -> str:

@@ -135,7 +135,7 @@ class LazyView(QWidget):
         super().__init__(parent)
         self.module, self.cls = module, cls
         self.bridge, self.settings = bridge, settings
-        self.view: QWidget | None = None
+        self.view: Any = None  # the built view: a QWidget with `set_dataset(dataset_id)`
         self.dataset_id: str | None = None
         self._layout = QVBoxLayout(self)
         self._layout.setContentsMargins(0, 0, 0, 0)

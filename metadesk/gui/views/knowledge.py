@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 from PySide6.QtCore import QTimer, Signal
@@ -126,7 +126,7 @@ def build_snapshot(ws: Any, dataset_id: str | None) -> KnowledgeSnapshot:
     # The nearest datasets that have scores for this metric (many known datasets have none yet).
     scored = set(runs.loc[runs["metric"] == metric, "dataset_id"]) if len(runs) else set()
     near = [dmap.ids[i] for i in dmap.by_distance if dmap.ids[i] in scored][:8]
-    columns = ([dataset_id] if dataset_id in scored else []) + near
+    columns = ([dataset_id] if dataset_id is not None and dataset_id in scored else []) + near
     labels = {cid: (c.label or cid) for cid, c in md.configurations.items()}
     heat = score_heatmap(
         runs, metric, columns, dataset_names=names, configuration_labels=labels, top=12
@@ -338,7 +338,8 @@ class KnowledgeView(QWidget):
         self.feedback.setText("Nothing was imported.")
         problems = getattr(exc, "problems", None)
         if problems and not getattr(exc, "details", ""):
-            exc.details = "\n".join(str(p) for p in problems)  # row-level detail behind "Details"
+            # Row-level detail behind "Details".
+            cast(Any, exc).details = "\n".join(str(p) for p in problems)
         self.bridge.report_error(exc, "Importing knowledge")
 
     def remove_import(self, import_id: str) -> None:
@@ -346,15 +347,14 @@ class KnowledgeView(QWidget):
         self.feedback.setText("Removing…")
         self.bridge.call(
             lambda: ws.remove_import(import_id),
-            lambda entry: (
-                self.feedback.setText(
-                    f"Removed import {entry.import_id} ({entry.datasets:,} datasets)."
-                ),
-                self.refresh(),
-            ),
+            self._import_removed,
             lambda exc: self.bridge.report_error(exc, "Removing imported knowledge"),
             description="Removing imported knowledge",
         )
+
+    def _import_removed(self, entry: Any) -> None:
+        self.feedback.setText(f"Removed import {entry.import_id} ({entry.datasets:,} datasets).")
+        self.refresh()
 
     def export_knowledge(self) -> None:
         folder = self.ask_folder("Export knowledge to a folder")
@@ -368,9 +368,10 @@ class KnowledgeView(QWidget):
             lambda paths: self.feedback.setText(
                 "Exported " + " and ".join(Path(p).name for p in paths) + f" to {folder}."
             ),
-            lambda exc: (
-                self.feedback.setText("Export failed."),
-                self.bridge.report_error(exc, "Exporting knowledge"),
-            ),
+            self._export_failed,
             description="Exporting knowledge",
         )
+
+    def _export_failed(self, exc: BaseException) -> None:
+        self.feedback.setText("Export failed.")
+        self.bridge.report_error(exc, "Exporting knowledge")

@@ -87,8 +87,8 @@ class MetricView(QWidget):
         bridge.event.connect(self._on_event)
 
     @property
-    def metric(self) -> str | None:
-        return self.metric_picker.metric
+    def current_metric(self) -> str | None:
+        return self.metric_picker.current_metric
 
     def _on_event(self, event: Any) -> None:
         if self.dataset_id is None or event.kind not in self.REFRESH_ON:
@@ -102,7 +102,7 @@ class MetricView(QWidget):
         if self.dataset_id is None or self.bridge.workspace is None:
             return
         ws, dataset_id = self.bridge.workspace, self.dataset_id
-        wanted = self.metric or preferred_metric(self.settings)
+        wanted = self.current_metric or preferred_metric(self.settings)
         fetch = self.fetch
 
         def work() -> tuple[Any, str, tuple[Any, ...]]:

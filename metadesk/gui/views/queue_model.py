@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import statistics
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -139,7 +140,8 @@ class QueueModel(RowsModel):
         self.show_finished = True
         self._rows: list[Any] = []
         self._starts: dict[int, float] = {}  # estimated start (epoch) of each waiting experiment
-        self.metric_for = lambda row: None  # the main window tells which metric to show
+        # The main window tells which metric to show.
+        self.metric_for: Callable[[Any], str | None] = lambda row: None
 
     def set_snapshot(self, snapshot: QueueSnapshot) -> None:
         self.beginResetModel()
@@ -316,7 +318,7 @@ class QueueModel(RowsModel):
         from metadesk.experiments.spec import METRIC_LABELS
 
         metric = self.metric_for(row)
-        if metric not in result.mean:
+        if metric is None or metric not in result.mean:
             metric = (
                 "accuracy"
                 if "accuracy" in result.mean

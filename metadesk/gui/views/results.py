@@ -96,7 +96,7 @@ class ResultsView(MetricView):
         self.table.selectionModel().selectionChanged.connect(self._selection_changed)
         self.table.selectionModel().selectionChanged.connect(self._selected_run_changed)
 
-        self.plots = ResultPlots(bridge, lambda: (self.dataset_id, self.metric), self)
+        self.plots = ResultPlots(bridge, lambda: (self.dataset_id, self.current_metric), self)
         splitter = QSplitter(Qt.Orientation.Vertical, self)
         splitter.addWidget(self.table)
         splitter.addWidget(self.plots)
@@ -126,11 +126,15 @@ class ResultsView(MetricView):
         actions.addWidget(self.export_report_button)
         actions.addWidget(self.open_model_button)
         actions.addWidget(self.feedback, 1)
-        self.menu_actions = [
-            QAction("Predict on a new file…", self, triggered=self.predict_on_new_file),
-            QAction("Export model…", self, triggered=self.export_model),
-            QAction("Export report…", self, triggered=self.export_report),
-        ]
+        self.menu_actions = []
+        for text, slot in (
+            ("Predict on a new file…", self.predict_on_new_file),
+            ("Export model…", self.export_model),
+            ("Export report…", self.export_report),
+        ):
+            action = QAction(text, self)
+            action.triggered.connect(slot)
+            self.menu_actions.append(action)
 
         layout = QVBoxLayout(self)
         layout.addLayout(top)
@@ -196,8 +200,8 @@ class ResultsView(MetricView):
         self._selected_run_changed()
         self.plots.draw(table, experiments, metric)
         self._update_buttons()
-        if own:
-            self.plots.update_held_out((self.dataset_id, metric))
+        if own and self.dataset_id is not None:
+            self.plots.update_held_out(self.dataset_id, metric)
         self.results_changed.emit()
         if self._pending_action is not None:
             method, self._pending_action = self._pending_action, None
@@ -313,10 +317,11 @@ class ResultsView(MetricView):
         label = str(r.get("label") or r.get("configuration_id"))
         eid = r.get("experiment_id")
         own = r.get("provenance") == "own" and eid is not None and pd.notna(eid)
-        self.plots.diagnostics.show_run(int(eid) if own else None, label, self.info.task_type)
+        run = int(eid) if own and eid is not None else None
+        self.plots.diagnostics.show_run(run, label, self.info.task_type)
         chosen = self.selected_configuration()
         self.plots.importance.set_configuration(
-            self.dataset_id, chosen[0] if chosen else None, label, self.metric or ""
+            self.dataset_id, chosen[0] if chosen else None, label, self.current_metric or ""
         )
 
     def _set_feedback(self, message: str) -> None:
@@ -339,22 +344,22 @@ class ResultsView(MetricView):
         return True
 
     def predict_on_new_file(self) -> None:
-        if self._ready("predict_on_new_file"):
+        chosen = self.selected_configuration()
+        if self._ready("predict_on_new_file") and chosen and self.dataset_id is not None:
             source = str(getattr(self.info, "source_path", "") or "")
             self.use_result.predict_on_new_file(
-                self.dataset_id,
-                *self.selected_configuration(),
-                start_dir=str(Path(source).parent) if source else None,
+                self.dataset_id, *chosen, start_dir=str(Path(source).parent) if source else None
             )
 
     def export_model(self) -> None:
-        if self._ready("export_model"):
-            self.use_result.export_model(self.dataset_id, *self.selected_configuration())
+        chosen = self.selected_configuration()
+        if self._ready("export_model") and chosen and self.dataset_id is not None:
+            self.use_result.export_model(self.dataset_id, *chosen)
 
     def open_model(self) -> None:
         """Open an exported model and predict a table with it (no dataset needed)."""
         self.use_result.predict_with_model_file()
 
     def export_report(self) -> None:
-        if self._ready("export_report", needs_result=False):
-            self.use_result.export_report(self.dataset_id, self.info.name, self.metric)
+        if self._ready("export_report", needs_result=False) and self.dataset_id is not None:
+            self.use_result.export_report(self.dataset_id, self.info.name, self.current_metric)

@@ -62,13 +62,14 @@ class ResultPlots(QTabWidget):
             self._shown = (None, [], "")
         self._held_out_key = None
 
-    def update_held_out(self, key: Key) -> None:
-        """Ask the meta-model what it expected of each run without it, unless it was for `key`."""
+    def update_held_out(self, dataset_id: str, metric: str) -> None:
+        """Ask the meta-model what it expected of each run without it (once per dataset and
+        metric, until `forget`)."""
+        key: Key = (dataset_id, metric)
         if self._held_out_key == key:
             return
         ws = self.bridge.workspace
         self._held_out_key = key
-        dataset_id, metric = key
 
         def compute() -> dict[str, tuple[float, float, float]]:
             from metadesk.report.html import held_out_predictions

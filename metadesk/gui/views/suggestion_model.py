@@ -152,7 +152,8 @@ class SuggestionModel(QAbstractTableModel):
             if col == 1:
                 return s.configuration.label or s.configuration.id
             if col == 2:
-                return interval_text(*within_metric_range(s.metric, s.predicted, s.low, s.high))
+                predicted, low, high = within_metric_range(s.metric, s.predicted, s.low, s.high)
+                return interval_text(predicted, low, high)
             return short_reason(s)
         if role == Qt.ItemDataRole.ToolTipRole:
             if col == 1:

@@ -139,7 +139,8 @@ class SuggestionsView(MetricView):
         actions.addWidget(self.tune_button)
         actions.addStretch(1)
         actions.addWidget(self.feedback)
-        QShortcut(QKeySequence("Ctrl+Return"), self.table, activated=self.run_selected)
+        run = QShortcut(QKeySequence("Ctrl+Return"), self.table)
+        run.activated.connect(self.run_selected)
 
         layout = QVBoxLayout(self)
         layout.addLayout(top)
@@ -320,7 +321,7 @@ class SuggestionsView(MetricView):
                 dialog.raise_()  # a search on another dataset is still running: show it
                 dialog.activateWindow()
                 return
-            metric = self.metric or self.model.metric
+            metric = self.current_metric or self.model.metric
             dialog = TuneDialog(self.bridge, self.dataset_id, self.info.name, metric, self)
             self.tune_dialog = dialog
         dialog.show()
