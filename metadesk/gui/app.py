@@ -13,7 +13,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, cast
 
 if TYPE_CHECKING:
+    from PySide6.QtGui import QIcon
     from PySide6.QtWidgets import QApplication
+
+    from metadesk.gui.workers import WorkspaceBridge
 
 log = logging.getLogger("metadesk")
 
@@ -53,7 +56,7 @@ def setup_file_logging() -> Path | None:
     return path
 
 
-def app_icon():
+def app_icon() -> QIcon:
     from PySide6.QtGui import QIcon
 
     from metadesk.resources import resource_path
@@ -92,7 +95,7 @@ def make_application(theme: str | None = None) -> QApplication:
     return app
 
 
-def _install_excepthook(bridge) -> None:
+def _install_excepthook(bridge: WorkspaceBridge) -> None:
     """An exception escaping a Qt slot is a bug: log it and show it, never die silently."""
     previous = sys.excepthook
 

@@ -144,7 +144,7 @@ class FrameModel(OneCallPerCell, QAbstractTableModel):
             self.set_frame(frame)
 
     @property
-    def frame(self):
+    def frame(self) -> Any:
         return self._frame
 
     @staticmethod

@@ -6,9 +6,12 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QSettings
+from PySide6.QtCore import QByteArray, QSettings
+
+if TYPE_CHECKING:
+    from metadesk.experiments.spec import Protocol
 
 ORGANIZATION = "metadesk"
 APPLICATION = "metadesk"
@@ -108,7 +111,7 @@ class AppSettings:
     def theme(self, value: str) -> None:
         self.store.setValue("ui/theme", value)
 
-    def protocol(self):
+    def protocol(self) -> Protocol:
         """The `Protocol` experiments are queued with: folds, repeats, time and memory limits."""
         from metadesk.experiments.spec import Protocol
 
@@ -150,7 +153,7 @@ class AppSettings:
         """The saved geometry and dock state (QByteArrays), None before the first close."""
         return self.store.value("ui/geometry"), self.store.value("ui/state")
 
-    def save_window_state(self, geometry, state) -> None:
+    def save_window_state(self, geometry: QByteArray, state: QByteArray) -> None:
         self.store.setValue("ui/geometry", geometry)
         self.store.setValue("ui/state", state)
 

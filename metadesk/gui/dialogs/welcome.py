@@ -8,6 +8,7 @@ from __future__ import annotations
 import csv
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QFont
@@ -23,6 +24,9 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+
+if TYPE_CHECKING:
+    from metadesk.gui.workers import WorkspaceBridge
 
 TABLE_SUFFIXES = {".csv", ".tsv", ".txt", ".xlsx", ".xls", ".ods", ".parquet", ".arff", ".dat"}
 
@@ -165,7 +169,9 @@ class WelcomePage(QWidget):
     open_requested = Signal()
     file_chosen = Signal(str)  # a sample or a recent file
 
-    def __init__(self, bridge=None, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, bridge: WorkspaceBridge | None = None, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self.setAccessibleName("Welcome")
         self.bridge = bridge

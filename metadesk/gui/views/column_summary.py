@@ -78,7 +78,7 @@ def _fmt(x: float) -> str:
     return f"{x:.4g}"
 
 
-def sample_rows(n: int):
+def sample_rows(n: int) -> Any:
     """Positions of a seeded sample of `_SAMPLE` rows (None: use all). Generator.choice is O(size);
     `Series.sample` permutes every row and holds the interpreter lock for ~0.2 s on a million."""
     import numpy as np

@@ -8,10 +8,14 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from metadesk.gui.frame_model import FrameModel
 from metadesk.gui.views.column_summary import ColumnSummary, summarize_frame
+
+if TYPE_CHECKING:
+    from metadesk.data.task import Task
+    from metadesk.workspace.service import Workspace
 
 TASK_TYPE_LABELS = {
     "binary": "Binary classification",
@@ -119,7 +123,7 @@ class LoadInterrupted(Exception):
     """The user cancelled while the file was being read: nothing more is done with it."""
 
 
-def load_file_table(ws, path: Path, options: dict[str, Any]) -> LoadedTable:
+def load_file_table(ws: Workspace, path: Path, options: dict[str, Any]) -> LoadedTable:
     """Read a file through the workspace, suggest its target, summarise its columns."""
     from metadesk.gui.workers import current_task_state
 
@@ -144,7 +148,7 @@ def load_file_table(ws, path: Path, options: dict[str, Any]) -> LoadedTable:
     )
 
 
-def load_dataset_table(ws, dataset_id: str) -> LoadedTable:
+def load_dataset_table(ws: Workspace, dataset_id: str) -> LoadedTable:
     """A workspace dataset, rebuilt from its snapshot."""
     from metadesk.gui.workers import current_task_state
 
@@ -161,7 +165,9 @@ def load_dataset_table(ws, dataset_id: str) -> LoadedTable:
     )
 
 
-def make_checked_task(ws, table: LoadedTable, target: str, roles: dict[str, str], **options):
+def make_checked_task(
+    ws: Workspace, table: LoadedTable, target: str, roles: dict[str, str], **options: Any
+) -> tuple[Task, str]:
     """`workspace.make_task` with the user's roles; returns (task, target description)."""
     from metadesk.data.roles import Role
 

@@ -31,10 +31,12 @@ from metadesk.gui.views.data_sizes import DataTables, warm_up
 from metadesk.gui.views.data_task import TaskBar, drop_classes_text, ready_message
 from metadesk.gui.views.message_bar import MessageBar
 from metadesk.gui.workers import WorkspaceBridge
+from metadesk.gui.workspace_ref import opened
 
 if TYPE_CHECKING:
     from metadesk.data.task import Task
     from metadesk.errors import FileTooLarge
+    from metadesk.workspace.records import DatasetInfo
     from metadesk.workspace.service import Workspace
 
 _CHECK_AFTER_MS = 200  # after a new table shows, before its task is checked
@@ -131,12 +133,7 @@ class DataView(QWidget):
         self.task_bar.place_detected()
 
     def _workspace(self) -> Workspace:
-        ws = self.bridge.workspace
-        if ws is None:
-            from metadesk.errors import WorkspaceProblem
-
-            raise WorkspaceProblem("The workspace is still opening.", "Try again in a moment.")
-        return ws
+        return opened(self.bridge.workspace)
 
     # --- loading a file -------------------------------------------------------------------------
     def open_file(self, path: str | Path, **options: Any) -> None:
@@ -284,7 +281,7 @@ class DataView(QWidget):
             description="Checking the task",
         )
 
-    def _task_ready(self, task, target_text: str) -> None:
+    def _task_ready(self, task: Task, target_text: str) -> None:
         self.task = task
         roles = {str(k): str(getattr(v, "value", v)) for k, v in task.roles.items()}
         self.columns_model.set_roles(roles, task.target, dict(task.excluded))
@@ -336,7 +333,7 @@ class DataView(QWidget):
         self.task_bar.add_button.setEnabled(True)
         self.bridge.report_error(exc, "Adding the dataset")
 
-    def _added(self, info, task) -> None:
+    def _added(self, info: DatasetInfo, task: Task) -> None:
         self._set_progress(None)
         table = self.loaded
         if table is not None:

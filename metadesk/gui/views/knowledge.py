@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
 from PySide6.QtCore import QTimer, Signal
@@ -27,8 +27,13 @@ from metadesk.experiments.spec import LOWER_IS_BETTER, METRIC_LABELS, default_me
 from metadesk.gui.plots import PlotCanvas
 from metadesk.gui.views.imports_panel import ImportsPanel
 from metadesk.gui.views.metric_view import feedback_label, view_title
+from metadesk.gui.workspace_ref import opened
 from metadesk.report import plots as report_plots
 from metadesk.report.insights import DatasetMap, ScoreHeatmap, dataset_map, score_heatmap
+
+if TYPE_CHECKING:
+    from metadesk.gui.workers import WorkspaceBridge
+    from metadesk.workspace.service import Workspace
 
 log = logging.getLogger(__name__)
 
@@ -87,7 +92,7 @@ def held_out_curves(info: dict[str, Any], metric: str) -> tuple[dict[str, list[f
     return curves, label
 
 
-def build_snapshot(ws: Any, dataset_id: str | None) -> KnowledgeSnapshot:
+def build_snapshot(ws: Workspace, dataset_id: str | None) -> KnowledgeSnapshot:
     """The whole view's data (runs on a worker thread)."""
     md = ws.meta_dataset()
     datasets, runs = md.datasets, md.runs
@@ -103,7 +108,7 @@ def build_snapshot(ws: Any, dataset_id: str | None) -> KnowledgeSnapshot:
     task_type = info.task_type if info else None
     metric = default_metric(task_type or "binary")
     features: dict[str, float] = {}
-    if info is not None:
+    if info is not None and dataset_id:
         try:
             mf = ws.meta_features(dataset_id)
             features = mf.as_floats() if hasattr(mf, "as_floats") else dict(mf)
@@ -178,7 +183,7 @@ class KnowledgeView(QWidget):
 
     knowledge_shown = Signal(object)  # the KnowledgeSnapshot drawn
 
-    def __init__(self, bridge: Any, parent: QWidget | None = None) -> None:
+    def __init__(self, bridge: WorkspaceBridge, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.bridge = bridge
         self.dataset_id: str | None = None
@@ -241,7 +246,7 @@ class KnowledgeView(QWidget):
         dataset_id = self.dataset_id
         self.bridge.call(
             lambda: build_snapshot(ws, dataset_id),
-            lambda snap, ds=dataset_id: self._show(ds, snap),
+            lambda snap: self._show(dataset_id, snap),
             lambda exc: self.bridge.report_error(exc, "Loading knowledge"),
             key=f"knowledge:{id(self)}",
             description="Mapping what is known",
@@ -322,7 +327,7 @@ class KnowledgeView(QWidget):
         ws = self.bridge.workspace
         self.feedback.setText("Importing…")
         self.bridge.call(
-            lambda: ws.import_knowledge(datasets, runs),
+            lambda: opened(ws).import_knowledge(datasets, runs),
             self._imported,
             self._import_failed,
             description="Importing knowledge",
@@ -346,7 +351,7 @@ class KnowledgeView(QWidget):
         ws = self.bridge.workspace
         self.feedback.setText("Removing…")
         self.bridge.call(
-            lambda: ws.remove_import(import_id),
+            lambda: opened(ws).remove_import(import_id),
             self._import_removed,
             lambda exc: self.bridge.report_error(exc, "Removing imported knowledge"),
             description="Removing imported knowledge",
@@ -364,7 +369,7 @@ class KnowledgeView(QWidget):
         ws = self.bridge.workspace
         self.feedback.setText("Exporting…")
         self.bridge.call(
-            lambda: ws.export_knowledge(folder, fmt="csv"),
+            lambda: opened(ws).export_knowledge(folder, fmt="csv"),
             lambda paths: self.feedback.setText(
                 "Exported " + " and ".join(Path(p).name for p in paths) + f" to {folder}."
             ),

@@ -5,13 +5,18 @@ fetched on the bridge — plus the small widgets every dataset view builds the s
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QAbstractItemModel, QTimer
 from PySide6.QtWidgets import QAbstractItemView, QLabel, QTableView, QWidget
 
 from metadesk.experiments.spec import default_metric, metrics_for
 from metadesk.gui.views.metric_picker import MetricPicker, preferred_metric
+
+if TYPE_CHECKING:
+    from metadesk.gui.settings import AppSettings
+    from metadesk.gui.workers import WorkspaceBridge
+    from metadesk.workspace.service import Workspace
 
 TITLE_STYLE = "font-size: 15px; font-weight: 600;"
 
@@ -67,10 +72,10 @@ class MetricView(QWidget):
 
     def __init__(
         self,
-        bridge: Any,
+        bridge: WorkspaceBridge,
         parent: QWidget | None = None,
         *,
-        settings: Any = None,
+        settings: AppSettings | None = None,
         title: str,
         metric_name: str,
     ) -> None:
@@ -116,7 +121,7 @@ class MetricView(QWidget):
         self._refresh_started()
         self.bridge.call(
             work,
-            lambda result, ds=dataset_id: self._fetched(ds, *result),
+            lambda result: self._fetched(dataset_id, *result),
             self._refresh_failed,
             key=f"{self.CALL_KEY}:{id(self)}",
             description=self.FETCHING,
@@ -137,7 +142,7 @@ class MetricView(QWidget):
 
     # --- what subclasses give -------------------------------------------------------------------
     @staticmethod
-    def fetch(ws: Any, dataset_id: str, info: Any, metric: str) -> tuple[Any, ...]:
+    def fetch(ws: Workspace, dataset_id: str, info: Any, metric: str) -> tuple[Any, ...]:
         """The view's data for `show_fetched` (on a worker thread: no widgets here)."""
         raise NotImplementedError
 

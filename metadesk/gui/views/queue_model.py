@@ -9,13 +9,16 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QColor, QFont, QGuiApplication, QPalette
 
 from metadesk.gui.palette import accent, is_dark
 from metadesk.gui.views.rows_model import RowsModel
+
+if TYPE_CHECKING:
+    from metadesk.workspace.service import Workspace
 
 _Index = QModelIndex | QPersistentModelIndex
 ACTIVE = ("queued", "running", "interrupted")
@@ -102,7 +105,7 @@ class QueueSnapshot:
     counts: dict[str, int] = field(default_factory=dict)
 
 
-def fetch_queue(ws) -> QueueSnapshot:
+def fetch_queue(ws: Workspace) -> QueueSnapshot:
     """Read the queue from the workspace. Runs on a worker thread."""
     rows = ws.experiments()
     active = [r for r in rows if r.status in ACTIVE]
@@ -157,7 +160,7 @@ class QueueModel(RowsModel):
         self.show_finished = show
         self.set_snapshot(self.snapshot)
 
-    def row_at(self, i: int):
+    def row_at(self, i: int) -> Any:
         return self._rows[i]
 
     def _typical(self, row) -> float | None:

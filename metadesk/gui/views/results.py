@@ -7,7 +7,7 @@ in the HTML report, drawn in the palette's colours.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 from PySide6.QtCore import (
@@ -32,6 +32,11 @@ from metadesk.gui.views.leaderboard_model import LeaderboardModel, with_baseline
 from metadesk.gui.views.metric_view import MetricView, feedback_label, row_table
 from metadesk.gui.views.results_plots import ResultPlots
 
+if TYPE_CHECKING:
+    from metadesk.gui.settings import AppSettings
+    from metadesk.gui.workers import WorkspaceBridge
+    from metadesk.workspace.service import Workspace
+
 
 class ResultsView(MetricView):
     """`set_dataset(id)`: that dataset's leaderboard and plots, refreshed as experiments finish."""
@@ -43,7 +48,13 @@ class ResultsView(MetricView):
     FETCHING = "Loading results"
     FAILING = "Loading results"
 
-    def __init__(self, bridge: Any, parent: QWidget | None = None, *, settings: Any = None) -> None:
+    def __init__(
+        self,
+        bridge: WorkspaceBridge,
+        parent: QWidget | None = None,
+        *,
+        settings: AppSettings | None = None,
+    ) -> None:
         super().__init__(
             bridge, parent, settings=settings, title="Results", metric_name="Metric shown"
         )
@@ -172,7 +183,7 @@ class ResultsView(MetricView):
         super()._on_event(event)
 
     @staticmethod
-    def fetch(ws: Any, dataset_id: str, info: Any, metric: str) -> tuple[Any, list]:
+    def fetch(ws: Workspace, dataset_id: str, info: Any, metric: str) -> tuple[Any, list]:
         return ws.results(dataset_id, metric), ws.experiments(dataset_id)
 
     def show_fetched(self, info: Any, metric: str, table: Any, experiments: list) -> None:

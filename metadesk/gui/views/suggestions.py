@@ -7,7 +7,7 @@ analyst watches; the GUI thread only formats what came back.
 from __future__ import annotations
 
 import logging
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import (
     QItemSelectionModel,
@@ -33,6 +33,11 @@ from metadesk.gui.views.metric_picker import queue_protocol
 from metadesk.gui.views.metric_view import MetricView, feedback_label, row_table
 from metadesk.gui.views.suggestion_model import SuggestionModel, suggestion_html
 
+if TYPE_CHECKING:
+    from metadesk.gui.settings import AppSettings
+    from metadesk.gui.workers import WorkspaceBridge
+    from metadesk.workspace.service import Workspace
+
 log = logging.getLogger(__name__)
 
 
@@ -48,7 +53,13 @@ class SuggestionsView(MetricView):
     FETCHING = "Ranking configurations"
     FAILING = "Suggesting configurations"
 
-    def __init__(self, bridge: Any, parent: QWidget | None = None, *, settings: Any = None) -> None:
+    def __init__(
+        self,
+        bridge: WorkspaceBridge,
+        parent: QWidget | None = None,
+        *,
+        settings: AppSettings | None = None,
+    ) -> None:
         super().__init__(
             bridge, parent, settings=settings, title="Suggestions", metric_name="Metric to optimise"
         )
@@ -182,7 +193,7 @@ class SuggestionsView(MetricView):
         self.refresh()
 
     @staticmethod
-    def fetch(ws: Any, dataset_id: str, info: Any, metric: str) -> tuple[list[Any], dict]:
+    def fetch(ws: Workspace, dataset_id: str, info: Any, metric: str) -> tuple[list[Any], dict]:
         suggestions = ws.suggest(dataset_id, metric=metric)
         try:
             about = ws.recommender_info(info.task_type, metric)
@@ -365,7 +376,7 @@ class _PaddedRows(QStyledItemDelegate):
         return size
 
 
-def portfolio_estimate(ws: Any, dataset_id: str, count: int, time_limit_s: float) -> str:
+def portfolio_estimate(ws: Workspace, dataset_id: str, count: int, time_limit_s: float) -> str:
     """ "About 25 min with 3 workers (runs here took 38 s each in the middle)." Runs on a worker."""
     from statistics import median
 
