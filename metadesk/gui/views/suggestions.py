@@ -31,7 +31,11 @@ from PySide6.QtWidgets import (
 
 from metadesk.gui.views.metric_picker import queue_protocol
 from metadesk.gui.views.metric_view import MetricView, feedback_label, row_table
-from metadesk.gui.views.suggestion_model import SuggestionModel, suggestion_html
+from metadesk.gui.views.suggestion_model import (
+    SuggestionModel,
+    portfolio_estimate,
+    suggestion_html,
+)
 
 if TYPE_CHECKING:
     from metadesk.gui.settings import AppSettings
@@ -374,31 +378,3 @@ class _PaddedRows(QStyledItemDelegate):
         size = super().sizeHint(option, index)
         size.setHeight(size.height() + self.PAD)
         return size
-
-
-def portfolio_estimate(ws: Workspace, dataset_id: str, count: int, time_limit_s: float) -> str:
-    """ "About 25 min with 3 workers (runs here took 38 s each in the middle)." Runs on a worker."""
-    from statistics import median
-
-    from metadesk.gui.views.queue_model import format_seconds
-
-    seconds = [
-        e.result.wall_seconds
-        for e in ws.experiments(dataset_id)
-        if e.status == "ok" and e.result is not None and e.result.wall_seconds > 0
-    ]
-    workers = max(1, int(ws.workers_status().get("total", 0) or 1))
-    who = f"{workers} worker{'s' if workers != 1 else ''}"
-    if seconds:
-        typical = median(seconds)
-        total = typical * count / workers
-        return (
-            f"About {format_seconds(total)} with {who}: a run here took {format_seconds(typical)}"
-            " in the middle, and slower models take longer. You can pause or cancel them."
-        )
-    most = time_limit_s * count / workers
-    return (
-        f"No run has finished on this dataset yet to estimate from; each may take up to "
-        f"{format_seconds(time_limit_s)}, so at most {format_seconds(most)} with {who}. "
-        "You can pause or cancel them."
-    )
