@@ -166,8 +166,8 @@ def _run_steps(
     report.info("suggested first: %s", first.label or first.id)
 
     step = f"running {first.id} in a worker process"
-    finished: list = []
-    bridge.event.connect(lambda e: _keep_if(finished, e, e.kind == "finished"))
+    finished: Any = []  # a list; Any: the event filter below appends inside an expression
+    bridge.event.connect(lambda e: e.kind == "finished" and finished.append(e))
     protocol = Protocol(folds=3, time_limit_s=300)
     bridge.call(lambda: ws.queue(dataset_id, [first.id], protocol=protocol), None, errors.append)
     _wait(lambda: bool(finished) or bool(errors), 400, step)
@@ -201,8 +201,3 @@ def _run_steps(
 def _quit_when(loop: QEventLoop, done: bool) -> None:
     if done:
         loop.quit()
-
-
-def _keep_if(kept: list[Any], item: Any, wanted: bool) -> None:
-    if wanted:
-        kept.append(item)
