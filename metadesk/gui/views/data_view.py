@@ -103,9 +103,8 @@ class DataView(QWidget):
         outer.addWidget(self.load_progress.row)  # above both pages: a first load starts empty
         outer.addWidget(self.stack)
         bar, tables = self.task_bar, self.tables
-        order: tuple[QWidget, ...] = (self.heading.encoding_combo, bar.target_combo)
-        order += (bar.task_type_combo,)
-        order += (bar.add_button, tables.columns_table, tables.rows_table)
+        order: list[QWidget] = [self.heading.encoding_combo, bar.target_combo, bar.task_type_combo]
+        order += [bar.add_button, tables.columns_table, tables.rows_table]
         for first, second in pairwise(order):
             self.setTabOrder(first, second)
         self._set_progress(None)

@@ -69,6 +69,8 @@ class MetricView(QWidget):
     CALL_KEY = "view"  # a newer refresh replaces one still waiting under the same key
     FETCHING = "Loading"  # the status bar's words while fetching
     FAILING = "Loading"  # the error dialog's words when fetching failed
+    TITLE = ""  # the view's heading
+    METRIC_NAME = "Metric"  # what the metric picker is called for a screen reader
 
     def __init__(
         self,
@@ -76,8 +78,6 @@ class MetricView(QWidget):
         parent: QWidget | None = None,
         *,
         settings: AppSettings | None = None,
-        title: str,
-        metric_name: str,
     ) -> None:
         super().__init__(parent)
         self.bridge = bridge
@@ -86,10 +86,14 @@ class MetricView(QWidget):
         self.info: Any = None
         self._refresh_timer = QTimer(self, singleShot=True, interval=self.REFRESH_DELAY_MS)
         self._refresh_timer.timeout.connect(self.refresh)
-        self.title = view_title(title)
-        self.metric_picker = MetricPicker(self, accessible_name=metric_name)
+        self.title = view_title(self.TITLE)
+        self.metric_picker = MetricPicker(self, accessible_name=self.METRIC_NAME)
         self.metric_picker.metric_changed.connect(lambda _m: self.refresh())
         bridge.event.connect(self._on_event)
+        self.build()
+
+    def build(self) -> None:
+        """A subclass's own widgets and state, made at the end of `__init__`."""
 
     @property
     def current_metric(self) -> str | None:

@@ -23,7 +23,6 @@ from PySide6.QtWidgets import (
     QPushButton,
     QSplitter,
     QVBoxLayout,
-    QWidget,
 )
 
 from metadesk.experiments.spec import LOWER_IS_BETTER, METRIC_LABELS
@@ -33,8 +32,6 @@ from metadesk.gui.views.metric_view import MetricView, feedback_label, row_table
 from metadesk.gui.views.results_plots import ResultPlots
 
 if TYPE_CHECKING:
-    from metadesk.gui.settings import AppSettings
-    from metadesk.gui.workers import WorkspaceBridge
     from metadesk.workspace.service import Workspace
 
 
@@ -47,17 +44,11 @@ class ResultsView(MetricView):
     CALL_KEY = "results"
     FETCHING = "Loading results"
     FAILING = "Loading results"
+    TITLE = "Results"
+    METRIC_NAME = "Metric shown"
 
-    def __init__(
-        self,
-        bridge: WorkspaceBridge,
-        parent: QWidget | None = None,
-        *,
-        settings: AppSettings | None = None,
-    ) -> None:
-        super().__init__(
-            bridge, parent, settings=settings, title="Results", metric_name="Metric shown"
-        )
+    def build(self) -> None:
+        bridge = self.bridge
         self.experiments: list[Any] = []
         self.results_table: Any = None  # the workspace's ResultsTable: ties, baseline, notes
         self._pending_action: str | None = None  # asked for before the first results came

@@ -26,7 +26,6 @@ from PySide6.QtWidgets import (
     QStyledItemDelegate,
     QTextBrowser,
     QVBoxLayout,
-    QWidget,
 )
 
 from metadesk.gui.views.metric_picker import queue_protocol
@@ -38,8 +37,6 @@ from metadesk.gui.views.suggestion_model import (
 )
 
 if TYPE_CHECKING:
-    from metadesk.gui.settings import AppSettings
-    from metadesk.gui.workers import WorkspaceBridge
     from metadesk.workspace.service import Workspace
 
 log = logging.getLogger(__name__)
@@ -56,17 +53,10 @@ class SuggestionsView(MetricView):
     CALL_KEY = "suggest"
     FETCHING = "Ranking configurations"
     FAILING = "Suggesting configurations"
+    TITLE = "Suggestions"
+    METRIC_NAME = "Metric to optimise"
 
-    def __init__(
-        self,
-        bridge: WorkspaceBridge,
-        parent: QWidget | None = None,
-        *,
-        settings: AppSettings | None = None,
-    ) -> None:
-        super().__init__(
-            bridge, parent, settings=settings, title="Suggestions", metric_name="Metric to optimise"
-        )
+    def build(self) -> None:
         self.recommender: dict[str, Any] = {}
         self.status = QLabel("")
         self.status.setAccessibleName("Suggestions status")
