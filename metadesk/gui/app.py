@@ -10,6 +10,13 @@ import logging
 import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING, cast
+
+if TYPE_CHECKING:
+    from PySide6.QtGui import QIcon
+    from PySide6.QtWidgets import QApplication
+
+    from metadesk.gui.workers import WorkspaceBridge
 
 log = logging.getLogger("metadesk")
 
@@ -49,7 +56,7 @@ def setup_file_logging() -> Path | None:
     return path
 
 
-def app_icon():
+def app_icon() -> QIcon:
     from PySide6.QtGui import QIcon
 
     from metadesk.resources import resource_path
@@ -61,7 +68,7 @@ def app_icon():
     return icon
 
 
-def make_application(theme: str | None = None):
+def make_application(theme: str | None = None) -> QApplication:
     """The `QApplication` with the Fusion style and the chosen palette (one per process)."""
     from PySide6.QtWidgets import QApplication
 
@@ -70,7 +77,7 @@ def make_application(theme: str | None = None):
     # Worker threads running Python code hand the interpreter lock back to the GUI thread every
     # millisecond instead of every five: shorter stalls while files load and meta-features compute.
     sys.setswitchinterval(0.001)
-    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app = cast(QApplication, QApplication.instance()) or QApplication(sys.argv[:1])
     app.setApplicationName("metadesk")
     app.setOrganizationName("metadesk")
     app.setApplicationDisplayName("metadesk")
@@ -88,7 +95,7 @@ def make_application(theme: str | None = None):
     return app
 
 
-def _install_excepthook(bridge) -> None:
+def _install_excepthook(bridge: WorkspaceBridge) -> None:
     """An exception escaping a Qt slot is a bug: log it and show it, never die silently."""
     previous = sys.excepthook
 

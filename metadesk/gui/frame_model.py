@@ -6,12 +6,14 @@ Cells are formatted only when the view asks for them, so a million rows scroll a
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
 from PySide6.QtCore import (
     QAbstractTableModel,
     QModelIndex,
+    QModelRoleData,
     QModelRoleDataSpan,
     QPersistentModelIndex,
     Qt,
@@ -110,7 +112,12 @@ class OneCallPerCell:
     from Qt into Python waits its turn for the interpreter, and while a worker thread loads or
     checks a big table that wait, times the calls of a repaint, is what freezes the window."""
 
-    def multiData(self, index: _Index, span: QModelRoleDataSpan) -> None:
+    data: Callable[[_Index, int], Any]  # the model's own
+
+    def multiData(
+        self, index: _Index, roleDataSpan: QModelRoleDataSpan | QModelRoleData, /
+    ) -> None:
+        span: Any = roleDataSpan  # a sequence of QModelRoleData (its stubs say less)
         for i in range(len(span)):
             item = span[i]
             value = self.data(index, item.role())
@@ -137,7 +144,7 @@ class FrameModel(OneCallPerCell, QAbstractTableModel):
             self.set_frame(frame)
 
     @property
-    def frame(self):
+    def frame(self) -> Any:
         return self._frame
 
     @staticmethod
@@ -145,7 +152,7 @@ class FrameModel(OneCallPerCell, QAbstractTableModel):
         """One indexable column each, for `set_frame(columns=)`: numpy views (no copy) or
         extension arrays read block by block. Converting a million Arrow strings at once would
         hold the interpreter lock for most of a second; this is cheap on any thread."""
-        out = []
+        out: list[Any] = []
         for i in range(frame.shape[1]):
             column = frame.iloc[:, i]
             dtype = column.dtype

@@ -1,33 +1,73 @@
-"""The main window's datasets and files: the list of datasets in the workspace, selecting, adding
-and removing one, and opening a table (dialog, recent file, drop). Mixed into `MainWindow`.
+"""The main window's left side and its Data tab: `DatasetSidebar` lists the datasets of the
+workspace and knows which one is current; `DataTab` holds the Data view, built on first use.
 """
 
 from __future__ import annotations
 
-from html import escape
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QItemSelectionModel
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtWidgets import QLabel, QListView, QPushButton, QVBoxLayout, QWidget
 
-from metadesk.gui.views.dataset_list import DatasetListModel
+from metadesk.gui.settings import AppSettings
+from metadesk.gui.views.dataset_list import DatasetDelegate, DatasetListModel
+from metadesk.gui.workers import WorkspaceBridge
 
+if TYPE_CHECKING:
+    from metadesk.gui.views.data_view import DataView
+
+_Index = QModelIndex | QPersistentModelIndex
 FILE_FILTER = (
     "Tables (*.csv *.tsv *.tab *.txt *.xlsx *.xlsm *.xls *.ods *.parquet *.pq *.arff *.dat);;"
     "All files (*)"
 )
-DATASET_EVENTS = frozenset({"dataset_added", "knowledge_changed"})
-NEXT_STEP_GAINS = {  # what adding the open file to the workspace gives, per tab
-    "Suggestions": "which models to try first",
-    "Results": "results once experiments run",
-    "Knowledge": "where it stands among the known datasets",
-}
 
 
-class MainWindowDatasets:
-    """Expects the attributes of `MainWindow` (bridge, settings, dataset list, tabs, views)."""
+class DatasetSidebar(QWidget):
+    """The datasets of the workspace; `dataset_id` is the one the window's tabs show (None while
+    the welcome screen or a file not in the workspace shows). Emits `picked` when the user (or a
+    refresh that lost the current one) makes another dataset current."""
 
-    def refresh_datasets(self, select: str | None = None) -> None:
+    picked = Signal(object)  # dataset id, or None
+    open_requested = Signal()
+
+    def __init__(self, bridge: WorkspaceBridge, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.bridge = bridge
+        self.dataset_id: str | None = None
+        self._select_after_refresh: str | None = None
+        self.model = DatasetListModel(self)
+        self.list_view = QListView()
+        self.list_view.setModel(self.model)
+        self.list_view.setItemDelegate(DatasetDelegate(self.list_view))
+        self.list_view.setAccessibleName("Datasets in the workspace")
+        self.list_view.setSpacing(2)
+        self.list_view.setUniformItemSizes(True)
+        self.list_view.setAlternatingRowColors(False)
+        self.list_view.selectionModel().currentChanged.connect(self._current_changed)
+        self.list_view.clicked.connect(self._clicked)
+        self.empty_label = QLabel("No datasets yet.\nOpen a file to add one.")
+        self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.empty_label.setStyleSheet("color: palette(placeholder-text);")
+        self.empty_label.setWordWrap(True)
+        self.open_button = QPushButton("Open a file…")
+        self.open_button.setAccessibleName("Open a file")
+        self.open_button.clicked.connect(self.open_requested)
+        heading = QLabel("<b>Datasets</b>")
+        heading.setBuddy(self.list_view)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(8, 8, 4, 8)
+        layout.addWidget(heading)
+        layout.addWidget(self.list_view, 1)
+        layout.addWidget(self.empty_label, 1)
+        layout.addWidget(self.open_button)
+        self.setMinimumWidth(180)
+        self.setTabOrder(self.list_view, self.open_button)
+        self._update_visibility()
+
+    def refresh(self, select: str | None = None) -> None:
+        """List the workspace's datasets again (on a worker thread), then make `select` current."""
         ws = self.bridge.workspace
         if ws is None:
             return
@@ -36,182 +76,134 @@ class MainWindowDatasets:
             self._select_after_refresh = select
         self.bridge.call(
             ws.datasets,
-            lambda datasets: self._show_datasets(datasets, select),
+            lambda datasets: self._show(datasets, select),
             key="main-datasets",
             description="",
         )
 
-    def _show_datasets(self, datasets: list[Any], select: str | None) -> None:
-        pending = getattr(self, "_select_after_refresh", None)
+    def _show(self, datasets: list[Any], select: str | None) -> None:
+        pending = self._select_after_refresh
         current = select or pending or self.dataset_id
-        self.dataset_model.set_datasets(datasets)
-        self._update_dataset_list_visibility()
-        row = self.dataset_model.row_of(current)
+        self.model.set_datasets(datasets)
+        self._update_visibility()
+        row = self.model.row_of(current)
         if pending is not None and row >= 0:
             self._select_after_refresh = None
         if row >= 0:
-            self.dataset_list.selectionModel().setCurrentIndex(
-                self.dataset_model.index(row),
-                QItemSelectionModel.SelectionFlag.ClearAndSelect,
+            self.list_view.selectionModel().setCurrentIndex(
+                self.model.index(row), QItemSelectionModel.SelectionFlag.ClearAndSelect
             )
         elif self.dataset_id is not None:
-            self.select_dataset(None)
+            self.picked.emit(None)
 
-    def _update_dataset_list_visibility(self) -> None:
-        has = self.dataset_model.rowCount() > 0
-        self.dataset_list.setVisible(has)
-        self.datasets_empty.setVisible(not has)
+    def _update_visibility(self) -> None:
+        has = self.model.rowCount() > 0
+        self.list_view.setVisible(has)
+        self.empty_label.setVisible(not has)
 
-    def _on_event(self, event) -> None:
-        if event.kind in DATASET_EVENTS:
-            self.refresh_datasets()
-
-    # --- datasets -------------------------------------------------------------------------------
-    def _list_current_changed(self, current, _previous) -> None:
+    def _current_changed(self, current: _Index, _previous: _Index) -> None:
         dataset_id = current.data(DatasetListModel.ID_ROLE) if current.isValid() else None
         if dataset_id != self.dataset_id:
-            self.select_dataset(dataset_id)
+            self.picked.emit(dataset_id)
 
-    def select_dataset(self, dataset_id: str | None) -> None:
-        """Show a dataset in every tab (None: back to the welcome screen)."""
-        self.dataset_id = dataset_id
-        self.remove_action.setEnabled(dataset_id is not None)
-        if dataset_id is not None:
-            self.settings.last_dataset = dataset_id
-            for lazy in self.other_views.values():
-                lazy.next_step.clear()
-        if dataset_id is None:
-            self.dataset_list.selectionModel().clearSelection()
-            self.dataset_list.selectionModel().setCurrentIndex(
-                self.dataset_model.index(-1), QItemSelectionModel.SelectionFlag.Clear
-            )
-        if dataset_id is not None or self._data_view is not None:
-            self.data_view.set_dataset(dataset_id)
-        for view in self.other_views.values():
-            view.set_dataset(dataset_id)
-        draft = self._data_view is not None and (
-            self._data_view.loaded is not None or self._data_view.loading
-        )
-        if dataset_id is None and not draft:
-            self.stack.setCurrentWidget(self.welcome)
-        else:
-            self.stack.setCurrentWidget(self.tabs)
-        self.dataset_selected.emit(dataset_id)
+    def _clicked(self, index: _Index) -> None:
+        """A click on the dataset already current (but not shown, after a file) shows it again."""
+        dataset_id = index.data(DatasetListModel.ID_ROLE) if index.isValid() else None
+        if dataset_id is not None and dataset_id != self.dataset_id:
+            self.picked.emit(dataset_id)
 
-    def _dataset_added(self, info) -> None:
-        self.settings.last_dataset = info.dataset_id
-        self.update_next_step()
-        self.refresh_datasets(select=info.dataset_id)
-        self.dataset_id = info.dataset_id
-        for view in self.other_views.values():
-            view.set_dataset(info.dataset_id)
-        self.remove_action.setEnabled(True)
-        self.dataset_selected.emit(info.dataset_id)
+    def clear_selection(self, *, current: bool = False) -> None:
+        """Nothing selected in the list (`current`: and no current item either)."""
+        selection = self.list_view.selectionModel()
+        selection.clearSelection()
+        if current:
+            selection.setCurrentIndex(self.model.index(-1), QItemSelectionModel.SelectionFlag.Clear)
 
-    def remove_dataset(self) -> None:
-        ws, dataset_id = self.bridge.workspace, self.dataset_id
-        if ws is None or dataset_id is None:
-            return
+    def remove(self, dataset_id: str) -> bool:
+        """Ask, then remove the dataset and its experiments (on a worker thread); False if the
+        user said no."""
+        ws = self.bridge.workspace
+        if ws is None:
+            return False
         from PySide6.QtWidgets import QMessageBox
 
-        row = self.dataset_model.row_of(dataset_id)
-        name = self.dataset_model.datasets[row].name if row >= 0 else "this dataset"
+        row = self.model.row_of(dataset_id)
+        name = self.model.datasets[row].name if row >= 0 else "this dataset"
         box = QMessageBox(
             QMessageBox.Icon.Question,
             "Remove dataset",
             f"Remove “{name}” and its experiments from the workspace?",
             QMessageBox.StandardButton.Cancel,
-            self,
+            self.window(),
         )
         box.setInformativeText("Your original file is not touched.")
         remove = box.addButton("Remove", QMessageBox.ButtonRole.DestructiveRole)
         box.setDefaultButton(QMessageBox.StandardButton.Cancel)
         box.exec()
         if box.clickedButton() is not remove:
-            return
-        if self.settings.last_dataset == dataset_id:
-            self.settings.last_dataset = None
+            return False
         self.bridge.call(
             lambda: ws.remove_dataset(dataset_id),
-            lambda _r: self.refresh_datasets(),
+            lambda _r: self.refresh(),
             description="Removing the dataset",
         )
-        self.select_dataset(None)
+        return True
 
-    # --- files ----------------------------------------------------------------------------------
-    def open_file_dialog(self) -> None:
+
+class DataTab(QWidget):
+    """The Data tab. Its `DataView` (and the pandas-facing modules with it) is built the first
+    time it is needed, for a faster start; its signals are passed on from here."""
+
+    open_requested = Signal()
+    file_loaded = Signal(str)
+    file_replaced = Signal()
+    load_failed = Signal(str)
+    dataset_added = Signal(object)
+
+    def __init__(
+        self, bridge: WorkspaceBridge, settings: AppSettings, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.bridge, self.settings = bridge, settings
+        self.built: DataView | None = None
+        self.setAccessibleName("Data")
+        self._layout = QVBoxLayout(self)
+        self._layout.setContentsMargins(0, 0, 0, 0)
+
+    @property
+    def view(self) -> DataView:
+        """The Data view, built now if it was not yet."""
+        if self.built is None:
+            from metadesk.gui.views.data_view import DataView
+
+            view = DataView(self.bridge, self.settings)
+            view.open_requested.connect(self.open_requested)
+            view.file_loaded.connect(self.file_loaded)
+            view.file_replaced.connect(self.file_replaced)
+            view.load_failed.connect(self.load_failed)
+            view.dataset_added.connect(self.dataset_added)
+            self._layout.addWidget(view)
+            self.built = view
+        return self.built
+
+    def warm_up(self) -> None:
+        """Build the view and do its idle-time work (called once the window has painted)."""
+        from metadesk.gui.views.data_view import warm_up
+
+        warm_up(self.view)
+
+    def choose_file(self) -> str:
+        """Ask for a table to open, starting in the folder of the last one ("" if cancelled)."""
         from PySide6.QtWidgets import QFileDialog
 
         recent = self.settings.recent_files
         start = str(Path(recent[0]).parent) if recent else str(Path.home())
-        path, _filter = QFileDialog.getOpenFileName(self, "Open a table", start, FILE_FILTER)
-        if path:
-            self.open_file(path)
+        path, _filter = QFileDialog.getOpenFileName(
+            self.window(), "Open a table", start, FILE_FILTER
+        )
+        return path
 
-    def open_file(self, path: str | Path, **options: Any) -> None:
-        """Load a table into the Data tab (on a worker thread); waits for the workspace if needed."""
-        path = str(path)
-        if self.bridge.workspace is None:
-            self._pending_file = (path, options)
-            self.statusBar().showMessage(f"{Path(path).name} opens once the workspace is ready…")
-            return
-        # The current dataset stays selected everywhere until the new table has loaded: a file
-        # that fails to open leaves the window exactly as it was.
-        self.stack.setCurrentWidget(self.tabs)
-        view = self.data_view
-        self.tabs.setCurrentWidget(self.data_tab)
-        view.open_file(path, **options)
-
-    def _list_clicked(self, index) -> None:
-        """A click on the dataset already current (but not shown, after a file) shows it again."""
-        dataset_id = index.data(DatasetListModel.ID_ROLE) if index.isValid() else None
-        if dataset_id is not None and dataset_id != self.dataset_id:
-            self.select_dataset(dataset_id)
-
-    def _file_replaced(self) -> None:
-        """A file took the Data tab's place: no dataset of the workspace is current any more."""
-        self.dataset_id = None
-        self.dataset_list.selectionModel().clearSelection()
-        for other in self.other_views.values():
-            other.set_dataset(None)
-        self.remove_action.setEnabled(False)
-        self.dataset_selected.emit(None)
-
-    def update_next_step(self, *_: Any) -> None:
-        """While a file is open on the Data tab but not in the workspace, the other tabs say so
-        and offer to add it (the one step between opening a file and getting suggestions)."""
-        view = self._data_view
-        table = view.loaded if view is not None else None
-        draft = table is not None and table.dataset_id is None and table.path is not None
-        for title, lazy in self.other_views.items():
-            if not draft:
-                lazy.next_step.clear()
-                continue
-            name = table.path.name
-            what = NEXT_STEP_GAINS.get(title, f"its {title.lower()}")
-            lazy.next_step.show_step(
-                f"<b>{escape(name)}</b> is open on the Data tab but not in your workspace yet. "
-                f"Add it to see {what}.",
-                "&Add to workspace",
-                self.add_open_file,
-            )
-
-    def add_open_file(self) -> None:
-        """The next-step button: add the Data tab's table, or show it if its task is not ready."""
-        view = self.data_view
-        self.tabs.setCurrentWidget(self.data_tab)
-        if view.task is not None and view.add_button.isEnabled():
-            view.add_to_workspace()
-        else:
-            view.add_button.setFocus()
-
-    def _file_failed(self, _path: str) -> None:
-        """Opened from the welcome screen and failed: back to it, as if nothing had happened."""
-        view = self._data_view
-        if self.dataset_id is None and view is not None and view.loaded is None:
-            self.stack.setCurrentWidget(self.welcome)
-
-    def _file_loaded(self, path: str) -> None:
-        self.settings.add_recent_file(path)
-        self.welcome.set_recent_files(self.settings.recent_files)
-        self.setWindowTitle(f"{Path(path).name} — metadesk")
+    def has_table(self) -> bool:
+        """A file (loaded or loading) stands in the view, not a dataset of the workspace."""
+        view = self.built
+        return view is not None and (view.loaded is not None or view.loading)

@@ -1,24 +1,52 @@
 """The main window's menus and the dialogs they open: File (open, recent), Edit (settings), View,
-Experiments and Help (about, log folder). Mixed into `MainWindow`.
+Experiments and Help (about, log folder). `Menus` is built with the window and owns its actions.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING, Any, cast
 
-from PySide6.QtCore import Qt, QUrl
+from PySide6.QtCore import QObject, Qt, QUrl
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QApplication
 
+if TYPE_CHECKING:
+    from metadesk.gui.dialogs.guide import HelpDialog
+    from metadesk.gui.main_window import MainWindow
+
 PAUSE_SHORTCUT = "Ctrl+Shift+P"
 CANCEL_ALL_SHORTCUT = "Ctrl+Shift+K"
+RESULT_ACTIONS = (  # Experiments menu entries that act on the Results tab's selected row
+    ("Predict on a &New File…", "predict_on_new_file"),
+    ("Export &Model…", "export_model"),
+    ("Export &Report…", "export_report"),
+    ("&Open a Model and Predict…", "open_model"),
+)
+
+Shortcut = QKeySequence | QKeySequence.StandardKey | str | None
 
 
-class MainWindowMenus:
-    """Expects the attributes and slots of `MainWindow`."""
+class Menus(QObject):
+    """The menu bar of `window` and its actions (parented to the window, so their shortcuts work
+    wherever the focus is in it)."""
 
-    def _action(self, text: str, slot, shortcut=None, tip: str = "") -> QAction:
-        action = QAction(text, self)
+    def __init__(self, window: MainWindow) -> None:
+        super().__init__(window)
+        self._window = window
+        self.help_dialog: HelpDialog | None = None
+        self.result_actions: list[QAction] = []
+        self._build_file_and_edit()
+        self._build_view()
+        self._build_experiments()
+        self._build_help()
+        window.dataset_selected.connect(self._update_result_actions)
+
+    def _action(
+        self, text: str, slot: Callable[..., Any], shortcut: Shortcut = None, tip: str = ""
+    ) -> QAction:
+        action = QAction(text, self._window)
         if shortcut is not None:
             action.setShortcut(QKeySequence(shortcut))
         if tip:
@@ -26,29 +54,29 @@ class MainWindowMenus:
         action.triggered.connect(slot)
         return action
 
-    def _build_menus(self) -> None:
-        menu = self.menuBar()
-        file_menu = menu.addMenu("&File")
+    def _build_file_and_edit(self) -> None:
+        window = self._window
+        file_menu = window.menuBar().addMenu("&File")
         self.open_action = self._action(
-            "&Open…", self.open_file_dialog, QKeySequence.StandardKey.Open, "Open a table"
+            "&Open…", window.open_file_dialog, QKeySequence.StandardKey.Open, "Open a table"
         )
         file_menu.addAction(self.open_action)
         self.recent_menu = file_menu.addMenu("Open &Recent")
-        self.recent_menu.aboutToShow.connect(self._fill_recent_menu)
-        self.home_action = self._action("&Welcome Screen", self._show_home, "Ctrl+Shift+H")
+        self.recent_menu.aboutToShow.connect(self.fill_recent_menu)
+        self.home_action = self._action("&Welcome Screen", window.show_home, "Ctrl+Shift+H")
         file_menu.addAction(self.home_action)
         file_menu.addSeparator()
         self.remove_action = self._action(
-            "Remove &Dataset from Workspace…", self.remove_dataset, None, "Forget this dataset"
+            "Remove &Dataset from Workspace…", window.remove_dataset, None, "Forget this dataset"
         )
         self.remove_action.setEnabled(False)
         file_menu.addAction(self.remove_action)
         file_menu.addSeparator()
-        self.quit_action = self._action("&Quit", self.close, QKeySequence.StandardKey.Quit)
+        self.quit_action = self._action("&Quit", window.close, QKeySequence.StandardKey.Quit)
         self.quit_action.setMenuRole(QAction.MenuRole.QuitRole)
         file_menu.addAction(self.quit_action)
 
-        edit_menu = menu.addMenu("&Edit")
+        edit_menu = window.menuBar().addMenu("&Edit")
         preferences = QKeySequence(QKeySequence.StandardKey.Preferences)
         self.settings_action = self._action(
             "&Settings…",
@@ -58,46 +86,40 @@ class MainWindowMenus:
         self.settings_action.setMenuRole(QAction.MenuRole.PreferencesRole)
         edit_menu.addAction(self.settings_action)
 
-        view_menu = menu.addMenu("&View")
-        for i, title in enumerate(("Data", *self.other_views)):
+    def _build_view(self) -> None:
+        window = self._window
+        view_menu = window.menuBar().addMenu("&View")
+        for i, title in enumerate(("Data", *window.other_views)):
             action = self._action(
-                f"&{title}", lambda _c=False, i=i: self._show_tab(i), f"Ctrl+{i + 1}"
+                f"&{title}", lambda _c=False, i=i: window.show_tab(i), f"Ctrl+{i + 1}"
             )
             view_menu.addAction(action)
         view_menu.addSeparator()
-        dock_action = self.queue_dock.toggleViewAction()
+        dock_action = window.queue_dock.toggleViewAction()
         dock_action.setText("&Experiment Queue")
         dock_action.setShortcut(QKeySequence("Ctrl+Shift+E"))
         view_menu.addAction(dock_action)
 
-        run_menu = menu.addMenu("E&xperiments")
-        self.pause_action = self._action(
-            "&Pause or Resume All", self.queue_dock.toggle_pause, PAUSE_SHORTCUT
-        )
-        self.cancel_all_action = self._action(
-            "&Cancel All", self.queue_dock.cancel_all, CANCEL_ALL_SHORTCUT
-        )
+    def _build_experiments(self) -> None:
+        dock = self._window.queue_dock
+        run_menu = self._window.menuBar().addMenu("E&xperiments")
+        self.pause_action = self._action("&Pause or Resume All", dock.toggle_pause, PAUSE_SHORTCUT)
+        self.cancel_all_action = self._action("&Cancel All", dock.cancel_all, CANCEL_ALL_SHORTCUT)
         run_menu.addAction(self.pause_action)
         run_menu.addAction(self.cancel_all_action)
-        self.queue_dock.set_shortcut_texts(
+        dock.set_shortcut_texts(
             self.pause_action.shortcut().toString(QKeySequence.SequenceFormat.NativeText),
             self.cancel_all_action.shortcut().toString(QKeySequence.SequenceFormat.NativeText),
         )
         run_menu.addSeparator()
-        self.result_actions = []
-        for text, method in (
-            ("Predict on a &New File…", "predict_on_new_file"),
-            ("Export &Model…", "export_model"),
-            ("Export &Report…", "export_report"),
-            ("&Open a Model and Predict…", "open_model"),
-        ):
+        for text, method in RESULT_ACTIONS:
             action = self._action(text, lambda _c=False, m=method: self._use_result(m))
             action.setEnabled(False)  # enabled once a dataset of the workspace is selected
             self.result_actions.append(action)
             run_menu.addAction(action)
-        self.dataset_selected.connect(self._update_result_actions)
 
-        help_menu = menu.addMenu("&Help")
+    def _build_help(self) -> None:
+        help_menu = self._window.menuBar().addMenu("&Help")
         self.guide_action = self._action(
             "Quick &Guide", lambda: self.show_help(), QKeySequence.StandardKey.HelpContents
         )
@@ -120,20 +142,22 @@ class MainWindowMenus:
 
     def _use_result(self, method: str) -> None:
         """Results actions from the menu: show the Results tab and act on its selected row."""
-        lazy = self.other_views.get("Results")
+        window = self._window
+        lazy = window.other_views.get("Results")
         view = lazy.ensure() if lazy is not None else None
-        if view is not None and self.dataset_id is not None:
-            self.tabs.setCurrentWidget(lazy)
+        if lazy is not None and view is not None and window.dataset_id is not None:
+            window.tabs.setCurrentWidget(lazy)
             getattr(view, method)()
 
-    def _fill_recent_menu(self) -> None:
+    def fill_recent_menu(self) -> None:
+        """The recent files, filled each time the menu opens."""
         self.recent_menu.clear()
-        files = self.settings.recent_files
+        files = self._window.settings.recent_files
         for i, path in enumerate(files):
             action = self.recent_menu.addAction(f"&{i + 1} {Path(path).name}")
             action.setToolTip(path)
             action.setStatusTip(path)
-            action.triggered.connect(lambda _c=False, p=path: self.open_file(p))
+            action.triggered.connect(lambda _c=False, p=path: self._window.open_file(p))
         if files:
             self.recent_menu.addSeparator()
             clear = self.recent_menu.addAction("Clear Recent Files")
@@ -142,24 +166,26 @@ class MainWindowMenus:
             self.recent_menu.addAction("No recent files").setEnabled(False)
 
     def _clear_recent(self) -> None:
-        self.settings.clear_recent_files()
-        self.welcome.set_recent_files([])
+        self._window.settings.clear_recent_files()
+        self._window.welcome.set_recent_files([])
 
     def show_settings(self) -> None:
         from metadesk.gui.dialogs.settings_dialog import SettingsDialog
         from metadesk.gui.palette import apply_theme
 
-        before = (self.settings.workers, self.settings.scheduler or "")
-        dialog = SettingsDialog(self.settings, self.bridge, self)
+        settings = self._window.settings
+        before = (settings.workers, settings.scheduler or "")
+        dialog = SettingsDialog(settings, self._window.bridge, self._window)
         if dialog.exec():
-            apply_theme(QApplication.instance(), self.settings.theme)
+            apply_theme(cast(QApplication, QApplication.instance()), settings.theme)
             self.apply_run_settings(before)
 
     def apply_run_settings(self, before: tuple[int, str]) -> None:
         """New workers or scheduler apply at once: the dispatcher restarts with them (experiments
         running then go back to the queue and start over); an unreachable cluster falls back here."""
-        ws = self.bridge.workspace
-        workers, scheduler = self.settings.workers, self.settings.scheduler or ""
+        window = self._window
+        ws = window.bridge.workspace
+        workers, scheduler = window.settings.workers, window.settings.scheduler or ""
         if ws is None or not ws.running or (workers, scheduler) == before:
             return
 
@@ -178,13 +204,13 @@ class MainWindowMenus:
             return f"Experiments now run on {where}."
 
         def done(message: str) -> None:
-            self.statusBar().showMessage(message, 15000)
-            self.queue_dock.refresh()
+            window.statusBar().showMessage(message, 15000)
+            window.queue_dock.refresh()
 
-        self.bridge.call(
+        window.bridge.call(
             restart,
             done,
-            lambda exc: self.bridge.report_error(exc, "Restarting the experiment workers"),
+            lambda exc: window.bridge.report_error(exc, "Restarting the experiment workers"),
             description="Restarting the experiment workers",
         )
 
@@ -192,7 +218,7 @@ class MainWindowMenus:
         """The guide (with the glossary below it) or the glossary alone, beside the window."""
         from metadesk.gui.dialogs.guide import HelpDialog
 
-        dialog = HelpDialog(self, glossary=glossary)
+        dialog = HelpDialog(self._window, glossary=glossary)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.show()
         self.help_dialog = dialog
@@ -200,10 +226,10 @@ class MainWindowMenus:
     def show_about(self) -> None:
         from metadesk.gui.dialogs.about import AboutDialog
 
-        AboutDialog(self, self.log_file).exec()
+        AboutDialog(self._window, self._window.log_file).exec()
 
     def _open_log_folder(self) -> None:
         from PySide6.QtGui import QDesktopServices
 
-        if self.log_file:
-            QDesktopServices.openUrl(QUrl.fromLocalFile(str(Path(self.log_file).parent)))
+        if self._window.log_file:
+            QDesktopServices.openUrl(QUrl.fromLocalFile(str(Path(self._window.log_file).parent)))

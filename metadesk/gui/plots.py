@@ -11,7 +11,7 @@ from typing import Any
 from matplotlib.backends.backend_qtagg import FigureCanvasQTAgg
 from matplotlib.figure import Figure
 from PySide6.QtCore import QEvent, Qt
-from PySide6.QtGui import QColor, QPalette
+from PySide6.QtGui import QColor, QPalette, QShowEvent
 from PySide6.QtWidgets import QApplication, QSizePolicy, QVBoxLayout, QWidget
 
 from metadesk.report.plots import PlotStyle, message_figure
@@ -108,7 +108,7 @@ class PlotCanvas(QWidget):
             self._stale = False
             self.show_figure(self._builder(self.style_for_plots()))
 
-    def showEvent(self, event: QEvent) -> None:
+    def showEvent(self, event: QShowEvent) -> None:
         if self._stale:
             self._draw_now()
         super().showEvent(event)

@@ -12,7 +12,10 @@ import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from metadesk.workspace.service import Workspace
 
 log = logging.getLogger(__name__)
 
@@ -113,7 +116,7 @@ def render_screenshots(
                 report(f"wrote {path}")
 
             _settle(app, bridge)  # the dataset list fills (and selects) first
-            window._show_home()
+            window.show_home()
             shot("welcome")
             row = window.dataset_model.row_of(dataset_id)  # picked in the list, as a user does
             window.dataset_list.setCurrentIndex(window.dataset_model.index(row))
@@ -144,7 +147,7 @@ def _select_first_row(app: Any, window: Any, bridge: Any) -> None:
         view.table.selectRow(0)
 
 
-def _shoot_dialogs(window: Any, ws: Any, folder: Path, shot: Callable[..., None]) -> None:
+def _shoot_dialogs(window: Any, ws: Workspace, folder: Path, shot: Callable[..., None]) -> None:
     """The About box, and the error dialog as a user meets it: opening an empty file for real."""
     from metadesk.errors import UserError
     from metadesk.gui.app import log_file_path

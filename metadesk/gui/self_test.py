@@ -13,6 +13,10 @@ import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from PySide6.QtCore import QEventLoop
 
 log = logging.getLogger("metadesk.self_test")
 
@@ -42,7 +46,7 @@ def _wait(predicate: Callable[[], bool], timeout_s: float, what: str) -> None:
     loop = QEventLoop()
     timer = QTimer()
     timer.setInterval(20)
-    timer.timeout.connect(lambda: (predicate() or time.monotonic() > deadline) and loop.quit())
+    timer.timeout.connect(lambda: _quit_when(loop, predicate() or time.monotonic() > deadline))
     timer.start()
     loop.exec()
     timer.stop()
@@ -162,7 +166,7 @@ def _run_steps(
     report.info("suggested first: %s", first.label or first.id)
 
     step = f"running {first.id} in a worker process"
-    finished: list = []
+    finished: Any = []  # a list; Any: the event filter below appends inside an expression
     bridge.event.connect(lambda e: e.kind == "finished" and finished.append(e))
     protocol = Protocol(folds=3, time_limit_s=300)
     bridge.call(lambda: ws.queue(dataset_id, [first.id], protocol=protocol), None, errors.append)
@@ -192,3 +196,8 @@ def _run_steps(
     finally:
         again.close()
     report.info("workspace reopened with the dataset and its result")
+
+
+def _quit_when(loop: QEventLoop, done: bool) -> None:
+    if done:
+        loop.quit()

@@ -6,8 +6,12 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QSettings
+from PySide6.QtCore import QByteArray, QSettings
+
+if TYPE_CHECKING:
+    from metadesk.experiments.spec import Protocol
 
 ORGANIZATION = "metadesk"
 APPLICATION = "metadesk"
@@ -107,7 +111,7 @@ class AppSettings:
     def theme(self, value: str) -> None:
         self.store.setValue("ui/theme", value)
 
-    def protocol(self):
+    def protocol(self) -> Protocol:
         """The `Protocol` experiments are queued with: folds, repeats, time and memory limits."""
         from metadesk.experiments.spec import Protocol
 
@@ -121,7 +125,7 @@ class AppSettings:
     # --- recent files ---------------------------------------------------------------------------
     @property
     def recent_files(self) -> list[str]:
-        value = self.store.value("files/recent", [])
+        value: Any = self.store.value("files/recent", [])
         if isinstance(value, str):
             value = [value] if value else []
         return [str(v) for v in (value or [])][:MAX_RECENT]
@@ -145,10 +149,11 @@ class AppSettings:
         self.store.setValue("ui/last_dataset", dataset_id or "")
 
     # --- window ---------------------------------------------------------------------------------
-    def window_state(self) -> tuple[object, object]:
+    def window_state(self) -> tuple[Any, Any]:
+        """The saved geometry and dock state (QByteArrays), None before the first close."""
         return self.store.value("ui/geometry"), self.store.value("ui/state")
 
-    def save_window_state(self, geometry, state) -> None:
+    def save_window_state(self, geometry: QByteArray, state: QByteArray) -> None:
         self.store.setValue("ui/geometry", geometry)
         self.store.setValue("ui/state", state)
 

@@ -15,7 +15,7 @@ def _open(qtbot, window, path):
 def _add(qtbot, window, path) -> str:
     view = _open(qtbot, window, path)
     with qtbot.waitSignal(view.dataset_added, timeout=30_000):
-        view.add_button.click()
+        view.task_bar.add_button.click()
     qtbot.waitUntil(lambda: window.dataset_list.currentIndex().row() >= 0, timeout=20_000)
     qtbot.waitUntil(lambda: not window.bridge.busy, timeout=60_000)  # meta-features done
     return window.dataset_id
@@ -27,7 +27,7 @@ def test_the_encoding_can_be_chosen_and_the_file_is_read_again(qtbot, window, tm
     path = tmp_path / "miasta.csv"
     path.write_bytes(("\r\n".join(rows) + "\r\n").encode("cp1250"))
     view = _open(qtbot, window, path)
-    combo = view.encoding_combo
+    combo = view.heading.encoding_combo
     assert combo.isVisibleTo(view)
     assert combo.currentText() == f"{encoding_label('cp1252')} (detected)"
     assert view.frame_model.index(0, 0).data() == "£ódŸ"
@@ -39,7 +39,7 @@ def test_the_encoding_can_be_chosen_and_the_file_is_read_again(qtbot, window, tm
     combo.activated.emit(index)
     qtbot.waitUntil(lambda: view.loaded is not first and view.task is not None, timeout=20000)
     assert view.frame_model.index(0, 0).data() == "Łódź"
-    assert view.encoding_combo.currentData() == "cp1250"
+    assert view.heading.encoding_combo.currentData() == "cp1250"
     assert view.loaded.report.encoding == "cp1250"
 
 
@@ -63,7 +63,7 @@ def test_a_failed_open_leaves_the_current_dataset_as_it_was(qtbot, window, make_
     assert window.data_view.frame_model.rowCount() == 60
     selected = window.dataset_list.selectionModel().selectedIndexes()
     assert [i.row() for i in selected] == [window.dataset_model.row_of(dataset_id)]
-    assert window.remove_action.isEnabled()
+    assert window.menus.remove_action.isEnabled()
 
 
 def test_the_other_tabs_say_the_next_step_and_take_it(qtbot, window, make_csv):

@@ -18,7 +18,7 @@ def test_tab_leaves_the_columns_and_rows_tables(qtbot, window, make_csv):
     view = _open(qtbot, window, make_csv())
     window.activateWindow()
     qtbot.waitActive(window)
-    for table in (view.columns_table, view.rows_table):
+    for table in (view.tables.columns_table, view.tables.rows_table):
         assert not table.tabKeyNavigation()
         table.setFocus()
         qtbot.waitUntil(table.hasFocus)
@@ -37,8 +37,8 @@ def test_tab_leaves_the_queue_and_result_tables(qtbot, window):
 
 
 def test_shortcuts_pause_resume_and_cancel_all(qtbot, window, workspace):
-    pause = window.pause_action.shortcut()
-    cancel = window.cancel_all_action.shortcut()
+    pause = window.menus.pause_action.shortcut()
+    cancel = window.menus.cancel_all_action.shortcut()
     assert pause == QKeySequence("Ctrl+Shift+P") and cancel == QKeySequence("Ctrl+Shift+K")
     assert "Ctrl+Shift+P" in window.queue_dock.pause_button.toolTip()
     assert "Ctrl+Shift+K" in window.queue_dock.cancel_all_button.toolTip()
@@ -57,23 +57,27 @@ def test_shortcuts_pause_resume_and_cancel_all(qtbot, window, workspace):
 
 
 def test_predict_and_export_menu_items_wait_for_a_dataset(qtbot, window, make_csv):
-    assert window.result_actions and not any(a.isEnabled() for a in window.result_actions)
+    assert window.menus.result_actions and not any(
+        a.isEnabled() for a in window.menus.result_actions
+    )
     view = _open(qtbot, window, make_csv())
-    assert not any(a.isEnabled() for a in window.result_actions)  # a file, not yet added
+    assert not any(a.isEnabled() for a in window.menus.result_actions)  # a file, not yet added
     with qtbot.waitSignal(view.dataset_added, timeout=30_000):
-        view.add_button.click()
-    qtbot.waitUntil(lambda: all(a.isEnabled() for a in window.result_actions), timeout=20_000)
+        view.task_bar.add_button.click()
+    qtbot.waitUntil(lambda: all(a.isEnabled() for a in window.menus.result_actions), timeout=20_000)
     qtbot.waitUntil(lambda: not window.bridge.busy, timeout=60_000)
 
 
 def test_help_has_a_guide_and_a_glossary_in_plain_words(qtbot, window):
-    assert window.guide_action.shortcut() == QKeySequence(QKeySequence.StandardKey.HelpContents)
-    window.guide_action.trigger()
-    guide = window.help_dialog.browser.toPlainText()
+    assert window.menus.guide_action.shortcut() == QKeySequence(
+        QKeySequence.StandardKey.HelpContents
+    )
+    window.menus.guide_action.trigger()
+    guide = window.menus.help_dialog.browser.toPlainText()
     assert "Add to workspace" in guide and "Run suggestions" in guide
-    window.help_dialog.close()
-    window.glossary_action.trigger()
-    glossary = window.help_dialog.browser.toPlainText()
+    window.menus.help_dialog.close()
+    window.menus.glossary_action.trigger()
+    glossary = window.menus.help_dialog.browser.toPlainText()
     for term in ("Meta-features", "Regret", "Interval", "Cross-validation"):
         assert term in glossary
-    window.help_dialog.close()
+    window.menus.help_dialog.close()

@@ -43,7 +43,7 @@ def test_a_new_number_of_workers_applies_without_a_restart(qtbot, window, worksp
     qtbot.waitUntil(lambda: workspace.workers_status()["total"] == 1, timeout=30_000)
     before = (window.settings.workers, window.settings.scheduler or "")
     window.settings.workers = 2
-    window.apply_run_settings(before)
+    window.menus.apply_run_settings(before)
     qtbot.waitUntil(lambda: workspace.workers_status()["total"] == 2, timeout=30_000)
     qtbot.waitUntil(lambda: "2 workers" in window.statusBar().currentMessage(), timeout=10_000)
     assert workspace.running

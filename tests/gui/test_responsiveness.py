@@ -33,7 +33,7 @@ def test_a_table_added_in_the_window_gets_its_meta_features_from_a_child_process
     window.data_view.open_file(make_csv("sales.csv"))
     qtbot.waitUntil(lambda: window.data_view.task is not None, timeout=30_000)
     with qtbot.waitSignal(window.data_view.dataset_added, timeout=30_000) as added:
-        window.data_view.add_button.click()
+        window.data_view.task_bar.add_button.click()
     dataset_id = added.args[0].dataset_id
 
     qtbot.waitUntil(

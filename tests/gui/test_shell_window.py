@@ -13,7 +13,7 @@ def _open_through_menu(window, monkeypatch, path):
     monkeypatch.setattr(
         QFileDialog, "getOpenFileName", staticmethod(lambda *a, **k: (str(path), ""))
     )
-    window.open_action.trigger()
+    window.menus.open_action.trigger()
 
 
 def _wait_task(qtbot, window):
@@ -29,7 +29,7 @@ def test_welcome_screen_shows_sample_cards(qtbot, window):
 
 def test_open_action_shows_rows_roles_and_task_type(qtbot, window, monkeypatch, make_csv):
     path = make_csv("customers.csv")
-    assert window.open_action.shortcut().matches(Qt.Modifier.CTRL | Qt.Key.Key_O)
+    assert window.menus.open_action.shortcut().matches(Qt.Modifier.CTRL | Qt.Key.Key_O)
     _open_through_menu(window, monkeypatch, path)
     _wait_task(qtbot, window)
     view = window.data_view
@@ -46,7 +46,7 @@ def test_open_action_shows_rows_roles_and_task_type(qtbot, window, monkeypatch, 
     assert roles["city"] == "categorical"
     assert roles["churn"] == "target"
     assert view.current_target() == "churn"
-    assert "Binary classification" in view.detected_label.text()
+    assert "Binary classification" in view.task_bar.detected_label.text()
     assert "customer_id" in view.message_bar.text()  # left out, and said so
     assert str(path.resolve()) in window.settings.recent_files
 
@@ -56,10 +56,10 @@ def test_target_picker_changes_the_task_type(qtbot, window, make_csv):
     _wait_task(qtbot, window)
     view = window.data_view
     first = view.task
-    view.target_combo.setCurrentText("income")
+    view.task_bar.target_combo.setCurrentText("income")
     qtbot.waitUntil(lambda: view.task is not None and view.task is not first, timeout=20000)
     assert view.task.task_type == "regression"
-    assert "Regression" in view.detected_label.text()
+    assert "Regression" in view.task_bar.detected_label.text()
 
 
 def test_editing_a_role_excludes_the_column(qtbot, window, make_csv):
@@ -80,7 +80,7 @@ def test_rare_classes_are_explained_and_can_be_dropped(qtbot, window, make_csv):
     view = window.data_view
     qtbot.waitUntil(lambda: view.message_bar.kind == "error", timeout=20000)
     assert "maybe" in view.message_bar.text()
-    assert not view.add_button.isEnabled()
+    assert not view.task_bar.add_button.isEnabled()
     drop = view.message_bar.action_buttons[0]
     assert drop.text().startswith("Drop these classes")
     drop.click()
@@ -101,7 +101,7 @@ def test_dropping_a_file_on_the_window_opens_it(qtbot, window, make_csv):
     )
     window.dropEvent(event)
     _wait_task(qtbot, window)
-    assert window.data_view.title_label.text() == "dropped.csv"
+    assert window.data_view.heading.title_label.text() == "dropped.csv"
 
 
 def test_a_bad_file_shows_the_plain_error_dialog(qtbot, window, tmp_path, find_error_dialogs):
@@ -120,13 +120,13 @@ def test_adding_to_the_workspace_lists_the_dataset(qtbot, window, make_csv):
     window.open_file(make_csv())
     _wait_task(qtbot, window)
     with qtbot.waitSignal(window.data_view.dataset_added, timeout=20000):
-        window.data_view.add_button.click()
+        window.data_view.task_bar.add_button.click()
     # The list may first refresh on the workspace's event, before the new dataset is current.
     qtbot.waitUntil(lambda: window.dataset_list.currentIndex().row() == 0, timeout=20000)
     assert window.dataset_model.rowCount() == 1
     assert window.dataset_id == window.data_view.dataset_id
     assert window.dataset_model.datasets[0].task_type == "binary"
-    assert not window.data_view.add_button.isVisible()
+    assert not window.data_view.task_bar.add_button.isVisible()
     qtbot.waitUntil(lambda: not window.bridge.busy, timeout=60000)  # meta-features done
 
 
@@ -139,17 +139,17 @@ def test_selecting_a_dataset_shows_its_snapshot(qtbot, window, workspace, make_c
     qtbot.waitUntil(lambda: window.data_view.dataset_id == info.dataset_id, timeout=20000)
     view = window.data_view
     assert view.frame_model.rowCount() == 60
-    assert not view.target_combo.isEnabled()
-    assert "in your workspace" in view.info_label.text()
+    assert not view.task_bar.target_combo.isEnabled()
+    assert "in your workspace" in view.heading.info_label.text()
     assert window.other_views["Suggestions"].dataset_id == info.dataset_id
 
 
 def test_shortcuts_and_accessible_names(window):
-    assert not window.settings_action.shortcut().isEmpty()
+    assert not window.menus.settings_action.shortcut().isEmpty()
     for widget in (
-        window.data_view.target_combo,
-        window.data_view.task_type_combo,
-        window.data_view.add_button,
+        window.data_view.task_bar.target_combo,
+        window.data_view.task_bar.task_type_combo,
+        window.data_view.task_bar.add_button,
         window.dataset_list,
         window.queue_dock.cancel_button,
         window.queue_dock.pause_button,
@@ -161,8 +161,8 @@ def test_recent_files_menu_lists_opened_files(qtbot, window, make_csv):
     path = make_csv("recent.csv")
     window.open_file(path)
     _wait_task(qtbot, window)
-    window._fill_recent_menu()
-    texts = [a.text() for a in window.recent_menu.actions()]
+    window.menus.fill_recent_menu()
+    texts = [a.text() for a in window.menus.recent_menu.actions()]
     assert any("recent.csv" in t for t in texts)
 
 
@@ -220,11 +220,12 @@ def test_loading_can_be_cancelled(qtbot, window, workspace, make_csv, monkeypatc
     monkeypatch.setattr(workspace, "read_table", slow_read)
     window.open_file(make_csv())
     view = window.data_view
-    assert view.loading and view.cancel_button.isVisibleTo(view)
-    view.cancel_button.click()
+    assert view.loading and view.load_progress.cancel_button.isVisibleTo(view)
+    view.load_progress.cancel_button.click()
     assert not view.loading
-    assert view.empty_note.isVisibleTo(view) and "cancelled" in view.empty_note.text()
-    assert not view.progress_row.isVisibleTo(view) and not view.loading_panel.isVisibleTo(view)
+    assert view.empty_page.note.isVisibleTo(view) and "cancelled" in view.empty_page.note.text()
+    assert not view.load_progress.row.isVisibleTo(view)
+    assert not view.empty_page.loading_panel.isVisibleTo(view)
     release.set()
     qtbot.waitUntil(lambda: not window.bridge.busy, timeout=20000)
     assert view.loaded is None  # the late result was dropped

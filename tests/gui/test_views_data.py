@@ -29,27 +29,27 @@ def _open(qtbot, window, path):
 
 def test_columns_sit_above_rows_and_both_get_the_full_width(qtbot, window, make_csv):
     view = _open(qtbot, window, make_csv())
-    assert view.splitter.orientation() == Qt.Orientation.Vertical
-    assert view.splitter.widget(0).isAncestorOf(view.columns_table)
-    assert view.splitter.widget(1).isAncestorOf(view.rows_table)
-    qtbot.waitUntil(lambda: min(view.splitter.sizes()) > 0)
-    columns_height, rows_height = view.splitter.sizes()
+    assert view.tables.orientation() == Qt.Orientation.Vertical
+    assert view.tables.widget(0).isAncestorOf(view.tables.columns_table)
+    assert view.tables.widget(1).isAncestorOf(view.tables.rows_table)
+    qtbot.waitUntil(lambda: min(view.tables.sizes()) > 0)
+    columns_height, rows_height = view.tables.sizes()
     assert columns_height <= rows_height + 8  # the Columns pane never takes more than half
     # Six columns: every column of the Rows table is on screen at 1280 px.
-    rows = view.rows_table
+    rows = view.tables.rows_table
     right = rows.horizontalHeader().sectionViewportPosition(5) + rows.columnWidth(5)
     assert right <= rows.viewport().width()
-    assert "6 columns" in view.columns_caption.text()
-    assert "60 rows" in view.rows_caption.text()
+    assert "6 columns" in view.tables.columns_caption.text()
+    assert "60 rows" in view.tables.rows_caption.text()
 
 
 def test_row_columns_are_sized_from_their_content(qtbot, window, tmp_path):
     view = _open(qtbot, window, _wide_csv(tmp_path / "wide.csv"))
     names = [view.frame_model.headerData(i, Qt.Orientation.Horizontal) for i in range(4)]
-    width = dict(zip(names, (view.rows_table.columnWidth(i) for i in range(4)), strict=True))
+    width = dict(zip(names, (view.tables.rows_table.columnWidth(i) for i in range(4)), strict=True))
     assert width["note"] > 2 * width["id"]  # long text gets room, short numbers do not
     assert width["note"] <= 260  # but one wordy column does not push the rest off screen
-    header = view.rows_table.horizontalHeader()
+    header = view.tables.rows_table.horizontalHeader()
     target = names.index("flag (target)")
     assert header.sectionSize(target) >= header.fontMetrics().horizontalAdvance("flag (target)")
 
@@ -57,10 +57,10 @@ def test_row_columns_are_sized_from_their_content(qtbot, window, tmp_path):
 def test_changing_the_target_makes_room_for_its_marked_header(qtbot, window, tmp_path):
     view = _open(qtbot, window, _wide_csv(tmp_path / "wide.csv"))
     first = view.task
-    view.target_combo.setCurrentText("x")
+    view.task_bar.target_combo.setCurrentText("x")
     qtbot.waitUntil(lambda: view.task is not None and view.task is not first, timeout=20000)
-    metrics = view.rows_table.horizontalHeader().fontMetrics()
-    assert view.rows_table.columnWidth(2) >= metrics.horizontalAdvance("x (target)")
+    metrics = view.tables.rows_table.horizontalHeader().fontMetrics()
+    assert view.tables.rows_table.columnWidth(2) >= metrics.horizontalAdvance("x (target)")
 
 
 def test_summaries_elide_but_tell_everything_on_hover(qtbot, window, tmp_path):
@@ -68,7 +68,7 @@ def test_summaries_elide_but_tell_everything_on_hover(qtbot, window, tmp_path):
     model = view.columns_model
     row = model.column_names().index("x")
     summary = model.index(row, ColumnsModel.COL_SUMMARY)
-    assert view.columns_table.textElideMode() == Qt.TextElideMode.ElideRight
+    assert view.tables.columns_table.textElideMode() == Qt.TextElideMode.ElideRight
     tip = summary.data(Qt.ItemDataRole.ToolTipRole)
     assert summary.data() in tip  # the whole description, however narrow the column
     assert "numeric" in tip and "distinct" in tip and "nothing missing" in tip
@@ -102,16 +102,17 @@ def test_loading_says_what_is_read_how_big_and_for_how_long(
     view = window.data_view
     try:
         # A first load has nothing behind it: the progress sits in the middle of the page.
-        assert view.loading_panel.isVisibleTo(view)
-        qtbot.waitUntil(lambda: "Reading big_export.csv" in view.progress_label.text())
-        assert format_bytes(path.stat().st_size) in view.progress_label.text()
-        assert view.progress.maximum() == 0  # the reader cannot tell how far it is: no fake %
-        qtbot.waitUntil(lambda: "so far" in view.elapsed_label.text(), timeout=5000)
-        assert "cannot be interrupted" in view.cancel_button.toolTip()
+        assert view.empty_page.loading_panel.isVisibleTo(view)
+        qtbot.waitUntil(lambda: "Reading big_export.csv" in view.load_progress.label.text())
+        assert format_bytes(path.stat().st_size) in view.load_progress.label.text()
+        # The reader cannot tell how far it is: no fake %.
+        assert view.load_progress.bar.maximum() == 0
+        qtbot.waitUntil(lambda: "so far" in view.load_progress.elapsed_label.text(), timeout=5000)
+        assert "cannot be interrupted" in view.load_progress.cancel_button.toolTip()
     finally:
         release.set()
     qtbot.waitUntil(lambda: view.task is not None, timeout=20000)
-    assert not view.loading_panel.isVisibleTo(view)
+    assert not view.empty_page.loading_panel.isVisibleTo(view)
 
 
 def test_file_sizes_read_like_a_file_manager():
@@ -139,13 +140,13 @@ def test_the_dataset_list_shows_name_and_facts_on_two_lines(qtbot, window, works
 
 def test_the_split_the_user_drags_to_is_kept_for_the_next_table(qtbot, window, make_csv):
     view = _open(qtbot, window, make_csv())
-    qtbot.waitUntil(lambda: min(view.splitter.sizes()) > 0)
-    total = sum(view.splitter.sizes())
-    view.splitter.moveSplitter(round(total * 0.7), 1)  # what dragging the handle does
-    assert abs(view.splitter.sizes()[0] / total - 0.7) < 0.05
+    qtbot.waitUntil(lambda: min(view.tables.sizes()) > 0)
+    total = sum(view.tables.sizes())
+    view.tables.moveSplitter(round(total * 0.7), 1)  # what dragging the handle does
+    assert abs(view.tables.sizes()[0] / total - 0.7) < 0.05
     window.open_file(make_csv("second.csv"))
-    qtbot.waitUntil(lambda: view.title_label.text() == "second.csv", timeout=20000)
-    share = view.splitter.sizes()[0] / sum(view.splitter.sizes())
+    qtbot.waitUntil(lambda: view.heading.title_label.text() == "second.csv", timeout=20000)
+    share = view.tables.sizes()[0] / sum(view.tables.sizes())
     assert abs(share - 0.7) < 0.05
     assert abs(float(window.settings.store.value("ui/data_split")) - 0.7) < 0.05
 
@@ -154,7 +155,7 @@ def test_a_narrow_window_moves_the_detected_task_below_instead_of_cutting_it(
     qtbot, window, make_csv
 ):
     view = _open(qtbot, window, make_csv())
-    label = view.detected_label
+    label = view.task_bar.detected_label
     assert label.text().startswith("Detected: Binary classification — 2 classes")
     qtbot.waitUntil(lambda: label.width() >= label.sizeHint().width())  # whole at 1280 px
     inline_y = label.geometry().y()
@@ -180,9 +181,9 @@ def test_a_too_large_file_does_not_show_the_previous_table(
     monkeypatch.setattr(workspace, "read_table", too_large)
     window.open_file(make_csv("huge.csv"))
     qtbot.waitUntil(lambda: view.message_bar.kind == "warning", timeout=20000)
-    assert view.title_label.text() == "huge.csv"
+    assert view.heading.title_label.text() == "huge.csv"
     assert view.frame_model.rowCount() == 0 and view.columns_model.rowCount() == 0
-    assert view.target_combo.count() == 0 and not view.add_button.isEnabled()
+    assert view.task_bar.target_combo.count() == 0 and not view.task_bar.add_button.isEnabled()
 
 
 def test_escape_cancels_a_load(qtbot, window, workspace, make_csv, monkeypatch):
@@ -198,9 +199,9 @@ def test_escape_cancels_a_load(qtbot, window, workspace, make_csv, monkeypatch):
     view = window.data_view
     window.activateWindow()
     qtbot.waitActive(window)
-    qtbot.waitUntil(view.cancel_button.isVisible)
+    qtbot.waitUntil(view.load_progress.cancel_button.isVisible)
     qtbot.keyClick(window, Qt.Key.Key_Escape)
     qtbot.waitUntil(lambda: not view.loading)  # a shortcut "clicks" the button, animated
     release.set()
-    assert "cancelled" in view.empty_note.text()
+    assert "cancelled" in view.empty_page.note.text()
     qtbot.waitUntil(lambda: not window.bridge.busy, timeout=20000)

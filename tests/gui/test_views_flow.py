@@ -40,7 +40,7 @@ def test_from_a_sample_to_a_prediction_file_and_a_report(qtbot, window, workspac
     window.welcome.file_chosen.emit(str(window.welcome.samples[0].path))
     qtbot.waitUntil(lambda: window.data_view.task is not None, timeout=30_000)
     with qtbot.waitSignal(window.data_view.dataset_added, timeout=30_000):
-        window.data_view.add_button.click()
+        window.data_view.task_bar.add_button.click()
     qtbot.waitUntil(lambda: window.dataset_id is not None, timeout=20_000)
     dataset_id = window.dataset_id
 

@@ -58,10 +58,10 @@ def test_leaderboard_is_sorted_best_first_with_provenance(qtbot, views_bridge, v
     assert "3 runs" in view.title.text()
     # The plots drew real figures: bars for three configurations (and the baseline as a dashed
     # line, not a bar), a best-so-far step line.
-    axes = view.score_plot.figure.axes[0]
+    axes = view.plots.score_plot.figure.axes[0]
     assert len(axes.patches) == 3
     assert any(line.get_linestyle() == "--" for line in axes.lines)
-    assert view.progress_plot.figure.axes[0].lines
+    assert view.plots.progress_plot.figure.axes[0].lines
     assert view.predict_button.isEnabled() and view.export_report_button.isEnabled()
 
 
@@ -93,11 +93,13 @@ def test_predicted_against_measured_uses_held_out_predictions(qtbot, views_bridg
     run_and_wait(ws, dataset_id, FAST[:3])
     view = _view(qtbot, views_bridge)
     _shown(qtbot, view, dataset_id)
-    qtbot.waitUntil(lambda: len(view.held_out) >= 3, timeout=60_000)
+    qtbot.waitUntil(lambda: len(view.plots.held_out) >= 3, timeout=60_000)
     from matplotlib.collections import PathCollection
 
     scatters = [
-        c for c in view.predicted_plot.figure.axes[0].collections if isinstance(c, PathCollection)
+        c
+        for c in view.plots.predicted_plot.figure.axes[0].collections
+        if isinstance(c, PathCollection)
     ]
     assert sum(len(c.get_offsets()) for c in scatters) == 3  # one point per own run
 
@@ -135,9 +137,9 @@ def test_export_model_writes_a_skops_file(qtbot, views_bridge, views_workspace, 
     new = tmp_path / "new.csv"
     table(9, seed=5).drop(columns=["y"]).to_csv(new, index=False)
     answers = [str(tmp_path / "best model.skops"), str(new)]
-    view.actions.ask_open_path = lambda *a: answers.pop(0)
-    view.actions.ask_save_path = lambda *a: str(tmp_path / "again.csv")
-    with qtbot.waitSignal(view.actions.done, timeout=60_000):
+    view.use_result.ask_open_path = lambda *a: answers.pop(0)
+    view.use_result.ask_save_path = lambda *a: str(tmp_path / "again.csv")
+    with qtbot.waitSignal(view.use_result.done, timeout=60_000):
         view.open_model_button.click()
     written = pd.read_csv(tmp_path / "again.csv")
     assert len(written) == 9 and "predicted y" in written.columns
@@ -152,8 +154,8 @@ def test_a_failed_action_says_so_without_a_dialog_in_tests(
     _shown(qtbot, view, dataset_id)
     partial = tmp_path / "partial.csv"
     table(5).drop(columns=["b", "y"]).to_csv(partial, index=False)
-    view.actions.ask_open_path = lambda *a: str(partial)
-    view.actions.ask_save_path = lambda *a: str(tmp_path / "out.csv")
+    view.use_result.ask_open_path = lambda *a: str(partial)
+    view.use_result.ask_save_path = lambda *a: str(tmp_path / "out.csv")
     with qtbot.waitSignal(views_bridge.unhandled_error, timeout=120_000) as blocker:
         view.predict_button.click()
     assert "'b'" in str(blocker.args[0])
@@ -167,10 +169,10 @@ def test_an_action_asked_for_before_results_arrive_runs_when_they_do(
     run_and_wait(ws, dataset_id, FAST[:1])
     view = _view(qtbot, views_bridge)
     report = tmp_path / "early.html"
-    view.actions.ask_save_path = lambda *a: str(report)
+    view.use_result.ask_save_path = lambda *a: str(report)
     view.set_dataset(dataset_id)
     view.export_report()  # e.g. from the menu, before the first refresh came back
-    with qtbot.waitSignal(view.actions.done, timeout=120_000):
+    with qtbot.waitSignal(view.use_result.done, timeout=120_000):
         pass
     assert report.is_file()
 
@@ -190,10 +192,10 @@ def test_diagnostics_follow_the_selected_run_and_importance_is_measured_on_reque
     ws, dataset_id = views_workspace
     run_and_wait(ws, dataset_id, FAST[:2])
     view = _view(qtbot, views_bridge)
-    with qtbot.waitSignal(view.diagnostics.drawn, timeout=60_000):
+    with qtbot.waitSignal(view.plots.diagnostics.drawn, timeout=60_000):
         _shown(qtbot, view, dataset_id)
-    view.plots.setCurrentWidget(view.diagnostics)
-    panel = view.diagnostics
+    view.plots.setCurrentWidget(view.plots.diagnostics)
+    panel = view.plots.diagnostics
     picker = [panel.view_picker.itemText(i) for i in range(panel.view_picker.count())]
     assert picker == ["Confusion matrix", "ROC curve", "Precision–recall", "Calibration"]
     assert panel.diagnostics.confusion.sum() == 60  # every row, predicted out of fold
@@ -204,9 +206,9 @@ def test_diagnostics_follow_the_selected_run_and_importance_is_measured_on_reque
         view.table.selectRow(1)  # another run: its own diagnostics
     assert "Out-of-fold predictions of" in panel.subject.text()
 
-    view.plots.setCurrentWidget(view.importance)
-    assert view.importance.measure_button.isEnabled()
-    with qtbot.waitSignal(view.importance.drawn, timeout=120_000):
-        view.importance.measure_button.click()
-    assert set(view.importance.table["column"]) == {"a", "b", "colour"}
-    assert len(view.importance.canvas.figure.axes[0].patches) == 3
+    view.plots.setCurrentWidget(view.plots.importance)
+    assert view.plots.importance.measure_button.isEnabled()
+    with qtbot.waitSignal(view.plots.importance.drawn, timeout=120_000):
+        view.plots.importance.measure_button.click()
+    assert set(view.plots.importance.table["column"]) == {"a", "b", "colour"}
+    assert len(view.plots.importance.canvas.figure.axes[0].patches) == 3

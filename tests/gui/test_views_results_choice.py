@@ -64,10 +64,10 @@ def test_the_analysts_pick_is_kept_and_named(qtbot, views_bridge, views_workspac
     captions = []
     new = tmp_path / "new.csv"
     table(10, seed=5).drop(columns=["y"]).to_csv(new, index=False)
-    view.actions.ask_open_path = lambda caption, *_: captions.append(caption) or str(new)
+    view.use_result.ask_open_path = lambda caption, *_: captions.append(caption) or str(new)
     out = tmp_path / "out.csv"
-    view.actions.ask_save_path = lambda caption, *_: captions.append(caption) or str(out)
-    with qtbot.waitSignal(view.actions.done, timeout=120_000):
+    view.use_result.ask_save_path = lambda caption, *_: captions.append(caption) or str(out)
+    with qtbot.waitSignal(view.use_result.done, timeout=120_000):
         view.predict_button.click()
     assert all(label in caption for caption in captions) and len(captions) == 2
     assert f"Predictions of {label} written to out.csv" in view.feedback.text()
@@ -86,11 +86,11 @@ def test_predict_starts_in_the_data_folder_and_checks_columns_before_asking_wher
     table(5).drop(columns=["b", "y"]).to_csv(partial, index=False)
 
     def ask_open(*_):
-        opened_in.append(view.actions.last_dir)
+        opened_in.append(view.use_result.last_dir)
         return str(partial)
 
-    view.actions.ask_open_path = ask_open
-    view.actions.ask_save_path = lambda *a: saves.append(a) or str(tmp_path / "out.csv")
+    view.use_result.ask_open_path = ask_open
+    view.use_result.ask_save_path = lambda *a: saves.append(a) or str(tmp_path / "out.csv")
     with qtbot.waitSignal(views_bridge.unhandled_error, timeout=60_000) as blocker:
         view.predict_button.click()
     assert opened_in == [source_folder]

@@ -112,8 +112,8 @@ def set_dataset_and_wait(qtbot, view, signal, dataset_id):
 def use_result(qtbot, results_view, button, save_as, open_path=None) -> list:
     """Click a Results action with its file dialogs answered; the `done` signal's arguments."""
     if open_path is not None:
-        results_view.actions.ask_open_path = lambda *a: str(open_path)
-    results_view.actions.ask_save_path = lambda *a: str(save_as)
-    with qtbot.waitSignal(results_view.actions.done, timeout=120_000) as blocker:
+        results_view.use_result.ask_open_path = lambda *a: str(open_path)
+    results_view.use_result.ask_save_path = lambda *a: str(save_as)
+    with qtbot.waitSignal(results_view.use_result.done, timeout=120_000) as blocker:
         button.click()
     return blocker.args

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from typing import TYPE_CHECKING, Any, cast
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
@@ -23,6 +24,9 @@ from PySide6.QtWidgets import (
 from metadesk.gui.settings import MIN_MEMORY_MB, AppSettings
 from metadesk.metric_names import METRIC_LABELS
 
+if TYPE_CHECKING:
+    from metadesk.gui.workers import CallHandle, WorkspaceBridge
+
 METRICS = (("", "Automatic (accuracy or R²)"), *METRIC_LABELS.items())
 THEME_LABELS = (("system", "Follow the system"), ("light", "Light"), ("dark", "Dark"))
 
@@ -30,13 +34,18 @@ THEME_LABELS = (("system", "Follow the system"), ("light", "Light"), ("dark", "D
 class SettingsDialog(QDialog):
     """Edits an `AppSettings`; `accept()` writes them. `bridge` runs the connection test."""
 
-    def __init__(self, settings: AppSettings, bridge=None, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        settings: AppSettings,
+        bridge: WorkspaceBridge | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
         self.setWindowTitle("Settings")
         self.setAccessibleName("Settings")
         self.settings = settings
         self.bridge = bridge
-        self._test_handle = None
+        self._test_handle: CallHandle[Any] | None = None
 
         self.workers_spin = QSpinBox()
         self.workers_spin.setRange(1, 256)
@@ -132,7 +141,7 @@ class SettingsDialog(QDialog):
         scheduler_field = _field(
             scheduler_row, "Empty: run on this computer. Or the address of a Dask cluster."
         )
-        scheduler_field.layout().addWidget(self.test_label)
+        cast(QVBoxLayout, scheduler_field.layout()).addWidget(self.test_label)
         run_form.addRow(scheduler_label, scheduler_field)
         run_form.addRow(
             "&Folds:",

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 import time
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
@@ -28,6 +28,9 @@ from PySide6.QtWidgets import (
 from metadesk.experiments.spec import LOWER_IS_BETTER, METRIC_LABELS
 from metadesk.gui.plots import PlotCanvas
 from metadesk.report.tuning_plot import tuning_curve
+
+if TYPE_CHECKING:
+    from metadesk.gui.workers import WorkspaceBridge
 
 log = logging.getLogger(__name__)
 
@@ -49,7 +52,7 @@ class TuneDialog(QDialog):
 
     def __init__(
         self,
-        bridge: Any,
+        bridge: WorkspaceBridge,
         dataset_id: str,
         dataset_name: str,
         metric: str,

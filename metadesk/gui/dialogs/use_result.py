@@ -9,13 +9,17 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, QUrl, Signal
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QFileDialog, QWidget
 
+from metadesk.gui.workspace_ref import opened
 from metadesk.report import export_report
+
+if TYPE_CHECKING:
+    from metadesk.gui.workers import WorkspaceBridge
 
 log = logging.getLogger(__name__)
 
@@ -39,7 +43,7 @@ class UseResultActions(QObject):
     failed = Signal(str)  # message (the error dialog has the details)
     model_opened = Signal(str)  # what an opened model is, in one sentence
 
-    def __init__(self, bridge: Any, parent: QWidget | None = None) -> None:
+    def __init__(self, bridge: WorkspaceBridge, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.bridge = bridge
         self.parent_widget = parent
@@ -124,7 +128,7 @@ class UseResultActions(QObject):
         out_path = _with_suffix(out, (".skops",), ".skops")
         ws = self.bridge.workspace
         self._run(
-            lambda: ws.export_model(dataset_id, configuration_id, out_path),
+            lambda: opened(ws).export_model(dataset_id, configuration_id, out_path),
             f"Fitting {name} on the whole dataset",
             f"{_braces(name)} saved to {{name}} in {{folder}}. "
             "Load it with skops.io.load after checking its types.",
@@ -141,7 +145,7 @@ class UseResultActions(QObject):
         description = f"Opening {Path(model_path).name}"
         self.started.emit(description + "…")
 
-        def opened(model: Any) -> None:
+        def model_opened(model: Any) -> None:
             self.model_opened.emit(model.summary())
             source = self.ask_open_path(f"Predict with {Path(model_path).name}", TABLE_FILTER)
             if not source:
@@ -153,7 +157,7 @@ class UseResultActions(QObject):
                 return
             out_path = _with_suffix(out, (".csv", ".xlsx"), ".csv")
             self._run(
-                lambda: ws.predict_with_model(model_path, source, out_path),
+                lambda: opened(ws).predict_with_model(model_path, source, out_path),
                 f"Predicting {Path(source).name} with {Path(model_path).name}",
                 "Predictions written to {name} in {folder}.",
             )
@@ -162,7 +166,9 @@ class UseResultActions(QObject):
             self.failed.emit(f"{description} failed.")
             self.bridge.report_error(exc, description)
 
-        self.bridge.call(lambda: ws.open_model(model_path), opened, failed, description=description)
+        self.bridge.call(
+            lambda: opened(ws).open_model(model_path), model_opened, failed, description=description
+        )
 
     def export_report(self, dataset_id: str, name: str = "", metric: str | None = None) -> None:
         out = self.ask_save_path(
@@ -173,7 +179,7 @@ class UseResultActions(QObject):
         out_path = _with_suffix(out, (".html", ".htm"), ".html")
         ws = self.bridge.workspace
         self._run(
-            lambda: export_report(ws, dataset_id, out_path, metric=metric),
+            lambda: export_report(opened(ws), dataset_id, out_path, metric=metric),
             "Writing the report",
             "Report written to {name} in {folder}; it opens in any browser.",
         )

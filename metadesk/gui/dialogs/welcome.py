@@ -8,6 +8,7 @@ from __future__ import annotations
 import csv
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QFont
@@ -16,12 +17,16 @@ from PySide6.QtWidgets import (
     QGridLayout,
     QHBoxLayout,
     QLabel,
+    QLayout,
     QPushButton,
     QScrollArea,
     QSizePolicy,
     QVBoxLayout,
     QWidget,
 )
+
+if TYPE_CHECKING:
+    from metadesk.gui.workers import WorkspaceBridge
 
 TABLE_SUFFIXES = {".csv", ".tsv", ".txt", ".xlsx", ".xls", ".ods", ".parquet", ".arff", ".dat"}
 
@@ -55,7 +60,7 @@ def _readme_descriptions(folder: Path) -> dict[str, str]:
 
 def list_samples(folder: Path) -> list[SampleInfo]:
     """The bundled sample tables with their size. Runs on a worker thread (reads small files)."""
-    out = []
+    out: list[SampleInfo] = []
     if not folder.is_dir():
         return out
     described = _readme_descriptions(folder)
@@ -164,7 +169,9 @@ class WelcomePage(QWidget):
     open_requested = Signal()
     file_chosen = Signal(str)  # a sample or a recent file
 
-    def __init__(self, bridge=None, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, bridge: WorkspaceBridge | None = None, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self.setAccessibleName("Welcome")
         self.bridge = bridge
@@ -240,10 +247,7 @@ class WelcomePage(QWidget):
 
     def show_samples(self, samples: list[SampleInfo]) -> None:
         self.samples = samples
-        while self.samples_grid.count():
-            item = self.samples_grid.takeAt(0)
-            if item.widget():
-                item.widget().deleteLater()
+        _empty(self.samples_grid)
         per_row = 4 if len(samples) % 4 == 0 else 3  # four samples: one even row
         for i, sample in enumerate(samples):
             subtitle = f"{sample.rows:,} rows · {sample.columns} columns" if sample.rows else ""
@@ -254,12 +258,18 @@ class WelcomePage(QWidget):
         self.samples_title.setVisible(bool(samples))
 
     def set_recent_files(self, files: list[str]) -> None:
-        while self.recent_box.count():
-            item = self.recent_box.takeAt(0)
-            if item.widget():
-                item.widget().deleteLater()
+        _empty(self.recent_box)
         for path in files[:6]:
             button = RecentFile(path)
             button.clicked.connect(lambda _c=False, p=path: self.file_chosen.emit(p))
             self.recent_box.addWidget(button)
         self.recent_title.setVisible(bool(files))
+
+
+def _empty(layout: QLayout) -> None:
+    """Take every item out of `layout`, deleting its widgets."""
+    while layout.count():
+        item = layout.takeAt(0)
+        widget = item.widget() if item is not None else None
+        if widget is not None:
+            widget.deleteLater()

@@ -4,7 +4,9 @@ shows the choice before the first click) and the distribution sparkline (a few r
 
 from __future__ import annotations
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, QRectF, Qt
+from typing import cast
+
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QPainter, QPalette
 from PySide6.QtWidgets import QComboBox, QStyle, QStyledItemDelegate, QStyleOptionViewItem, QWidget
 
@@ -51,12 +53,12 @@ class RoleDelegate(QStyledItemDelegate):
         return combo
 
     def setEditorData(self, editor: QWidget, index: _Index) -> None:
+        combo = cast(QComboBox, editor)  # made by createEditor
         value = index.data(Qt.ItemDataRole.EditRole)
-        i = editor.findText(str(value))
-        editor.setCurrentIndex(max(0, i))
+        combo.setCurrentIndex(max(0, combo.findText(str(value))))
 
     def setModelData(self, editor: QWidget, model, index: _Index) -> None:
-        model.setData(index, editor.currentText(), Qt.ItemDataRole.EditRole)
+        model.setData(index, cast(QComboBox, editor).currentText(), Qt.ItemDataRole.EditRole)
 
 
 class SparklineDelegate(QStyledItemDelegate):
@@ -97,7 +99,7 @@ class SparklineDelegate(QStyledItemDelegate):
         painter.drawRects(rects)
         painter.restore()
 
-    def sizeHint(self, option, index):
+    def sizeHint(self, option: QStyleOptionViewItem, index: _Index) -> QSize:
         size = super().sizeHint(option, index)
         size.setWidth(120)
         return size

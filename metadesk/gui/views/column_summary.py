@@ -8,7 +8,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from PySide6.QtCore import (
-    QAbstractTableModel,
     QModelIndex,
     QPersistentModelIndex,
     Qt,
@@ -17,6 +16,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QFont, QGuiApplication, QPalette
 
 from metadesk.gui.frame_model import OneCallPerCell
+from metadesk.gui.views.rows_model import RowsModel
 
 _Index = QModelIndex | QPersistentModelIndex
 # Role values of `metadesk.data.roles.Role`, in the order offered in the role picker.
@@ -78,7 +78,7 @@ def _fmt(x: float) -> str:
     return f"{x:.4g}"
 
 
-def sample_rows(n: int):
+def sample_rows(n: int) -> Any:
     """Positions of a seeded sample of `_SAMPLE` rows (None: use all). Generator.choice is O(size);
     `Series.sample` permutes every row and holds the interpreter lock for ~0.2 s on a million."""
     import numpy as np
@@ -192,7 +192,7 @@ def summarize_frame(frame, roles: dict[str, str]) -> list[ColumnSummary]:
     return out
 
 
-class ColumnsModel(OneCallPerCell, QAbstractTableModel):
+class ColumnsModel(OneCallPerCell, RowsModel):
     """One row per column: name, role (editable), type, missing, distinct, summary, distribution."""
 
     HEADERS = ("Column", "Role", "Missing", "Distinct", "Summary", "Distribution")
@@ -231,15 +231,7 @@ class ColumnsModel(OneCallPerCell, QAbstractTableModel):
     def role_of(self, name: str) -> str:
         return self._roles.get(name, "")
 
-    def rowCount(self, parent: _Index = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: _Index = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self.HEADERS)
-
-    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
-        if orientation != Qt.Orientation.Horizontal:
-            return None
+    def header(self, section: int, role: int) -> Any:
         if role == Qt.ItemDataRole.DisplayRole:
             text = self.HEADERS[section]
             # Right-aligned titles would touch the next column's: an en space keeps them apart.

@@ -5,12 +5,17 @@ column preparation, so all of it can run off the GUI thread.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from metadesk.gui.frame_model import FrameModel
 from metadesk.gui.views.column_summary import ColumnSummary, summarize_frame
+
+if TYPE_CHECKING:
+    from metadesk.data.task import Task
+    from metadesk.workspace.service import Workspace
 
 TASK_TYPE_LABELS = {
     "binary": "Binary classification",
@@ -30,6 +35,10 @@ ENCODINGS = (
     ("cp1253", "Windows-1253 (Greek)"),
     ("utf-16", "UTF-16"),
 )
+
+
+def plural(n: int, word: str) -> str:
+    return word if n == 1 else word + "s"
 
 
 def encoding_label(codec: str) -> str:
@@ -88,11 +97,12 @@ def format_bytes(size: int) -> str:
     """File sizes as the file manager shows them: 812 bytes · 52 KB · 1.4 MB · 2.1 GB."""
     if size < 1000:
         return f"{size} bytes"
+    value = float(size)
     for unit in ("KB", "MB", "GB", "TB"):
-        size /= 1000
-        if size < 999.5 or unit == "TB":
-            return f"{size:.0f} {unit}" if size >= 10 else f"{size:.1f} {unit}"
-    return f"{size:.0f} TB"  # pragma: no cover - the loop always returns
+        value /= 1000
+        if value < 999.5 or unit == "TB":
+            return f"{value:.0f} {unit}" if value >= 10 else f"{value:.1f} {unit}"
+    return f"{value:.0f} TB"  # pragma: no cover - the loop always returns
 
 
 def reading_message(path: Path, options: dict[str, Any]) -> str:
@@ -113,7 +123,7 @@ class LoadInterrupted(Exception):
     """The user cancelled while the file was being read: nothing more is done with it."""
 
 
-def load_file_table(ws, path: Path, options: dict[str, Any]) -> LoadedTable:
+def load_file_table(ws: Workspace, path: Path, options: dict[str, Any]) -> LoadedTable:
     """Read a file through the workspace, suggest its target, summarise its columns."""
     from metadesk.gui.workers import current_task_state
 
@@ -138,7 +148,7 @@ def load_file_table(ws, path: Path, options: dict[str, Any]) -> LoadedTable:
     )
 
 
-def load_dataset_table(ws, dataset_id: str) -> LoadedTable:
+def load_dataset_table(ws: Workspace, dataset_id: str) -> LoadedTable:
     """A workspace dataset, rebuilt from its snapshot."""
     from metadesk.gui.workers import current_task_state
 
@@ -155,7 +165,9 @@ def load_dataset_table(ws, dataset_id: str) -> LoadedTable:
     )
 
 
-def make_checked_task(ws, table: LoadedTable, target: str, roles: dict[str, str], **options):
+def make_checked_task(
+    ws: Workspace, table: LoadedTable, target: str, roles: dict[str, str], **options: Any
+) -> tuple[Task, str]:
     """`workspace.make_task` with the user's roles; returns (task, target description)."""
     from metadesk.data.roles import Role
 
@@ -171,7 +183,7 @@ def make_checked_task(ws, table: LoadedTable, target: str, roles: dict[str, str]
     return task, describe_target(task)
 
 
-def left_out(excluded: dict) -> str:
+def left_out(excluded: Mapping[str, str]) -> str:
     """ "id: looks like a row identifier; notes: the same value in every row" (reasons have
     their own parentheses, so none are added around them)."""
     return "; ".join(f"{column}: {reason}" for column, reason in excluded.items())

@@ -2,39 +2,48 @@
 
 Loading, summarising and validating run on the bridge's worker threads; this widget only shows
 results. "Add to workspace" snapshots the task and computes its meta-features in the background.
+Its parts own their widgets: `TableHeading`, `TaskBar`, `DataTables`, `EmptyPage`, `LoadProgress`.
 """
 
 from __future__ import annotations
 
-import logging
+from dataclasses import replace
+from itertools import pairwise
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QTimer, Signal
-from PySide6.QtWidgets import QWidget
+from PySide6.QtGui import QResizeEvent, QShowEvent
+from PySide6.QtWidgets import QStackedWidget, QVBoxLayout, QWidget
 
 from metadesk.gui.frame_model import FrameModel
+from metadesk.gui.settings import AppSettings
 from metadesk.gui.views.column_summary import ColumnsModel
-from metadesk.gui.views.data_encoding import DataViewEncoding
-from metadesk.gui.views.data_layout import DataViewLayout
+from metadesk.gui.views.data_encoding import TableHeading
+from metadesk.gui.views.data_layout import EmptyPage, LoadProgress, TableLoader, table_page
 from metadesk.gui.views.data_loading import (
-    TASK_TYPE_LABELS,
     LoadedTable,
     describe_target,
     left_out,
-    load_dataset_table,
-    load_file_table,
     make_checked_task,
 )
-from metadesk.gui.views.data_sizes import warm_up
+from metadesk.gui.views.data_sizes import DataTables, warm_up
+from metadesk.gui.views.data_task import TaskBar, drop_classes_text, ready_message
+from metadesk.gui.views.message_bar import MessageBar
+from metadesk.gui.workers import WorkspaceBridge
+from metadesk.gui.workspace_ref import opened
 
-log = logging.getLogger(__name__)
+if TYPE_CHECKING:
+    from metadesk.data.task import Task
+    from metadesk.errors import FileTooLarge
+    from metadesk.workspace.records import DatasetInfo
+    from metadesk.workspace.service import Workspace
 
 _CHECK_AFTER_MS = 200  # after a new table shows, before its task is checked
 PART_ROWS = 100_000  # "Load the first N rows" / "a random sample of N rows" for a huge file
 
 
-class DataView(DataViewEncoding, DataViewLayout, QWidget):
+class DataView(QWidget):
     """`open_file(path)` loads a new table; `set_dataset(id)` shows a workspace dataset."""
 
     dataset_added = Signal(object)  # DatasetInfo, as soon as the task is in the workspace
@@ -45,126 +54,138 @@ class DataView(DataViewEncoding, DataViewLayout, QWidget):
     task_changed = Signal(object)  # the valid Task, or None while the choice is invalid
     open_requested = Signal()
 
-    def __init__(self, bridge, settings=None, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        bridge: WorkspaceBridge,
+        settings: AppSettings | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
         self.bridge = bridge
         self.settings = settings
         self.loaded: LoadedTable | None = None
-        self.task = None
+        self.task: Task | None = None
         self.dataset_id: str | None = None
-        self._load_handle = None
-        self._updating = False
-        self._drop_classes: list = []  # rare classes the user chose to leave out
-        self._shown_target: str | None = None  # the Rows header marked "(target)"
+        self._drop_classes: list[Any] = []  # rare classes the user chose to leave out
 
         self.frame_model = FrameModel(parent=self)
         self.columns_model = ColumnsModel(self)
         self.columns_model.role_edited.connect(self._role_edited)
         self._build()
-        self._show_empty()
+        self.stack.setCurrentIndex(0)
+
+    def _build(self) -> None:
+        self.empty_page = EmptyPage()
+        self.empty_page.open_requested.connect(self.open_requested)
+        self.heading = TableHeading()
+        self.heading.reread.connect(lambda path, options: self.open_file(path, **options))
+        self.task_bar = TaskBar()  # hidden with the tables while there is no table to show
+        self.task_bar.target_changed.connect(self._target_changed)
+        self.task_bar.task_type_changed.connect(self._task_type_changed)
+        self.task_bar.add_button.clicked.connect(self.add_to_workspace)
+        self.message_bar = MessageBar()
+        self.tables = DataTables(self.frame_model, self.columns_model, self.settings)
+        self.load_progress = LoadProgress(self.empty_page.loading_panel, self)
+        self.loader = TableLoader(self.bridge, self._workspace, self)
+        self.loader.loaded.connect(self._loaded)
+        self.loader.failed.connect(self._load_failed)
+        self.loader.progress.connect(self._set_progress)
+        self.loader.loading_changed.connect(self.loading_changed)
+        self.load_progress.cancel_button.clicked.connect(self.cancel_loading)
+        self.stack = QStackedWidget()
+        self.stack.addWidget(self.empty_page)
+        self.stack.addWidget(
+            table_page([self.heading, self.task_bar, self.message_bar], self.tables)
+        )
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.setSpacing(0)
+        outer.addWidget(self.load_progress.row)  # above both pages: a first load starts empty
+        outer.addWidget(self.stack)
+        bar, tables = self.task_bar, self.tables
+        order: list[QWidget] = [self.heading.encoding_combo, bar.target_combo, bar.task_type_combo]
+        order += [bar.add_button, tables.columns_table, tables.rows_table]
+        for first, second in pairwise(order):
+            self.setTabOrder(first, second)
+        self._set_progress(None)
 
     @property
     def loading(self) -> bool:
-        return self._load_handle is not None
+        return self.loader.loading
 
-    def _workspace(self):
-        ws = self.bridge.workspace
-        if ws is None:
-            from metadesk.errors import WorkspaceProblem
+    def _set_progress(self, text: str | None, fraction: float | None = None) -> None:
+        self.empty_page.set_busy(text is not None)
+        self.load_progress.show_progress(
+            text,
+            fraction,
+            centered=self.stack.currentIndex() == 0,
+            cancellable=self.loader.loading,
+        )
 
-            raise WorkspaceProblem("The workspace is still opening.", "Try again in a moment.")
-        return ws
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if self.tables.split_pending:
+            QTimer.singleShot(0, self.tables.place_split)  # once it has its real height
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self.task_bar.place_detected()
+
+    def _workspace(self) -> Workspace:
+        return opened(self.bridge.workspace)
 
     # --- loading a file -------------------------------------------------------------------------
     def open_file(self, path: str | Path, **options: Any) -> None:
         """Read `path` on a worker thread (options go to `read_table`: nrows=, sample=, sheet=)."""
-        path = Path(path)
-        self.cancel_loading(quiet=True)
-        bridge = self.bridge
-
-        def load() -> LoadedTable:
-            return load_file_table(self._workspace(), path, options)
-
-        self._load_handle = bridge.call(
-            load,
-            self._loaded,
-            lambda exc: self._load_failed(path, exc),
-            key="data-load",
-            description=f"Loading {path.name}",
-            on_progress=lambda f, m: self._set_progress(m or f"Loading {path.name}…", f),
-        )
-        self._set_progress(f"Loading {path.name}…")
-        self.loading_changed.emit(True)
+        self.loader.open_file(Path(path), options)
 
     def cancel_loading(self, quiet: bool = False) -> None:
-        if self._load_handle is None:
-            return
-        self._load_handle.cancel()
-        self._load_handle = None
-        self._set_progress(None)
-        self.loading_changed.emit(False)
-        if quiet:
+        if not self.loader.cancel() or quiet:
             return
         hint = "A read already under way ends in the background; nothing of it is kept."
         if self.stack.currentIndex() == 0:  # nothing shown yet: say it where the user looks
-            self.empty_note.setText(f"Loading cancelled. {hint}")
-            self.empty_note.show()
+            self.empty_page.show_note(f"Loading cancelled. {hint}")
         else:
             self.message_bar.show_message("info", "Loading cancelled.", hint)
 
-    def _load_failed(self, path: Path, exc: BaseException) -> None:
+    def _load_failed(self, path: Path | None, exc: BaseException) -> None:
         from metadesk.errors import FileTooLarge
 
-        self._load_handle = None
-        self._set_progress(None)
-        self.loading_changed.emit(False)
-        if isinstance(exc, FileTooLarge):
-            self._clear_table()  # the previous table must not pass for this file's
-            self.stack.setCurrentIndex(1)
-            self.title_label.setText(path.name)
-            self.info_label.setText("too large to load whole")
-            self.file_replaced.emit()
-            self.message_bar.show_message(
-                "warning",
-                exc.message,
-                exc.hint,
-                [
-                    (
-                        f"Load the first {PART_ROWS:,} rows",
-                        lambda: self.open_file(path, nrows=PART_ROWS),
-                    ),
-                    (
-                        f"Load a random sample of {PART_ROWS:,} rows",
-                        lambda: self.open_file(path, sample=PART_ROWS),
-                    ),
-                ],
-            )
-            return
-        self.bridge.report_error(exc, f"Opening {path.name}")
-        self.load_failed.emit(str(path))
+        if path is None:
+            self.bridge.report_error(exc, "Opening the dataset")
+        elif isinstance(exc, FileTooLarge):
+            self._offer_part(path, exc)
+        else:
+            self.bridge.report_error(exc, f"Opening {path.name}")
+            self.load_failed.emit(str(path))
+
+    def _offer_part(self, path: Path, exc: FileTooLarge) -> None:
+        """Too large to load whole: offer the first rows or a random sample of them."""
+        n = PART_ROWS
+        self._clear_table()  # the previous table must not pass for this file's
+        self.stack.setCurrentIndex(1)
+        self.heading.show_too_large(path.name)
+        self.file_replaced.emit()
+        self.message_bar.show_message(
+            "warning",
+            exc.message,
+            exc.hint,
+            [
+                (f"Load the first {n:,} rows", lambda: self.open_file(path, nrows=n)),
+                (f"Load a random sample of {n:,} rows", lambda: self.open_file(path, sample=n)),
+            ],
+        )
 
     def _clear_table(self) -> None:
         """Nothing loaded: empty tables, no target to pick, nothing to add."""
         self.loaded, self.task, self.dataset_id = None, None, None
-        self.frame_model.set_frame(None)
-        self.columns_model.set_summaries([], 0)
-        self._updating = True
-        self.target_combo.clear()
-        self._updating = False
-        self.detected_label.setText("")
-        self.notes_label.hide()
-        self.encoding_combo.hide()
-        self.encoding_label.hide()
-        self.add_button.setEnabled(False)
-        self.columns_caption.setText("")
-        self.rows_caption.setText("")
+        self.tables.clear()
+        self.task_bar.clear()
+        self.heading.clear()
         self.task_bar.hide()
-        self.splitter.hide()
+        self.tables.hide()
 
     def _loaded(self, table: LoadedTable) -> None:
-        self._load_handle = None
-        self._set_progress(None)
-        self.loading_changed.emit(False)
         self.dataset_id = table.dataset_id
         self._show_table(table)
         if table.path is not None and table.dataset_id is None:
@@ -177,39 +198,12 @@ class DataView(DataViewEncoding, DataViewLayout, QWidget):
         self.task = table.task
         self.stack.setCurrentIndex(1)
         self.task_bar.show()
-        self.splitter.show()
-        frame = table.frame
-        self.frame_model.set_frame(frame, table.columns)
-        self.frame_model.set_target(table.target)
-        self._shown_target = table.target
-        self.columns_model.set_summaries(table.summaries, len(frame))
-        self.columns_model.editable = table.dataset_id is None
+        self.tables.show()
         excluded = dict(getattr(table.task, "excluded", {}) or {})
-        self.columns_model.set_roles(table.roles, table.target, excluded)
-        self._size_row_columns()
-        self._size_columns_table()
-        self._show_captions(table)
-        self._place_split()
-        name = table.path.name if table.path else ""
-        if table.task is not None:
-            name = table.task.name or name
-        self.title_label.setText(name)
-        self.info_label.setText(self._info_text(table))
-        self._show_encoding(table)
-        notes = tuple(getattr(table.report, "notes", ()) or ())
-        self.notes_label.setText(" ".join(notes[:4]) + (" …" if len(notes) > 4 else ""))
-        self.notes_label.setToolTip("\n".join(notes))
-        self.notes_label.setVisible(bool(notes))
-        self._updating = True
-        self.target_combo.clear()
-        self.target_combo.addItems([str(c) for c in frame.columns])
-        self.target_combo.setCurrentText(table.target)
-        self.task_type_combo.setCurrentIndex(0)
-        self._updating = False
+        self.tables.show_table(table, excluded)
+        self.heading.show_table(table)
         in_workspace = table.dataset_id is not None
-        self.target_combo.setEnabled(not in_workspace)
-        self.task_type_combo.setEnabled(not in_workspace)
-        self.add_button.setVisible(not in_workspace)
+        self.task_bar.show_table(table.frame.columns, table.target, stored=in_workspace)
         self.message_bar.clear()
         if in_workspace:
             self._show_task(table.task, describe_target(table.task))
@@ -221,40 +215,30 @@ class DataView(DataViewEncoding, DataViewLayout, QWidget):
                     f"left out: {excluded_text}.",
                 )
         else:
-            self.add_button.setEnabled(False)
-            self.detected_label.setText("Checking…")
+            self.task_bar.add_button.setEnabled(False)
+            self.task_bar.detected_label.setText("Checking…")
             # Check the task once the new table has painted (a paint and its layouts take up to
             # ~0.1 s on a loaded machine): the check's worker thread would compete with it for
             # the interpreter and stretch it into a visible freeze. The check takes seconds.
-            QTimer.singleShot(
-                _CHECK_AFTER_MS, self, lambda: self.loaded is table and self._remake_task()
-            )
+            QTimer.singleShot(_CHECK_AFTER_MS, self, lambda: self._check_if_shown(table))
 
-    def _column_selected(self, current, _previous) -> None:
-        if current.isValid():
-            self.rows_table.scrollTo(self.frame_model.index(0, current.row()))
-            self.rows_table.selectColumn(current.row())
-            self.columns_table.setFocus()
+    def _check_if_shown(self, table: LoadedTable) -> None:
+        if self.loaded is table:
+            self._remake_task()
 
     # --- the task -------------------------------------------------------------------------------
     def current_target(self) -> str:
-        return self.target_combo.currentText()
+        return self.task_bar.current_target()
 
     def _target_changed(self, _text: str) -> None:
-        if self._updating or self.loaded is None or self.loaded.dataset_id is not None:
+        if self.loaded is None or self.loaded.dataset_id is not None:
             return
-        names = self.loaded.frame.columns
-        before, self._shown_target = self._shown_target, self.current_target()
-        self.frame_model.set_target(self._shown_target)
-        # Only the old and new target's headers changed ("… (target)"): resize just those.
-        self._size_row_columns(
-            [i for i, c in enumerate(names) if str(c) in (before, self.current_target())]
-        )
+        self.tables.show_target(self.current_target())
         self._drop_classes = []
         self._remake_task()
 
-    def _task_type_changed(self, _index: int) -> None:
-        if not self._updating and self.loaded is not None and self.loaded.dataset_id is None:
+    def _task_type_changed(self) -> None:
+        if self.loaded is not None and self.loaded.dataset_id is None:
             self._remake_task()
 
     def _role_edited(self, _column: str, _role: str) -> None:
@@ -270,7 +254,7 @@ class DataView(DataViewEncoding, DataViewLayout, QWidget):
             for name in table.roles
             if name != target
         }
-        task_type = self.task_type_combo.currentData()
+        task_type = self.task_bar.chosen_task_type()
         folds = self.settings.folds if self.settings is not None else 5
         drop = list(self._drop_classes)
 
@@ -286,7 +270,7 @@ class DataView(DataViewEncoding, DataViewLayout, QWidget):
             )
 
         self.task = None
-        self.add_button.setEnabled(False)
+        self.task_bar.add_button.setEnabled(False)
         self.task_changed.emit(None)
         self.bridge.call(
             make,
@@ -296,59 +280,31 @@ class DataView(DataViewEncoding, DataViewLayout, QWidget):
             description="Checking the task",
         )
 
-    def _task_ready(self, task, target_text: str) -> None:
+    def _task_ready(self, task: Task, target_text: str) -> None:
         self.task = task
         roles = {str(k): str(getattr(v, "value", v)) for k, v in task.roles.items()}
         self.columns_model.set_roles(roles, task.target, dict(task.excluded))
         self._show_task(task, target_text)
-        self.add_button.setEnabled(True)
-        notes = list(getattr(task, "notes", ()) or ())
-        if task.excluded:
-            notes.append(f"Left out: {left_out(task.excluded)}.")
-        n_features = len(task.feature_columns)
-        if task.dropped_rows and not notes:
-            notes.append(f"{task.dropped_rows:,} rows were left out.")
-        notes.append("Next: Add to workspace, and metadesk suggests which models to try first.")
-        self.message_bar.show_message(
-            "success",
-            f"Ready: {task.n_rows:,} rows and {n_features} "
-            f"{'feature' if n_features == 1 else 'features'} to learn from.",
-            " ".join(notes),
-        )
+        self.task_bar.add_button.setEnabled(True)
+        self.message_bar.show_message("success", *ready_message(task))
         self.task_changed.emit(task)
 
-    def _show_task(self, task, target_text: str) -> None:
-        label = TASK_TYPE_LABELS.get(task.task_type, task.task_type)
-        chosen = self.task_type_combo.currentData()
-        prefix = "" if chosen else "Detected: "
-        self.detected_label.set_parts(prefix, label, f" — {target_text}")
-        self.place_detected()
-        self._updating = True
-        self.task_type_combo.setItemText(0, f"Automatic ({label.split()[0].lower()})")
-        if self.loaded is not None and self.loaded.dataset_id is not None:
-            self.task_type_combo.setCurrentIndex(self.task_type_combo.findData(task.task_type))
-        self._updating = False
-
-    def resizeEvent(self, event) -> None:
-        super().resizeEvent(event)
-        self.place_detected()
+    def _show_task(self, task: Task, target_text: str) -> None:
+        stored = self.loaded is not None and self.loaded.dataset_id is not None
+        self.task_bar.show_task(task.task_type, target_text, stored=stored)
 
     def _task_failed(self, exc: BaseException) -> None:
         from metadesk.errors import RareClasses, UserError
 
         if not isinstance(exc, UserError):
             self.bridge.report_error(exc, "Checking the task")
-            self.detected_label.setText("")
+            self.task_bar.detected_label.setText("")
             return
-        self.detected_label.set_parts("", "Not a usable task yet")
+        self.task_bar.detected_label.set_parts("", "Not a usable task yet")
         actions = []
         if isinstance(exc, RareClasses) and exc.classes:
-            shown = ", ".join(str(c) for c in exc.classes[:5]) + (
-                ", …" if len(exc.classes) > 5 else ""
-            )
-            actions.append(
-                (f"Drop these classes ({shown})", lambda: self.drop_classes(exc.classes))
-            )
+            classes = exc.classes
+            actions.append((drop_classes_text(classes), lambda: self.drop_classes(classes)))
         self.message_bar.show_message("error", exc.message, exc.hint, actions)
 
     def drop_classes(self, classes: list) -> None:
@@ -361,7 +317,7 @@ class DataView(DataViewEncoding, DataViewLayout, QWidget):
         task = self.task
         if task is None or (self.loaded is not None and self.loaded.dataset_id is not None):
             return
-        self.add_button.setEnabled(False)
+        self.task_bar.add_button.setEnabled(False)
         # Before the worker starts: from then on the GUI thread shares the interpreter with it.
         self._set_progress("Adding to the workspace…")
         self.bridge.call(
@@ -373,31 +329,19 @@ class DataView(DataViewEncoding, DataViewLayout, QWidget):
 
     def _add_failed(self, exc: BaseException) -> None:
         self._set_progress(None)
-        self.add_button.setEnabled(True)
+        self.task_bar.add_button.setEnabled(True)
         self.bridge.report_error(exc, "Adding the dataset")
 
-    def _added(self, info, task) -> None:
+    def _added(self, info: DatasetInfo, task: Task) -> None:
         self._set_progress(None)
         table = self.loaded
         if table is not None:
-            self.loaded = LoadedTable(
-                table.path,
-                table.frame,
-                table.report,
-                table.roles,
-                task.target,
-                table.summaries,
-                info.dataset_id,
-                task,
-                table.columns,
+            self.loaded = replace(  # the reading options stay with the file, not the snapshot
+                table, target=task.target, dataset_id=info.dataset_id, task=task, options=None
             )
         self.dataset_id = info.dataset_id
-        self.add_button.setVisible(False)
-        self.encoding_combo.hide()  # the snapshot keeps the text as it was read
-        self.encoding_label.hide()
-        self.place_detected()  # the button's room may let the detected task back beside it
-        self.target_combo.setEnabled(False)
-        self.task_type_combo.setEnabled(False)
+        self.task_bar.show_stored()
+        self.heading.hide_encoding()  # the snapshot keeps the text as it was read
         self.columns_model.editable = False
         self.message_bar.show_message(
             "success",
@@ -427,31 +371,11 @@ class DataView(DataViewEncoding, DataViewLayout, QWidget):
         if dataset_id is None:
             if self.loaded is None or self.loaded.dataset_id is not None:
                 self._clear_table()
-                self._show_empty()
+                self.stack.setCurrentIndex(0)
             return
         if self.loaded is not None and self.loaded.dataset_id == dataset_id:
             return  # just added from this view: already showing it
-        self.cancel_loading(quiet=True)
-
-        def load() -> LoadedTable:
-            return load_dataset_table(self._workspace(), dataset_id)
-
-        self._load_handle = self.bridge.call(
-            load,
-            self._loaded,
-            lambda exc: self._dataset_failed(exc),
-            key="data-load",
-            description="Opening the dataset",
-            on_progress=lambda f, m: self._set_progress(m or "Opening the dataset…", f),
-        )
-        self._set_progress("Opening the dataset from your workspace…")
-        self.loading_changed.emit(True)
-
-    def _dataset_failed(self, exc: BaseException) -> None:
-        self._load_handle = None
-        self._set_progress(None)
-        self.loading_changed.emit(False)
-        self.bridge.report_error(exc, "Opening the dataset")
+        self.loader.open_dataset(dataset_id)
 
 
 __all__ = ["DataView", "warm_up"]  # warm_up lives with the sizes; callers import it here

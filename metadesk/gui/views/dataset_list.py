@@ -7,7 +7,7 @@ from __future__ import annotations
 import importlib
 import inspect
 import logging
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex, QRect, QSize, Qt
 from PySide6.QtGui import QFont, QFontMetrics, QPainter, QPalette
@@ -18,6 +18,10 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+
+if TYPE_CHECKING:
+    from metadesk.gui.settings import AppSettings
+    from metadesk.gui.workers import WorkspaceBridge
 
 log = logging.getLogger(__name__)
 _Index = QModelIndex | QPersistentModelIndex
@@ -131,11 +135,18 @@ class LazyView(QWidget):
     While the module does not exist (yet), it says so instead of breaking the window.
     """
 
-    def __init__(self, module: str, cls: str, bridge, settings=None, parent=None) -> None:
+    def __init__(
+        self,
+        module: str,
+        cls: str,
+        bridge: WorkspaceBridge,
+        settings: AppSettings | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
         self.module, self.cls = module, cls
         self.bridge, self.settings = bridge, settings
-        self.view: QWidget | None = None
+        self.view: Any = None  # the built view: a QWidget with `set_dataset(dataset_id)`
         self.dataset_id: str | None = None
         self._layout = QVBoxLayout(self)
         self._layout.setContentsMargins(0, 0, 0, 0)

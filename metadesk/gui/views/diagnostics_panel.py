@@ -4,14 +4,18 @@ importance of the original columns. Everything is computed on the bridge; the GU
 from __future__ import annotations
 
 import logging
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from metadesk.experiments.spec import METRIC_LABELS
 from metadesk.gui.plots import PlotCanvas
+from metadesk.gui.workspace_ref import opened
 from metadesk.report import diagnostic_plots
+
+if TYPE_CHECKING:
+    from metadesk.gui.workers import WorkspaceBridge
 
 log = logging.getLogger(__name__)
 
@@ -21,7 +25,7 @@ class DiagnosticsPanel(QWidget):
 
     drawn = Signal()  # after a run's diagnostics reached the screen (or were found missing)
 
-    def __init__(self, bridge: Any, parent: QWidget | None = None) -> None:
+    def __init__(self, bridge: WorkspaceBridge, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.bridge = bridge
         self.subject = QLabel("")
@@ -74,7 +78,7 @@ class DiagnosticsPanel(QWidget):
         def compute() -> Any:
             from metadesk.workspace.diagnostics import diagnostics
 
-            oof = ws.predictions(experiment_id)
+            oof = opened(ws).predictions(experiment_id)
             return diagnostics(oof) if oof is not None else None
 
         def done(found: Any) -> None:
@@ -113,7 +117,7 @@ class ImportancePanel(QWidget):
 
     drawn = Signal()
 
-    def __init__(self, bridge: Any, parent: QWidget | None = None) -> None:
+    def __init__(self, bridge: WorkspaceBridge, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.bridge = bridge
         self.subject = QLabel("")

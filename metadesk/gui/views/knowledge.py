@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
 from PySide6.QtCore import QTimer, Signal
@@ -27,8 +27,13 @@ from metadesk.experiments.spec import LOWER_IS_BETTER, METRIC_LABELS, default_me
 from metadesk.gui.plots import PlotCanvas
 from metadesk.gui.views.imports_panel import ImportsPanel
 from metadesk.gui.views.metric_view import feedback_label, view_title
+from metadesk.gui.workspace_ref import opened
 from metadesk.report import plots as report_plots
 from metadesk.report.insights import DatasetMap, ScoreHeatmap, dataset_map, score_heatmap
+
+if TYPE_CHECKING:
+    from metadesk.gui.workers import WorkspaceBridge
+    from metadesk.workspace.service import Workspace
 
 log = logging.getLogger(__name__)
 
@@ -87,7 +92,7 @@ def held_out_curves(info: dict[str, Any], metric: str) -> tuple[dict[str, list[f
     return curves, label
 
 
-def build_snapshot(ws: Any, dataset_id: str | None) -> KnowledgeSnapshot:
+def build_snapshot(ws: Workspace, dataset_id: str | None) -> KnowledgeSnapshot:
     """The whole view's data (runs on a worker thread)."""
     md = ws.meta_dataset()
     datasets, runs = md.datasets, md.runs
@@ -103,7 +108,7 @@ def build_snapshot(ws: Any, dataset_id: str | None) -> KnowledgeSnapshot:
     task_type = info.task_type if info else None
     metric = default_metric(task_type or "binary")
     features: dict[str, float] = {}
-    if info is not None:
+    if info is not None and dataset_id:
         try:
             mf = ws.meta_features(dataset_id)
             features = mf.as_floats() if hasattr(mf, "as_floats") else dict(mf)
@@ -126,7 +131,7 @@ def build_snapshot(ws: Any, dataset_id: str | None) -> KnowledgeSnapshot:
     # The nearest datasets that have scores for this metric (many known datasets have none yet).
     scored = set(runs.loc[runs["metric"] == metric, "dataset_id"]) if len(runs) else set()
     near = [dmap.ids[i] for i in dmap.by_distance if dmap.ids[i] in scored][:8]
-    columns = ([dataset_id] if dataset_id in scored else []) + near
+    columns = ([dataset_id] if dataset_id is not None and dataset_id in scored else []) + near
     labels = {cid: (c.label or cid) for cid, c in md.configurations.items()}
     heat = score_heatmap(
         runs, metric, columns, dataset_names=names, configuration_labels=labels, top=12
@@ -178,7 +183,7 @@ class KnowledgeView(QWidget):
 
     knowledge_shown = Signal(object)  # the KnowledgeSnapshot drawn
 
-    def __init__(self, bridge: Any, parent: QWidget | None = None) -> None:
+    def __init__(self, bridge: WorkspaceBridge, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.bridge = bridge
         self.dataset_id: str | None = None
@@ -241,7 +246,7 @@ class KnowledgeView(QWidget):
         dataset_id = self.dataset_id
         self.bridge.call(
             lambda: build_snapshot(ws, dataset_id),
-            lambda snap, ds=dataset_id: self._show(ds, snap),
+            lambda snap: self._show(dataset_id, snap),
             lambda exc: self.bridge.report_error(exc, "Loading knowledge"),
             key=f"knowledge:{id(self)}",
             description="Mapping what is known",
@@ -322,7 +327,7 @@ class KnowledgeView(QWidget):
         ws = self.bridge.workspace
         self.feedback.setText("Importing…")
         self.bridge.call(
-            lambda: ws.import_knowledge(datasets, runs),
+            lambda: opened(ws).import_knowledge(datasets, runs),
             self._imported,
             self._import_failed,
             description="Importing knowledge",
@@ -338,23 +343,23 @@ class KnowledgeView(QWidget):
         self.feedback.setText("Nothing was imported.")
         problems = getattr(exc, "problems", None)
         if problems and not getattr(exc, "details", ""):
-            exc.details = "\n".join(str(p) for p in problems)  # row-level detail behind "Details"
+            # Row-level detail behind "Details".
+            cast(Any, exc).details = "\n".join(str(p) for p in problems)
         self.bridge.report_error(exc, "Importing knowledge")
 
     def remove_import(self, import_id: str) -> None:
         ws = self.bridge.workspace
         self.feedback.setText("Removing…")
         self.bridge.call(
-            lambda: ws.remove_import(import_id),
-            lambda entry: (
-                self.feedback.setText(
-                    f"Removed import {entry.import_id} ({entry.datasets:,} datasets)."
-                ),
-                self.refresh(),
-            ),
+            lambda: opened(ws).remove_import(import_id),
+            self._import_removed,
             lambda exc: self.bridge.report_error(exc, "Removing imported knowledge"),
             description="Removing imported knowledge",
         )
+
+    def _import_removed(self, entry: Any) -> None:
+        self.feedback.setText(f"Removed import {entry.import_id} ({entry.datasets:,} datasets).")
+        self.refresh()
 
     def export_knowledge(self) -> None:
         folder = self.ask_folder("Export knowledge to a folder")
@@ -364,13 +369,14 @@ class KnowledgeView(QWidget):
         ws = self.bridge.workspace
         self.feedback.setText("Exporting…")
         self.bridge.call(
-            lambda: ws.export_knowledge(folder, fmt="csv"),
+            lambda: opened(ws).export_knowledge(folder, fmt="csv"),
             lambda paths: self.feedback.setText(
                 "Exported " + " and ".join(Path(p).name for p in paths) + f" to {folder}."
             ),
-            lambda exc: (
-                self.feedback.setText("Export failed."),
-                self.bridge.report_error(exc, "Exporting knowledge"),
-            ),
+            self._export_failed,
             description="Exporting knowledge",
         )
+
+    def _export_failed(self, exc: BaseException) -> None:
+        self.feedback.setText("Export failed.")
+        self.bridge.report_error(exc, "Exporting knowledge")

@@ -26,14 +26,14 @@ class MetricPicker(QComboBox):
         self.setEnabled(False)
 
     @property
-    def metric(self) -> str | None:
+    def current_metric(self) -> str | None:
         """The chosen metric, or None before a dataset is known (then the task's default)."""
         return self.currentData() if self.count() else None
 
     def set_task_type(self, task_type: str, metric: str | None = None) -> None:
         """Offer the task type's metrics; keep the current choice when it still applies."""
         metrics = metrics_for(task_type)
-        metric = metric if metric in metrics else (self.metric or default_metric(task_type))
+        metric = metric if metric in metrics else (self.current_metric or default_metric(task_type))
         if metric not in metrics:
             metric = default_metric(task_type)
         self._quiet = True
@@ -49,8 +49,8 @@ class MetricPicker(QComboBox):
         self.setEnabled(True)
 
     def _changed(self, _index: int) -> None:
-        if not self._quiet and self.metric:
-            self.metric_changed.emit(self.metric)
+        if not self._quiet and self.current_metric:
+            self.metric_changed.emit(self.current_metric)
 
 
 def queue_protocol(settings: Any = None) -> Any:

@@ -5,13 +5,18 @@ fetched on the bridge — plus the small widgets every dataset view builds the s
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QAbstractItemModel, QTimer
 from PySide6.QtWidgets import QAbstractItemView, QLabel, QTableView, QWidget
 
 from metadesk.experiments.spec import default_metric, metrics_for
 from metadesk.gui.views.metric_picker import MetricPicker, preferred_metric
+
+if TYPE_CHECKING:
+    from metadesk.gui.settings import AppSettings
+    from metadesk.gui.workers import WorkspaceBridge
+    from metadesk.workspace.service import Workspace
 
 TITLE_STYLE = "font-size: 15px; font-weight: 600;"
 
@@ -64,15 +69,15 @@ class MetricView(QWidget):
     CALL_KEY = "view"  # a newer refresh replaces one still waiting under the same key
     FETCHING = "Loading"  # the status bar's words while fetching
     FAILING = "Loading"  # the error dialog's words when fetching failed
+    TITLE = ""  # the view's heading
+    METRIC_NAME = "Metric"  # what the metric picker is called for a screen reader
 
     def __init__(
         self,
-        bridge: Any,
+        bridge: WorkspaceBridge,
         parent: QWidget | None = None,
         *,
-        settings: Any = None,
-        title: str,
-        metric_name: str,
+        settings: AppSettings | None = None,
     ) -> None:
         super().__init__(parent)
         self.bridge = bridge
@@ -81,14 +86,18 @@ class MetricView(QWidget):
         self.info: Any = None
         self._refresh_timer = QTimer(self, singleShot=True, interval=self.REFRESH_DELAY_MS)
         self._refresh_timer.timeout.connect(self.refresh)
-        self.title = view_title(title)
-        self.metric_picker = MetricPicker(self, accessible_name=metric_name)
+        self.title = view_title(self.TITLE)
+        self.metric_picker = MetricPicker(self, accessible_name=self.METRIC_NAME)
         self.metric_picker.metric_changed.connect(lambda _m: self.refresh())
         bridge.event.connect(self._on_event)
+        self.build()
+
+    def build(self) -> None:
+        """A subclass's own widgets and state, made at the end of `__init__`."""
 
     @property
-    def metric(self) -> str | None:
-        return self.metric_picker.metric
+    def current_metric(self) -> str | None:
+        return self.metric_picker.current_metric
 
     def _on_event(self, event: Any) -> None:
         if self.dataset_id is None or event.kind not in self.REFRESH_ON:
@@ -102,7 +111,7 @@ class MetricView(QWidget):
         if self.dataset_id is None or self.bridge.workspace is None:
             return
         ws, dataset_id = self.bridge.workspace, self.dataset_id
-        wanted = self.metric or preferred_metric(self.settings)
+        wanted = self.current_metric or preferred_metric(self.settings)
         fetch = self.fetch
 
         def work() -> tuple[Any, str, tuple[Any, ...]]:
@@ -116,7 +125,7 @@ class MetricView(QWidget):
         self._refresh_started()
         self.bridge.call(
             work,
-            lambda result, ds=dataset_id: self._fetched(ds, *result),
+            lambda result: self._fetched(dataset_id, *result),
             self._refresh_failed,
             key=f"{self.CALL_KEY}:{id(self)}",
             description=self.FETCHING,
@@ -137,7 +146,7 @@ class MetricView(QWidget):
 
     # --- what subclasses give -------------------------------------------------------------------
     @staticmethod
-    def fetch(ws: Any, dataset_id: str, info: Any, metric: str) -> tuple[Any, ...]:
+    def fetch(ws: Workspace, dataset_id: str, info: Any, metric: str) -> tuple[Any, ...]:
         """The view's data for `show_fetched` (on a worker thread: no widgets here)."""
         raise NotImplementedError
 

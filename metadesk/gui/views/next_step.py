@@ -8,8 +8,24 @@ has just opened one.
 from __future__ import annotations
 
 from collections.abc import Callable
+from html import escape
 
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QWidget
+
+NEXT_STEP_GAINS = {  # what adding the open file to the workspace gives, per tab
+    "Suggestions": "which models to try first",
+    "Results": "results once experiments run",
+    "Knowledge": "where it stands among the known datasets",
+}
+
+
+def add_file_text(title: str, name: str) -> str:
+    """What the `title` tab says while the file `name` is open on the Data tab only."""
+    what = NEXT_STEP_GAINS.get(title, f"its {title.lower()}")
+    return (
+        f"<b>{escape(name)}</b> is open on the Data tab but not in your workspace yet. "
+        f"Add it to see {what}."
+    )
 
 
 class NextStepBar(QFrame):

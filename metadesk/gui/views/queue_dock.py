@@ -7,6 +7,7 @@ re-reads cached timestamps to advance the clocks.
 from __future__ import annotations
 
 import html
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
@@ -34,6 +35,9 @@ from metadesk.gui.views.queue_model import (
 )
 from metadesk.workspace.events import ExecutorError
 
+if TYPE_CHECKING:
+    from metadesk.gui.workers import WorkspaceBridge
+
 __all__ = ["QueueDock", "QueueModel", "QueueSnapshot", "fetch_queue", "format_seconds"]
 
 
@@ -47,7 +51,7 @@ class QueueDock(QDockWidget):
     workers_changed = Signal(object)  # {'busy', 'free', 'total'}
     executor_error = Signal(str)
 
-    def __init__(self, bridge, parent: QWidget | None = None) -> None:
+    def __init__(self, bridge: WorkspaceBridge, parent: QWidget | None = None) -> None:
         super().__init__("Experiments", parent)
         self.setObjectName("QueueDock")
         self.setAccessibleName("Experiment queue")

@@ -6,14 +6,19 @@ from __future__ import annotations
 
 import statistics
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QColor, QFont, QGuiApplication, QPalette
 
 from metadesk.gui.palette import accent, is_dark
+from metadesk.gui.views.rows_model import RowsModel
+
+if TYPE_CHECKING:
+    from metadesk.workspace.service import Workspace
 
 _Index = QModelIndex | QPersistentModelIndex
 ACTIVE = ("queued", "running", "interrupted")
@@ -100,7 +105,7 @@ class QueueSnapshot:
     counts: dict[str, int] = field(default_factory=dict)
 
 
-def fetch_queue(ws) -> QueueSnapshot:
+def fetch_queue(ws: Workspace) -> QueueSnapshot:
     """Read the queue from the workspace. Runs on a worker thread."""
     rows = ws.experiments()
     active = [r for r in rows if r.status in ACTIVE]
@@ -128,7 +133,7 @@ def fetch_queue(ws) -> QueueSnapshot:
     )
 
 
-class QueueModel(QAbstractTableModel):
+class QueueModel(RowsModel):
     HEADERS = ("Configuration", "Dataset", "State", "Elapsed", "Remaining", "Result")
     COL_CONFIG, COL_DATASET, COL_STATE, COL_ELAPSED, COL_ETA, COL_SCORE = range(6)
 
@@ -138,7 +143,8 @@ class QueueModel(QAbstractTableModel):
         self.show_finished = True
         self._rows: list[Any] = []
         self._starts: dict[int, float] = {}  # estimated start (epoch) of each waiting experiment
-        self.metric_for = lambda row: None  # the main window tells which metric to show
+        # The main window tells which metric to show.
+        self.metric_for: Callable[[Any], str | None] = lambda row: None
 
     def set_snapshot(self, snapshot: QueueSnapshot) -> None:
         self.beginResetModel()
@@ -154,7 +160,7 @@ class QueueModel(QAbstractTableModel):
         self.show_finished = show
         self.set_snapshot(self.snapshot)
 
-    def row_at(self, i: int):
+    def row_at(self, i: int) -> Any:
         return self._rows[i]
 
     def _typical(self, row) -> float | None:
@@ -191,15 +197,7 @@ class QueueModel(QAbstractTableModel):
             free_at.append(start + typical)
             free_at.sort()
 
-    def rowCount(self, parent: _Index = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: _Index = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self.HEADERS)
-
-    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
-        if orientation != Qt.Orientation.Horizontal:
-            return None
+    def header(self, section: int, role: int) -> Any:
         if role == Qt.ItemDataRole.DisplayRole:
             return self.HEADERS[section]
         if role == Qt.ItemDataRole.ToolTipRole and section == self.COL_ETA:
@@ -323,7 +321,7 @@ class QueueModel(QAbstractTableModel):
         from metadesk.experiments.spec import METRIC_LABELS
 
         metric = self.metric_for(row)
-        if metric not in result.mean:
+        if metric is None or metric not in result.mean:
             metric = (
                 "accuracy"
                 if "accuracy" in result.mean

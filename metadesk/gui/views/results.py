@@ -6,10 +6,8 @@ in the HTML report, drawn in the palette's colours.
 
 from __future__ import annotations
 
-import logging
-import math
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 from PySide6.QtCore import (
@@ -24,21 +22,17 @@ from PySide6.QtWidgets import (
     QMenu,
     QPushButton,
     QSplitter,
-    QTabWidget,
     QVBoxLayout,
-    QWidget,
 )
 
 from metadesk.experiments.spec import LOWER_IS_BETTER, METRIC_LABELS
 from metadesk.gui.dialogs.use_result import UseResultActions
-from metadesk.gui.plots import PlotCanvas
-from metadesk.gui.views.diagnostics_panel import DiagnosticsPanel, ImportancePanel
 from metadesk.gui.views.leaderboard_model import LeaderboardModel, with_baseline
 from metadesk.gui.views.metric_view import MetricView, feedback_label, row_table
-from metadesk.report import plots as report_plots
-from metadesk.report.insights import finished_scores
+from metadesk.gui.views.results_plots import ResultPlots
 
-log = logging.getLogger(__name__)
+if TYPE_CHECKING:
+    from metadesk.workspace.service import Workspace
 
 
 class ResultsView(MetricView):
@@ -50,21 +44,19 @@ class ResultsView(MetricView):
     CALL_KEY = "results"
     FETCHING = "Loading results"
     FAILING = "Loading results"
+    TITLE = "Results"
+    METRIC_NAME = "Metric shown"
 
-    def __init__(self, bridge: Any, parent: QWidget | None = None, *, settings: Any = None) -> None:
-        super().__init__(
-            bridge, parent, settings=settings, title="Results", metric_name="Metric shown"
-        )
+    def build(self) -> None:
+        bridge = self.bridge
         self.experiments: list[Any] = []
         self.results_table: Any = None  # the workspace's ResultsTable: ties, baseline, notes
-        self.held_out: dict[str, tuple[float, float, float]] = {}
-        self._held_out_key: tuple[str, str] | None = None
         self._pending_action: str | None = None  # asked for before the first results came
-        self.actions = UseResultActions(bridge, self)
-        self.actions.started.connect(self._set_feedback)
-        self.actions.done.connect(lambda message, _path: self._set_feedback(message))
-        self.actions.failed.connect(self._set_feedback)
-        self.actions.model_opened.connect(self._set_feedback)
+        self.use_result = UseResultActions(bridge, self)
+        self.use_result.started.connect(self._set_feedback)
+        self.use_result.done.connect(lambda message, _path: self._set_feedback(message))
+        self.use_result.failed.connect(self._set_feedback)
+        self.use_result.model_opened.connect(self._set_feedback)
 
         # A push button leaves room for its menu arrow (a tool button drew it over the text).
         self.columns_button = QPushButton("Columns", self)
@@ -106,20 +98,7 @@ class ResultsView(MetricView):
         self.table.selectionModel().selectionChanged.connect(self._selection_changed)
         self.table.selectionModel().selectionChanged.connect(self._selected_run_changed)
 
-        self.score_plot = PlotCanvas(self, accessible_name="Score by configuration", min_height=170)
-        self.predicted_plot = PlotCanvas(
-            self, accessible_name="Predicted against measured", min_height=170
-        )
-        self.predicted_plot.setToolTip("Each run is numbered as in the leaderboard's # column")
-        self.progress_plot = PlotCanvas(self, accessible_name="Best so far", min_height=170)
-        self.plots = QTabWidget(self)
-        self.plots.addTab(self.score_plot, "Score by configuration")
-        self.plots.addTab(self.predicted_plot, "Predicted vs measured")
-        self.plots.addTab(self.progress_plot, "Best so far")
-        self.diagnostics = DiagnosticsPanel(bridge, self)
-        self.importance = ImportancePanel(bridge, self)
-        self.plots.addTab(self.diagnostics, "Diagnostics")
-        self.plots.addTab(self.importance, "Column importance")
+        self.plots = ResultPlots(bridge, lambda: (self.dataset_id, self.current_metric), self)
         splitter = QSplitter(Qt.Orientation.Vertical, self)
         splitter.addWidget(self.table)
         splitter.addWidget(self.plots)
@@ -149,11 +128,15 @@ class ResultsView(MetricView):
         actions.addWidget(self.export_report_button)
         actions.addWidget(self.open_model_button)
         actions.addWidget(self.feedback, 1)
-        self.menu_actions = [
-            QAction("Predict on a new file…", self, triggered=self.predict_on_new_file),
-            QAction("Export model…", self, triggered=self.export_model),
-            QAction("Export report…", self, triggered=self.export_report),
-        ]
+        self.menu_actions = []
+        for text, slot in (
+            ("Predict on a new file…", self.predict_on_new_file),
+            ("Export model…", self.export_model),
+            ("Export report…", self.export_report),
+        ):
+            action = QAction(text, self)
+            action.triggered.connect(slot)
+            self.menu_actions.append(action)
 
         layout = QVBoxLayout(self)
         layout.addLayout(top)
@@ -162,7 +145,7 @@ class ResultsView(MetricView):
         layout.addWidget(self.chosen_label)
         layout.addLayout(actions)
         self._update_buttons()
-        self._show_nothing(
+        self.plots.show_nothing(
             "Select a dataset on the left, or open a file and add it to the workspace, to see its results."
         )
 
@@ -172,14 +155,13 @@ class ResultsView(MetricView):
             self._pending_action = None
             self._picked = None
             self.info = None
-            self.held_out = {}
-            self._held_out_key = None
+            self.plots.forget()
             self.results_table = None
             self.model.set_frame(pd.DataFrame(), self.model.metric, "binary")
             self.feedback.clear()
         self.dataset_id = dataset_id
         if dataset_id is None:
-            self._show_nothing(
+            self.plots.show_nothing(
                 "Select a dataset on the left, or open a file and add it to the workspace, to see its results."
             )
             self._update_buttons()
@@ -188,11 +170,11 @@ class ResultsView(MetricView):
 
     def _on_event(self, event: Any) -> None:
         if self.dataset_id is not None and event.kind == "knowledge_changed":
-            self._held_out_key = None  # other datasets' knowledge changed the held-out model
+            self.plots.forget(predictions=False)  # other knowledge changed the held-out model
         super()._on_event(event)
 
     @staticmethod
-    def fetch(ws: Any, dataset_id: str, info: Any, metric: str) -> tuple[Any, list]:
+    def fetch(ws: Workspace, dataset_id: str, info: Any, metric: str) -> tuple[Any, list]:
         return ws.results(dataset_id, metric), ws.experiments(dataset_id)
 
     def show_fetched(self, info: Any, metric: str, table: Any, experiments: list) -> None:
@@ -218,38 +200,14 @@ class ResultsView(MetricView):
         )
         self._reselect(self._picked)
         self._selected_run_changed()
-        self._draw_plots()
+        self.plots.draw(table, experiments, metric)
         self._update_buttons()
-        key = (self.dataset_id, metric)
-        if own and self._held_out_key != key:
-            self._fetch_held_out(key)
+        if own and self.dataset_id is not None:
+            self.plots.update_held_out(self.dataset_id, metric)
         self.results_changed.emit()
         if self._pending_action is not None:
             method, self._pending_action = self._pending_action, None
             getattr(self, method)()
-
-    def _fetch_held_out(self, key: tuple[str, str]) -> None:
-        ws = self.bridge.workspace
-        self._held_out_key = key
-
-        def compute() -> dict[str, tuple[float, float, float]]:
-            from metadesk.report.html import held_out_predictions
-
-            return held_out_predictions(ws, key[0], key[1])
-
-        def done(predictions: dict[str, tuple[float, float, float]]) -> None:
-            if (self.dataset_id, self.metric) == key:
-                self.held_out = predictions
-                self._draw_plots()
-
-        def failed(exc: BaseException) -> None:
-            log.warning("held-out predictions failed: %s", exc, exc_info=exc)
-            if (self.dataset_id, self.metric) == key:
-                self.predicted_plot.show_message("No held-out predictions available.")
-
-        self.bridge.call(
-            compute, done, failed, key=f"held-out:{id(self)}", description="Checking predictions"
-        )
 
     def _rebuild_columns_menu(self) -> None:
         self.columns_menu.clear()
@@ -276,62 +234,6 @@ class ResultsView(MetricView):
             index = self.metric_picker.findData(table.better_metric)
             if index >= 0:
                 self.metric_picker.setCurrentIndex(index)  # refreshes through metric_changed
-
-    def _draw_plots(self) -> None:
-        table, metric = self.results_table, self.model.metric
-        board = table.board if table is not None else pd.DataFrame()
-        label = METRIC_LABELS.get(metric, metric)
-        lower = metric in LOWER_IS_BETTER
-        if board.empty or metric not in board:
-            self._show_nothing("No finished experiments yet: run a suggestion to see results here.")
-            return
-        labels = list(board["label"].astype(str))
-        means, stds = list(board[metric]), list(board.get(f"{metric}_std", [math.nan] * len(board)))
-        prov = list(board["provenance"])
-        groups = list(board["group"]) if "group" in board else None
-        baseline = table.baseline
-        base_score = baseline.mean.get(metric) if baseline is not None else None
-        self.score_plot.plot(
-            lambda style: report_plots.score_by_configuration(
-                labels, means, stds, metric_label=label, provenance=prov,
-                lower_is_better=lower, style=style, groups=groups,
-                baseline=base_score,
-            )
-        )  # fmt: skip
-        ordered = finished_scores(self.experiments, metric)
-        scores = [s for _, s in ordered]
-        self.progress_plot.plot(
-            lambda style: report_plots.best_so_far(
-                scores,
-                metric_label=label,
-                lower_is_better=lower,
-                style=style,
-                baseline=base_score,
-            )
-        )
-        pairs = [  # numbered by their place in the leaderboard's "#" column
-            (str(place), self.held_out[str(r.configuration_id)], float(getattr(r, metric)))
-            for place, r in enumerate(board.itertuples(index=False), start=1)
-            if r.provenance == "own"
-            and str(r.configuration_id) in self.held_out
-            and pd.notna(getattr(r, metric))
-        ]
-        if not pairs:
-            self.predicted_plot.show_message(
-                "Predictions appear here once runs finish and the meta-model has been asked "
-                "what it expected without them."
-            )
-            return
-        self.predicted_plot.plot(
-            lambda style: report_plots.predicted_vs_measured(
-                [p[0] for p in pairs], [p[1][0] for p in pairs], [p[1][1] for p in pairs],
-                [p[1][2] for p in pairs], [p[2] for p in pairs], metric_label=label, style=style,
-            )
-        )  # fmt: skip
-
-    def _show_nothing(self, message: str) -> None:
-        for plot in (self.score_plot, self.predicted_plot, self.progress_plot):
-            plot.show_message(message)
 
     def _reselect(self, configuration_id: str | None) -> None:
         """The analyst's pick if it is still listed, else the best row."""
@@ -417,10 +319,11 @@ class ResultsView(MetricView):
         label = str(r.get("label") or r.get("configuration_id"))
         eid = r.get("experiment_id")
         own = r.get("provenance") == "own" and eid is not None and pd.notna(eid)
-        self.diagnostics.show_run(int(eid) if own else None, label, self.info.task_type)
+        run = int(eid) if own and eid is not None else None
+        self.plots.diagnostics.show_run(run, label, self.info.task_type)
         chosen = self.selected_configuration()
-        self.importance.set_configuration(
-            self.dataset_id, chosen[0] if chosen else None, label, self.metric or ""
+        self.plots.importance.set_configuration(
+            self.dataset_id, chosen[0] if chosen else None, label, self.current_metric or ""
         )
 
     def _set_feedback(self, message: str) -> None:
@@ -443,22 +346,22 @@ class ResultsView(MetricView):
         return True
 
     def predict_on_new_file(self) -> None:
-        if self._ready("predict_on_new_file"):
+        chosen = self.selected_configuration()
+        if self._ready("predict_on_new_file") and chosen and self.dataset_id is not None:
             source = str(getattr(self.info, "source_path", "") or "")
-            self.actions.predict_on_new_file(
-                self.dataset_id,
-                *self.selected_configuration(),
-                start_dir=str(Path(source).parent) if source else None,
+            self.use_result.predict_on_new_file(
+                self.dataset_id, *chosen, start_dir=str(Path(source).parent) if source else None
             )
 
     def export_model(self) -> None:
-        if self._ready("export_model"):
-            self.actions.export_model(self.dataset_id, *self.selected_configuration())
+        chosen = self.selected_configuration()
+        if self._ready("export_model") and chosen and self.dataset_id is not None:
+            self.use_result.export_model(self.dataset_id, *chosen)
 
     def open_model(self) -> None:
         """Open an exported model and predict a table with it (no dataset needed)."""
-        self.actions.predict_with_model_file()
+        self.use_result.predict_with_model_file()
 
     def export_report(self) -> None:
-        if self._ready("export_report", needs_result=False):
-            self.actions.export_report(self.dataset_id, self.info.name, self.metric)
+        if self._ready("export_report", needs_result=False) and self.dataset_id is not None:
+            self.use_result.export_report(self.dataset_id, self.info.name, self.current_metric)

@@ -7,7 +7,7 @@ analyst watches; the GUI thread only formats what came back.
 from __future__ import annotations
 
 import logging
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import (
     QItemSelectionModel,
@@ -26,12 +26,18 @@ from PySide6.QtWidgets import (
     QStyledItemDelegate,
     QTextBrowser,
     QVBoxLayout,
-    QWidget,
 )
 
 from metadesk.gui.views.metric_picker import queue_protocol
 from metadesk.gui.views.metric_view import MetricView, feedback_label, row_table
-from metadesk.gui.views.suggestion_model import SuggestionModel, suggestion_html
+from metadesk.gui.views.suggestion_model import (
+    SuggestionModel,
+    portfolio_estimate,
+    suggestion_html,
+)
+
+if TYPE_CHECKING:
+    from metadesk.workspace.service import Workspace
 
 log = logging.getLogger(__name__)
 
@@ -47,11 +53,10 @@ class SuggestionsView(MetricView):
     CALL_KEY = "suggest"
     FETCHING = "Ranking configurations"
     FAILING = "Suggesting configurations"
+    TITLE = "Suggestions"
+    METRIC_NAME = "Metric to optimise"
 
-    def __init__(self, bridge: Any, parent: QWidget | None = None, *, settings: Any = None) -> None:
-        super().__init__(
-            bridge, parent, settings=settings, title="Suggestions", metric_name="Metric to optimise"
-        )
+    def build(self) -> None:
         self.recommender: dict[str, Any] = {}
         self.status = QLabel("")
         self.status.setAccessibleName("Suggestions status")
@@ -139,7 +144,8 @@ class SuggestionsView(MetricView):
         actions.addWidget(self.tune_button)
         actions.addStretch(1)
         actions.addWidget(self.feedback)
-        QShortcut(QKeySequence("Ctrl+Return"), self.table, activated=self.run_selected)
+        run = QShortcut(QKeySequence("Ctrl+Return"), self.table)
+        run.activated.connect(self.run_selected)
 
         layout = QVBoxLayout(self)
         layout.addLayout(top)
@@ -181,7 +187,7 @@ class SuggestionsView(MetricView):
         self.refresh()
 
     @staticmethod
-    def fetch(ws: Any, dataset_id: str, info: Any, metric: str) -> tuple[list[Any], dict]:
+    def fetch(ws: Workspace, dataset_id: str, info: Any, metric: str) -> tuple[list[Any], dict]:
         suggestions = ws.suggest(dataset_id, metric=metric)
         try:
             about = ws.recommender_info(info.task_type, metric)
@@ -320,7 +326,7 @@ class SuggestionsView(MetricView):
                 dialog.raise_()  # a search on another dataset is still running: show it
                 dialog.activateWindow()
                 return
-            metric = self.metric or self.model.metric
+            metric = self.current_metric or self.model.metric
             dialog = TuneDialog(self.bridge, self.dataset_id, self.info.name, metric, self)
             self.tune_dialog = dialog
         dialog.show()
@@ -362,31 +368,3 @@ class _PaddedRows(QStyledItemDelegate):
         size = super().sizeHint(option, index)
         size.setHeight(size.height() + self.PAD)
         return size
-
-
-def portfolio_estimate(ws: Any, dataset_id: str, count: int, time_limit_s: float) -> str:
-    """ "About 25 min with 3 workers (runs here took 38 s each in the middle)." Runs on a worker."""
-    from statistics import median
-
-    from metadesk.gui.views.queue_model import format_seconds
-
-    seconds = [
-        e.result.wall_seconds
-        for e in ws.experiments(dataset_id)
-        if e.status == "ok" and e.result is not None and e.result.wall_seconds > 0
-    ]
-    workers = max(1, int(ws.workers_status().get("total", 0) or 1))
-    who = f"{workers} worker{'s' if workers != 1 else ''}"
-    if seconds:
-        typical = median(seconds)
-        total = typical * count / workers
-        return (
-            f"About {format_seconds(total)} with {who}: a run here took {format_seconds(typical)}"
-            " in the middle, and slower models take longer. You can pause or cancel them."
-        )
-    most = time_limit_s * count / workers
-    return (
-        f"No run has finished on this dataset yet to estimate from; each may take up to "
-        f"{format_seconds(time_limit_s)}, so at most {format_seconds(most)} with {who}. "
-        "You can pause or cancel them."
-    )
