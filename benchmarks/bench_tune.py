@@ -66,6 +66,7 @@ def pick_tables(n: int, names: list[str] | None):
 
 def run_metadesk(task, budget: float, warm: bool) -> dict:
     from metadesk.workspace import Workspace
+    from metadesk.workspace.tuning import Tuner
 
     with tempfile.TemporaryDirectory() as tmp:
         started = time.monotonic()
@@ -73,7 +74,7 @@ def run_metadesk(task, budget: float, warm: bool) -> dict:
         try:
             info = ws.add_dataset(task)
             ws.start(workers=WORKERS)
-            snap = ws.tuner(info.dataset_id, budget, warm_start=warm, started=started).run()
+            snap = Tuner(ws, info.dataset_id, budget, warm_start=warm, started=started).run()
         finally:
             ws.close()
         wall = time.monotonic() - started

@@ -64,6 +64,7 @@ def _seconds(text: str) -> float:
 def tune_command(args: argparse.Namespace) -> int:
     from metadesk.cli import STARTED
     from metadesk.workspace import Workspace
+    from metadesk.workspace.tuning import Tuner
 
     started = STARTED
     ws = Workspace.open(getattr(args, "workspace", None))
@@ -85,7 +86,8 @@ def tune_command(args: argparse.Namespace) -> int:
             )
         ws.start(workers=args.workers, scheduler=args.scheduler)
         printer = None if args.json else _Printer(sys.stdout)
-        tuner = ws.tuner(
+        tuner = Tuner(
+            ws,
             info.dataset_id,
             args.budget,
             metric=args.metric,
@@ -98,13 +100,13 @@ def tune_command(args: argparse.Namespace) -> int:
             snap = tuner.run()
         except KeyboardInterrupt:
             tuner.stop()
-            snap = tuner.snapshot()
+            stopped = tuner.snapshot()
             print(
                 "Stopped. Every finished trial is kept; run the same command to go on.",
                 file=sys.stderr,
             )
-            if snap is not None:
-                _print_outcome(snap, args.json)
+            if stopped is not None:
+                _print_outcome(stopped, args.json)
             return 130
         _print_outcome(snap, args.json)
         return 0 if snap.best is not None else 1

@@ -20,7 +20,6 @@ from metadesk.experiments.spec import ExperimentSpec, Result
 _E = TypeVar("_E", bound="Executor")
 
 
-
 @runtime_checkable
 class ExperimentHandle(Protocol):
     """One submitted experiment. `result()` never raises for an experiment that failed; a

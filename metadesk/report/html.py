@@ -335,11 +335,12 @@ def held_out_predictions(
     from metadesk.portfolio import default_portfolio
 
     ranked = model.rank(workspace.meta_features(dataset_id), default_portfolio(info.task_type))
-    return {
-        s.configuration.id: within_metric_range(metric, s.predicted, s.low, s.high)
-        for s in ranked
-        if math.isfinite(s.predicted) and math.isfinite(s.low) and math.isfinite(s.high)
-    }
+    predictions: dict[str, tuple[float, float, float]] = {}
+    for s in ranked:
+        if math.isfinite(s.predicted) and math.isfinite(s.low) and math.isfinite(s.high):
+            predicted, low, high = within_metric_range(metric, s.predicted, s.low, s.high)
+            predictions[s.configuration.id] = (predicted, low, high)
+    return predictions
 
 
 def _source(name: str) -> str:
@@ -377,8 +378,8 @@ def _best_model_text(board: pd.DataFrame) -> str:
 
 def _exports_html(workspace: Any, dataset_id: str) -> str:
     """Which models and prediction files were written from this dataset, newest first."""
-    store = getattr(workspace, "store", None)
-    rows = _safely("exports", lambda: store.exports(dataset_id), []) if store else []
+    store = workspace.store
+    rows = _safely("exports", lambda: store.exports(dataset_id), [])
     if not rows:
         return "nothing yet"
     labels = {}

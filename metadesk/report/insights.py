@@ -13,6 +13,7 @@ import pandas as pd
 from metadesk.experiments.spec import LOWER_IS_BETTER
 from metadesk.knowledge.dataset_names import plain_name
 from metadesk.metamodel.metrics import within_range
+from metadesk.workspace.records import ExperimentRow
 
 
 def within_metric_range(metric: str, *values: float) -> tuple[float, ...]:
@@ -91,7 +92,7 @@ def dataset_map(
     if "name" not in frame:
         frame["name"] = frame.index.astype(str)
     if current_id is not None and current_id not in frame.index and current_features:
-        row = {c: np.nan for c in frame.columns}
+        row: dict[str, object] = {c: np.nan for c in frame.columns}
         row.update({k_: v for k_, v in current_features.items() if k_ in frame.columns})
         row.update(name=current_name, provenance="own", task_type=current_task_type or "")
         frame = pd.concat([frame, pd.DataFrame([row], index=[current_id])])
@@ -180,16 +181,12 @@ def score_heatmap(
     )
 
 
-def finished_scores(experiments: Sequence[object], metric: str) -> list[tuple[str, float]]:
+def finished_scores(experiments: Sequence[ExperimentRow], metric: str) -> list[tuple[str, float]]:
     """(configuration label, score) of the ok experiments in the order they finished."""
-    done = [
-        e
-        for e in experiments
-        if getattr(e, "status", "") == "ok"
-        and getattr(e, "result", None) is not None
-        and e.result.score(metric) is not None
-    ]
-    done.sort(key=lambda e: (e.finished_at or "", e.experiment_id))
-    return [
-        (e.configuration_label or e.configuration_id, float(e.result.score(metric))) for e in done
-    ]
+    done: list[tuple[ExperimentRow, float]] = []
+    for e in experiments:
+        score = e.result.score(metric) if e.status == "ok" and e.result is not None else None
+        if score is not None:
+            done.append((e, float(score)))
+    done.sort(key=lambda pair: (pair[0].finished_at or "", pair[0].experiment_id))
+    return [(e.configuration_label or e.configuration_id, score) for e, score in done]

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
+from matplotlib.artist import Artist
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
@@ -170,7 +171,7 @@ def score_by_configuration(
     ax.set_xlabel(f"{metric_label}\n(mean ± std over folds, {better})")
     from matplotlib.patches import Patch
 
-    handles = []
+    handles: list[Artist] = []
     if groups is not None and "worse" in group:
         handles += [
             Patch(color=style.accent, label="best, or tied with it"),

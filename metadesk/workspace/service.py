@@ -12,14 +12,14 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from metadesk.data.roles import Role
-from metadesk.data.task import Task
+from metadesk.data.readers import read_table
+from metadesk.data.task import Task, make_task
 from metadesk.experiments.spec import Protocol, Result
 from metadesk.knowledge.store import Store, default_path
 from metadesk.workspace import records, stored
@@ -33,14 +33,12 @@ from metadesk.workspace.queueing import ExperimentQueue
 from metadesk.workspace.records import DatasetInfo, ExperimentRow
 
 if TYPE_CHECKING:  # imported where used: each pulls in its own libraries
-    from metadesk.data.report import ReadReport
     from metadesk.experiments.predictions import OutOfFold
     from metadesk.metafeatures.values import MetaFeatures
     from metadesk.metamodel.facade import RecommenderInfo
     from metadesk.metamodel.values import MetaDataset, Suggestion
     from metadesk.portfolio.configuration import Configuration
     from metadesk.workspace.models import OpenedModel
-    from metadesk.workspace.tuning import Tuner, TuneSnapshot
 
 log = logging.getLogger(__name__)
 
@@ -102,55 +100,10 @@ class Workspace(ExperimentQueue, KnowledgeExchange):
         self._events.emit(event)
 
     # --- datasets -------------------------------------------------------------------------------
-    def read_table(
-        self,
-        path: Path | str,
-        *,
-        sheet: str | int | None = None,
-        nrows: int | None = None,
-        sample: int | None = None,
-        max_bytes: int | None = None,
-        encoding: str | None = None,
-        delimiter: str | None = None,
-    ) -> tuple[pd.DataFrame, ReadReport]:
-        """`metadesk.data.read_table` (frame, report). Raises `UserError` on bad input."""
-        from metadesk.data import read_table
-
-        return read_table(
-            path,
-            sheet=sheet,
-            nrows=nrows,
-            sample=sample,
-            max_bytes=max_bytes,
-            encoding=encoding,
-            delimiter=delimiter,
-        )
-
-    def make_task(
-        self,
-        frame: pd.DataFrame,
-        target: str,
-        *,
-        task_type: str | None = None,
-        roles: Mapping[str, Role | str] | None = None,
-        name: str = "",
-        source_path: Path | str | None = None,
-        folds: int = 5,
-        drop_classes: Iterable[object] = (),
-    ) -> Task:
-        """`metadesk.data.make_task`: validate the user's choices; raises `TaskProblem`."""
-        from metadesk.data import make_task
-
-        return make_task(
-            frame,
-            target,
-            task_type=task_type,
-            roles=roles,
-            name=name,
-            source_path=source_path,
-            folds=folds,
-            drop_classes=drop_classes,
-        )
+    # The data layer's own functions, signatures and all: `read_table` raises `UserError` on bad
+    # input, `make_task` a `TaskProblem` naming what is wrong with the user's choices.
+    read_table = staticmethod(read_table)
+    make_task = staticmethod(make_task)
 
     def add_dataset(self, task: Task) -> DatasetInfo:
         """Snapshot the task's data as content-addressed Parquet and record it (idempotent)."""
@@ -220,35 +173,6 @@ class Workspace(ExperimentQueue, KnowledgeExchange):
 
         metric = metric or self.default_metric(dataset_id)  # balanced when a class is rare
         return suggest(self.store, self.knowledge, self.meta_features, dataset_id, metric, top)
-
-    def tuner(
-        self,
-        dataset_id: str,
-        budget_seconds: float,
-        *,
-        metric: str | None = None,
-        warm_start: bool = True,
-        seed: int = 0,
-        started: float | None = None,
-        on_progress: Callable[[TuneSnapshot], None] | None = None,
-        should_stop: Callable[[], bool] | None = None,
-    ) -> Tuner:
-        """A `tuning.Tuner`: `run()` searches beyond the portfolio within the budget, warm-started
-        by the suggestions; `stop()` ends it. Dispatching must be started (`start()`): trials are
-        ordinary experiments."""
-        from metadesk.workspace.tuning import Tuner
-
-        return Tuner(
-            self,
-            dataset_id,
-            budget_seconds,
-            metric=metric,
-            warm_start=warm_start,
-            seed=seed,
-            started=started,
-            on_progress=on_progress,
-            should_stop=should_stop,
-        )
 
     def recommender_info(self, task_type: str, metric: str | None = None) -> RecommenderInfo:
         """name, label, held_out and baseline figures, the trust sentence, cold_start..."""

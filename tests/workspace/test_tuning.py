@@ -10,6 +10,7 @@ import pytest
 from metadesk.cli import main
 from metadesk.portfolio import get_configuration
 from metadesk.workspace import Workspace
+from metadesk.workspace.tuning import Tuner
 from tests.inline_executor import InlineExecutor
 
 
@@ -25,7 +26,7 @@ def _stop_after(n: int):
 
 def _search(ws, dataset_id, trials: int, **options):
     holder, on_progress = _stop_after(trials)
-    tuner = ws.tuner(dataset_id, 3600, on_progress=on_progress, **options)
+    tuner = Tuner(ws, dataset_id, 3600, on_progress=on_progress, **options)
     holder["tuner"] = tuner
     return tuner.run()
 
@@ -57,7 +58,7 @@ def test_a_search_stores_every_trial_goes_beyond_the_portfolio_and_continues(wor
 
 def test_a_search_ends_by_itself_when_the_budget_is_spent(workspace, dataset_id):
     workspace.start(InlineExecutor())
-    snap = workspace.tuner(dataset_id, 5, warm_start=False).run()
+    snap = Tuner(workspace, dataset_id, 5, warm_start=False).run()
     assert snap.stopped == "budget"
     assert workspace.experiments(dataset_id, ("queued", "running")) == []
 

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 from metadesk.experiments.spec import LOWER_IS_BETTER, METRIC_LABELS
 from metadesk.gui.plots import PlotCanvas
 from metadesk.report.tuning_plot import tuning_curve
+from metadesk.workspace.tuning import Tuner
 
 if TYPE_CHECKING:
     from metadesk.gui.workers import WorkspaceBridge
@@ -162,7 +163,8 @@ class TuneDialog(QDialog):
             state = current_task_state()
             if not ws.running:
                 ws.start()
-            tuner = ws.tuner(
+            tuner = Tuner(
+                ws,
                 dataset_id,
                 budget,
                 metric=metric,

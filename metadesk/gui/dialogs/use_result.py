@@ -81,7 +81,7 @@ class UseResultActions(QObject):
             return
         self.last_dir = str(Path(source).parent)
         self._folder_used = True
-        ws = self.bridge.workspace
+        ws = opened(self.bridge.workspace)
         self.started.emit(f"Checking the columns of {Path(source).name}…")
 
         def checked(_columns: int) -> None:

@@ -175,7 +175,7 @@ class ImportancePanel(QWidget):
         if self._target is None:
             return
         dataset_id, configuration_id, _label, metric = self._target
-        ws = self.bridge.workspace
+        ws = opened(self.bridge.workspace)
         key = (dataset_id, configuration_id, metric)
         self.measure_button.setEnabled(False)
         self.canvas.show_message("Measuring… the model is fitted once, then scored many times.")

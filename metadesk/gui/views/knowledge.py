@@ -7,6 +7,7 @@ Everything is computed through the bridge (PCA, heatmap, evaluation); the GUI th
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
@@ -77,7 +78,7 @@ def _curve(figures: Any) -> list[float]:
     return []
 
 
-def held_out_curves(info: dict[str, Any], metric: str) -> tuple[dict[str, list[float]], str]:
+def held_out_curves(info: Mapping[str, Any], metric: str) -> tuple[dict[str, list[float]], str]:
     """Best-so-far regret curves (held out) of the chosen recommender and of AverageRank from
     `Workspace.recommender_info`; in points (0.01) for scores, in the metric's units for losses."""
     label = str(info.get("label") or info.get("name") or "meta-model")
@@ -111,7 +112,7 @@ def build_snapshot(ws: Workspace, dataset_id: str | None) -> KnowledgeSnapshot:
     if info is not None and dataset_id:
         try:
             mf = ws.meta_features(dataset_id)
-            features = mf.as_floats() if hasattr(mf, "as_floats") else dict(mf)
+            features = mf.as_floats()
         except Exception:  # the map still shows the known datasets
             log.exception("meta-features for the knowledge map failed")
     same = (

@@ -123,11 +123,12 @@ def fetch_queue(ws: Workspace) -> QueueSnapshot:
     for r in rows:
         counts[r.status] = counts.get(r.status, 0) + 1
     names = {d.dataset_id: d.name for d in ws.datasets()}
+    status = ws.workers_status()
     return QueueSnapshot(
         rows=active + finished[:RECENT_FINISHED],
         dataset_names=names,
         typical_seconds=typical,
-        workers=dict(ws.workers_status()),
+        workers={key: status[key] for key in ("busy", "free", "total")},
         paused=bool(ws.paused),
         counts=counts,
     )

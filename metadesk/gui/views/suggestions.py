@@ -7,6 +7,7 @@ analyst watches; the GUI thread only formats what came back.
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import (
@@ -37,6 +38,7 @@ from metadesk.gui.views.suggestion_model import (
 )
 
 if TYPE_CHECKING:
+    from metadesk.metamodel.values import Suggestion
     from metadesk.workspace.service import Workspace
 
 log = logging.getLogger(__name__)
@@ -187,13 +189,15 @@ class SuggestionsView(MetricView):
         self.refresh()
 
     @staticmethod
-    def fetch(ws: Workspace, dataset_id: str, info: Any, metric: str) -> tuple[list[Any], dict]:
+    def fetch(
+        ws: Workspace, dataset_id: str, info: Any, metric: str
+    ) -> tuple[list[Suggestion], Mapping[str, Any]]:
         suggestions = ws.suggest(dataset_id, metric=metric)
         try:
             about = ws.recommender_info(info.task_type, metric)
         except Exception:  # the sentence is a nicety; suggestions still show without it
             log.exception("recommender_info failed")
-            about = {}
+            return suggestions, {}
         return suggestions, about
 
     def _refresh_started(self) -> None:
