@@ -113,9 +113,9 @@ def _write_parquet(task: Task, path: str) -> None:
             writer.close()
 
 
-def _read(path: Path) -> pa.Table:
+def _read(path: Path, columns: list[str] | None = None) -> pa.Table:
     try:
-        return pq.read_table(path)
+        return pq.read_table(path, columns=columns)
     except FileNotFoundError as exc:
         raise FileProblem(
             f"The data snapshot {path.name} is missing.",
@@ -130,9 +130,10 @@ def _read(path: Path) -> pa.Table:
         ) from exc
 
 
-def read_snapshot(path: Path | str) -> pd.DataFrame:
-    """The frame stored in a snapshot, with its column types."""
-    return to_pandas(_read(Path(path)))
+def read_snapshot(path: Path | str, columns: list[str] | None = None) -> pd.DataFrame:
+    """The frame stored in a snapshot (only `columns` when given), with its column types. The one
+    reader of snapshots: the workspace, the workers and the cluster's data upload all use it."""
+    return to_pandas(_read(Path(path), columns))
 
 
 def snapshot_metadata(path: Path | str) -> SnapshotMetadata:

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
+from metadesk.data.snapshot import read_snapshot
 from metadesk.errors import ExecutionProblem
 from metadesk.experiments.executor import (
     Executor,
@@ -360,7 +361,7 @@ class DaskExecutor(Executor):
         if future is not None:
             return future
         try:
-            frame = pd.read_parquet(spec.snapshot_path)
+            frame = read_snapshot(spec.snapshot_path)
         except Exception as exc:
             raise ExecutionProblem(
                 "The saved copy of the dataset cannot be read, so it cannot be sent to the cluster.",

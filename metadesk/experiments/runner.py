@@ -36,6 +36,7 @@ from sklearn.model_selection import RepeatedKFold, RepeatedStratifiedKFold, trai
 from sklearn.pipeline import Pipeline
 from threadpoolctl import threadpool_limits
 
+from metadesk.data.snapshot import read_snapshot
 from metadesk.errors import TaskProblem, UserError
 from metadesk.experiments.predictions import Collector, encode
 from metadesk.experiments.spec import ExperimentSpec, Result, metrics_for
@@ -60,7 +61,7 @@ def load_snapshot(path: str | Path) -> pd.DataFrame:
     key = (str(p), st.st_mtime_ns, st.st_size)
     if key not in _snapshot_cache:
         _snapshot_cache.clear()
-        _snapshot_cache[key] = pd.read_parquet(p)
+        _snapshot_cache[key] = read_snapshot(p)
     return _snapshot_cache[key]
 
 

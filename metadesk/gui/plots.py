@@ -14,7 +14,7 @@ from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QColor, QPalette, QShowEvent
 from PySide6.QtWidgets import QApplication, QSizePolicy, QVBoxLayout, QWidget
 
-from metadesk.report.plots import PlotStyle, message_figure
+from metadesk.report.figures import PlotStyle, message_figure
 
 
 def _hex(color: QColor) -> str:

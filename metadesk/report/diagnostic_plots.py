@@ -13,13 +13,13 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
-from metadesk.report.plots import (
+from metadesk.report.figures import (
     PlotStyle,
-    _axes,
-    _legend,
-    _shorten,
     message_figure,
     new_figure,
+    shorten,
+    styled_axes,
+    styled_legend,
 )
 from metadesk.workspace.diagnostics import Diagnostics
 
@@ -53,11 +53,11 @@ def confusion_figure(d: Diagnostics, style: PlotStyle | None = None) -> Figure:
     share = counts / np.maximum(counts.sum(axis=1, keepdims=True), 1)
     size = min(6.0, 2.6 + 0.35 * k)
     fig = new_figure(style, size + 1.0, size)
-    ax = _axes(fig, style)
+    ax = styled_axes(fig, style)
     ax.grid(False)
     # Cells fill the canvas (a square matrix would leave half of a wide plot area empty).
     image = ax.imshow(share, cmap=style.colormap, vmin=0, vmax=1, aspect="auto")
-    names = [_shorten(c, 14) for c in d.classes]
+    names = [shorten(c, 14) for c in d.classes]
     ax.set_xticks(range(k), names, rotation=30 if k > 4 else 0, ha="right" if k > 4 else "center")
     ax.set_yticks(range(k), names)
     ax.set_xlabel("Predicted class")
@@ -91,18 +91,18 @@ def _curves_figure(
     diagonal: str = "",
 ) -> Figure:
     fig = new_figure(style, 5.6, 4.0)
-    ax = _axes(fig, style)
+    ax = styled_axes(fig, style)
     if diagonal:
         ax.plot([0, 1], [0, 1], linestyle="--", color=style.muted, linewidth=1, label=diagonal)
     for i, c in enumerate(curves):
         colour = style.series[i % len(style.series)]
-        label = f"{_shorten(c.name, 24)} ({area} {c.area:.3f})" if area else _shorten(c.name, 24)
+        label = f"{shorten(c.name, 24)} ({area} {c.area:.3f})" if area else shorten(c.name, 24)
         ax.plot(c.x, c.y, color=colour, linewidth=1.8, label=label, marker="o" if not area else "")
     ax.set_xlim(-0.01, 1.01)
     ax.set_ylim(-0.01, 1.02)
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)
-    _legend(ax, style, loc="lower right" if diagonal else "best")
+    styled_legend(ax, style, loc="lower right" if diagonal else "best")
     return fig
 
 
@@ -155,7 +155,7 @@ def predicted_actual_figure(d: Diagnostics, style: PlotStyle | None = None) -> F
     if d.actual is None or d.predicted is None:
         return message_figure("Predicted against actual is for a numeric target.", style)
     fig = new_figure(style, 5.0, 4.0)
-    ax = _axes(fig, style)
+    ax = styled_axes(fig, style)
     ax.scatter(d.actual, d.predicted, s=8, alpha=0.45, color=style.accent, linewidths=0)
     lo = float(np.nanmin([d.actual.min(), d.predicted.min()]))
     hi = float(np.nanmax([d.actual.max(), d.predicted.max()]))
@@ -174,7 +174,7 @@ def residuals_figure(d: Diagnostics, style: PlotStyle | None = None) -> Figure:
         return message_figure("Residuals are for a numeric target.", style)
     residual = d.actual - d.predicted
     fig = new_figure(style, 5.6, 4.0)
-    ax = _axes(fig, style)
+    ax = styled_axes(fig, style)
     ax.scatter(d.predicted, residual, s=8, alpha=0.45, color=style.accent, linewidths=0)
     ax.axhline(0, linestyle="--", color=style.highlight, linewidth=1.2)
     ax.set_xlabel("Predicted value (out of fold)")
@@ -193,12 +193,12 @@ def importance_figure(
     top = table.head(limit)
     n = len(top)
     fig = new_figure(style, 6.0, max(2.2, 0.3 * n + 1.2))
-    ax = _axes(fig, style)
+    ax = styled_axes(fig, style)
     ax.grid(False, axis="y")
     y = np.arange(n)[::-1]
     ax.barh(y, top["importance"], xerr=top["std"].fillna(0), color=style.accent,
             ecolor=style.foreground, capsize=2, height=0.65)  # fmt: skip
-    ax.set_yticks(y, [_shorten(str(c), 40) for c in top["column"]])
+    ax.set_yticks(y, [shorten(str(c), 40) for c in top["column"]])
     ax.axvline(0, color=style.muted, linewidth=0.8)
     ax.set_xlabel(f"Drop in {metric_label} when the column is shuffled")
     if len(table) > n:

@@ -6,116 +6,26 @@ figures on a QtAgg canvas. Colours come from a `PlotStyle`, so both follow the p
 
 from __future__ import annotations
 
-import io
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
-from typing import Any
 
 import numpy as np
 from matplotlib.artist import Artist
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
+from metadesk.report.figures import (
+    PlotStyle,
+    figure_png,
+    message_figure,
+    new_figure,
+    shorten,
+    styled_axes,
+    styled_legend,
+)
 from metadesk.report.plot_labels import label_offsets
 
-# Colour-blind-safe series colours (Okabe-Ito), readable on light and dark backgrounds.
-SERIES = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442")
-
-
-@dataclass(frozen=True)
-class PlotStyle:
-    """The colours and font size every figure uses; `from_rc` reads them from rcParams-like keys."""
-
-    background: str = "#ffffff"
-    foreground: str = "#202124"
-    muted: str = "#80868b"
-    grid: str = "#e3e3e3"
-    accent: str = "#0072B2"
-    highlight: str = "#D55E00"
-    series: tuple[str, ...] = field(default=SERIES)
-    font_size: float = 9.0
-    colormap: str = "viridis"
-
-    @classmethod
-    def from_rc(cls, rc: Mapping[str, Any]) -> PlotStyle:
-        """Build from an rcParams dict (as the GUI palette gives it); missing keys keep defaults."""
-        base = cls()
-        cycle = rc.get("axes.prop_cycle")
-        series = base.series
-        if cycle is not None:
-            try:
-                series = tuple(c["color"] for c in cycle) or base.series
-            except (TypeError, KeyError):
-                series = base.series
-        return cls(
-            background=str(rc.get("figure.facecolor", base.background)),
-            foreground=str(rc.get("text.color", base.foreground)),
-            muted=str(rc.get("xtick.color", base.muted)),
-            grid=str(rc.get("grid.color", base.grid)),
-            accent=series[0],
-            highlight=series[5] if len(series) > 5 else base.highlight,
-            series=series,
-            font_size=float(rc.get("font.size", base.font_size)),
-            colormap=str(rc.get("image.cmap", base.colormap)),
-        )
-
-
-def new_figure(style: PlotStyle, width: float = 6.0, height: float = 3.6) -> Figure:
-    """A figure in the style's colours; not attached to any canvas (the caller chooses one)."""
-    fig = Figure(figsize=(width, height), dpi=100, facecolor=style.background, layout="constrained")
-    return fig
-
-
-def _axes(fig: Figure, style: PlotStyle):
-    ax = fig.add_subplot(1, 1, 1)
-    ax.set_facecolor(style.background)
-    for spine in ax.spines.values():
-        spine.set_color(style.muted)
-    for side in ("top", "right"):
-        ax.spines[side].set_visible(False)
-    ax.tick_params(colors=style.foreground, labelsize=style.font_size)
-    ax.xaxis.label.set_color(style.foreground)
-    ax.yaxis.label.set_color(style.foreground)
-    ax.xaxis.label.set_fontsize(style.font_size)
-    ax.yaxis.label.set_fontsize(style.font_size)
-    ax.title.set_color(style.foreground)
-    ax.title.set_fontsize(style.font_size + 1)
-    ax.grid(True, color=style.grid, linewidth=0.6)
-    ax.set_axisbelow(True)
-    return ax
-
-
-def _legend(ax, style: PlotStyle, **kw) -> None:
-    leg = ax.legend(fontsize=style.font_size - 0.5, frameon=False, **kw)
-    for text in leg.get_texts():
-        text.set_color(style.foreground)
-
-
-def _shorten(text: str, n: int = 38) -> str:
-    """Cut in the middle: configuration labels differ at their ends ("…, 1 row per leaf")."""
-    if len(text) <= n:
-        return text
-    head = (n - 1) // 2
-    return text[:head].rstrip() + "…" + text[-(n - 1 - head) :].lstrip()
-
-
-def message_figure(
-    message: str, style: PlotStyle, width: float = 6.0, height: float = 3.6
-) -> Figure:
-    """A figure that says why there is nothing to plot yet (never an empty white box)."""
-    fig = new_figure(style, width, height)
-    fig.text(
-        0.5,
-        0.5,
-        message,
-        ha="center",
-        va="center",
-        wrap=True,
-        color=style.muted,
-        fontsize=style.font_size + 1,
-    )
-    return fig
+__all__ = ["PlotStyle", "figure_png", "message_figure", "new_figure"]
 
 
 def score_by_configuration(
@@ -145,7 +55,7 @@ def score_by_configuration(
     order = order[:limit]
     n = len(order)
     fig = new_figure(style, 6.0, max(2.2, 0.32 * n + 1.0))
-    ax = _axes(fig, style)
+    ax = styled_axes(fig, style)
     ax.grid(True, axis="x", color=style.grid, linewidth=0.6)
     ax.grid(False, axis="y")
     prov = list(provenance) if provenance is not None else ["own"] * len(labels)
@@ -158,7 +68,7 @@ def score_by_configuration(
     bars = ax.barh(y, m, xerr=s, color=colours, ecolor=style.foreground, capsize=2, height=0.65)
     for bar, alpha in zip(bars, alphas, strict=True):
         bar.set_alpha(alpha)
-    ax.set_yticks(y, [_shorten(labels[i], 52) for i in order])
+    ax.set_yticks(y, [shorten(labels[i], 52) for i in order])
     lo = float(np.nanmin(m - s))
     hi = float(np.nanmax(m + s))
     if baseline is not None and math.isfinite(baseline):
@@ -189,7 +99,7 @@ def score_by_configuration(
             )
         )  # fmt: skip
     if handles and groups is None:
-        _legend(ax, style, handles=handles, loc="lower right")
+        styled_legend(ax, style, handles=handles, loc="lower right")
     elif handles:  # below the axes: inside, it would hide the shortest bars
         legend = fig.legend(
             handles=handles, loc="outside lower center", ncol=len(handles), frameon=False,
@@ -221,7 +131,7 @@ def predicted_vs_measured(
     hi = np.asarray(high, dtype=float)
     y = np.asarray(measured, dtype=float)
     fig = new_figure(style, 5.0, 3.8)
-    ax = _axes(fig, style)
+    ax = styled_axes(fig, style)
     xerr = np.vstack([np.clip(p - lo, 0, None), np.clip(hi - p, 0, None)])
     inside = (y >= lo) & (y <= hi)
     ax.errorbar(p, y, xerr=xerr, fmt="none", ecolor=style.muted, elinewidth=1, capsize=2)
@@ -240,7 +150,7 @@ def predicted_vs_measured(
     ax.set_xlim(a - pad, b + pad)
     ax.set_ylim(a - pad, b + pad)
     if len(p) <= 20:  # beyond that the labels would hide the points
-        texts = [_shorten(str(t), 28) for t in labels]
+        texts = [shorten(str(t), 28) for t in labels]
         for (x0, y0), text, offset in zip(
             zip(p, y, strict=True),
             texts,
@@ -258,7 +168,7 @@ def predicted_vs_measured(
             )
     ax.set_xlabel(f"Predicted {metric_label} (80% interval)")
     ax.set_ylabel(f"Measured {metric_label}")
-    _legend(ax, style, loc="upper left")
+    styled_legend(ax, style, loc="upper left")
     return fig
 
 
@@ -280,7 +190,7 @@ def best_so_far(
     best = np.minimum.accumulate(s) if lower_is_better else np.maximum.accumulate(s)
     x = np.arange(1, len(s) + 1)
     fig = new_figure(style, 5.0, 3.4)
-    ax = _axes(fig, style)
+    ax = styled_axes(fig, style)
     ax.scatter(x, s, color=style.muted, s=18, zorder=3, label="each experiment")
     ax.step(x, best, where="post", color=style.accent, linewidth=2, label="best so far")
     if baseline is not None and math.isfinite(baseline):
@@ -292,7 +202,7 @@ def best_so_far(
     ax.set_ylabel(metric_label)
     ax.set_xticks(x if len(x) <= 12 else np.linspace(1, len(x), 8).round().astype(int))
     ax.margins(x=0.04, y=0.15)  # the best point sits clear of the frame, not on its edge
-    _legend(ax, style, loc="best")
+    styled_legend(ax, style, loc="best")
     return fig
 
 
@@ -313,7 +223,7 @@ def dataset_map(
         return message_figure("No datasets with meta-features yet.", style)
     xy = np.asarray(xy, dtype=float)
     fig = new_figure(style, 5.6, 4.2)
-    ax = _axes(fig, style)
+    ax = styled_axes(fig, style)
     prov = np.asarray(list(provenance))
     for kind, colour in (
         ("prior", style.muted),
@@ -346,7 +256,7 @@ def dataset_map(
             handles.append(
                 Line2D(
                     [], [], linestyle="none", marker=f"${rank}$", markersize=7,
-                    color=style.highlight, label=_shorten(names[j], 30),
+                    color=style.highlight, label=shorten(names[j], 30),
                 )
             )  # fmt: skip
         ax.scatter(
@@ -386,10 +296,10 @@ def score_heatmap(
     ax = fig.add_subplot(1, 1, 1)
     ax.set_facecolor(style.grid)  # missing runs show as the grid colour
     image = ax.imshow(np.ma.masked_invalid(m), cmap=style.colormap, vmin=0, vmax=1, aspect="auto")
-    ax.set_yticks(range(rows), [_shorten(t, 52) for t in configuration_labels])
+    ax.set_yticks(range(rows), [shorten(t, 52) for t in configuration_labels])
     ax.set_xticks(
         range(cols),
-        [_shorten(t, 28) for t in dataset_labels],
+        [shorten(t, 28) for t in dataset_labels],
         rotation=30,
         ha="right",
         rotation_mode="anchor",
@@ -430,7 +340,7 @@ def loss_curve(
     if not curves or len(ks) == 0:
         return message_figure("No held-out evaluation of the meta-model yet.", style)
     fig = new_figure(style, 5.0, 3.4)
-    ax = _axes(fig, style)
+    ax = styled_axes(fig, style)
     for i, (name, values) in enumerate(curves.items()):
         colour = style.series[i % len(style.series)]
         width = 2.4 if name == highlight else 1.4
@@ -448,12 +358,5 @@ def loss_curve(
     ax.set_xlabel("Experiments run in suggestion order (k)")
     ax.set_ylabel(ylabel)
     ax.set_ylim(bottom=0)
-    _legend(ax, style, loc="upper right")
+    styled_legend(ax, style, loc="upper right")
     return fig
-
-
-def figure_png(fig: Figure, dpi: int = 100) -> bytes:
-    """PNG bytes of a figure; savefig picks Agg by itself (safe on any thread: no pyplot, no GUI)."""
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=dpi, facecolor=fig.get_facecolor())
-    return buffer.getvalue()

@@ -7,7 +7,13 @@ from collections.abc import Sequence
 
 from matplotlib.figure import Figure
 
-from metadesk.report.plots import PlotStyle, _axes, _legend, message_figure, new_figure
+from metadesk.report.figures import (
+    PlotStyle,
+    message_figure,
+    new_figure,
+    styled_axes,
+    styled_legend,
+)
 
 
 def tuning_curve(
@@ -28,7 +34,7 @@ def tuning_curve(
     xs = [t / scale for t, _ in curve] + [max(elapsed_seconds, curve[-1][0]) / scale]
     ys = [s for _, s in curve] + [curve[-1][1]]
     fig = new_figure(style, 6.0, 3.2)
-    ax = _axes(fig, style)
+    ax = styled_axes(fig, style)
     ax.step(xs, ys, where="post", color=style.accent, linewidth=2, label="best so far")
     ax.scatter(xs[:-1], ys[:-1], color=style.accent, s=16, zorder=3)
     if portfolio_best is not None:
@@ -43,5 +49,5 @@ def tuning_curve(
     ax.set_xlabel("Minutes" if minutes else "Seconds")
     ax.set_ylabel(metric_label)
     ax.margins(y=0.2)
-    _legend(ax, style, loc="lower right")
+    styled_legend(ax, style, loc="lower right")
     return fig

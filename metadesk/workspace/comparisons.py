@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
+from metadesk.data.snapshot import read_snapshot
 from metadesk.errors import UserError
 from metadesk.experiments.comparison import ALPHA, ROPE, ROPE_METRICS, compare_with_best
 from metadesk.experiments.spec import Protocol, Result
@@ -321,8 +322,8 @@ def target_counts(info: DatasetInfo) -> pd.Series | None:
     if info.task_type == "regression":
         return None
     try:
-        target = pd.read_parquet(info.snapshot_path, columns=[info.target])[info.target]
-    except (OSError, ValueError, KeyError):
+        target = read_snapshot(info.snapshot_path, columns=[info.target])[info.target]
+    except (UserError, ValueError, KeyError):  # a missing or damaged snapshot: no counts
         log.debug("cannot read the target of %s", info.dataset_id, exc_info=True)
         return None
     return target.value_counts(dropna=True)
