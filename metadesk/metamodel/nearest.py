@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import math
 import warnings
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 
 import numpy as np
 from scipy.spatial.distance import cdist
@@ -15,10 +15,9 @@ from scipy.spatial.distance import cdist
 from metadesk.metamodel.forecast import Z80, Forecast, anchor_location
 from metadesk.metamodel.metrics import sign
 from metadesk.metamodel.neighbours import neighbour_evidence, neighbour_forecast
-from metadesk.metamodel.recommenders import AverageRank, Recommender, _calibrate, _extend
+from metadesk.metamodel.recommenders import AverageRank, Query, Recommender, _calibrate, _extend
 from metadesk.metamodel.scores import FeatureScaler, ScoreTable, rank_values
 from metadesk.metamodel.values import Evidence
-from metadesk.portfolio.configuration import Configuration
 
 # Numbers of neighbours tried at fit time.
 K_GRID = (5, 10, 20, 40)
@@ -189,13 +188,8 @@ class NearestDatasets(Recommender):
         normalised: np.ndarray = weights / weights.sum()
         return normalised
 
-    def forecast(
-        self,
-        meta_features: Mapping[str, float],
-        config_ids: Sequence[str],
-        observed: Mapping[str, float] | None = None,
-        configurations: Mapping[str, Configuration] | None = None,
-    ) -> Forecast:
+    def _forecast(self, q: Query) -> Forecast:
+        meta_features, config_ids, observed = q.meta_features, q.config_ids, q.observed
         t = self._fitted_table()
         cols = self._columns(config_ids)
         pos, vals = self._observed_arrays(config_ids, observed or {})

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import TypeVar
 
 import numpy as np
@@ -31,6 +32,18 @@ from metadesk.metamodel.values import MetaDataset, Suggestion
 from metadesk.portfolio.configuration import Configuration
 
 _R = TypeVar("_R", bound="Recommender")
+
+
+@dataclass(frozen=True)
+class Query:
+    """What a forecast is asked: a dataset's meta-features, the configurations to predict, what is
+    already measured on it (id -> score, metric units) and descriptions of ids the table may not
+    know (for descriptor-based models)."""
+
+    meta_features: Mapping[str, float]
+    config_ids: Sequence[str]
+    observed: Mapping[str, float]
+    configurations: Mapping[str, Configuration]
 
 
 class Recommender:
@@ -81,7 +94,14 @@ class Recommender:
     ) -> Forecast:
         """Predictions for `config_ids` on a dataset with these meta-features (normalised units).
 
+        `observed`: configuration id -> score already measured on this dataset (metric units).
         `configurations` describes ids the meta-dataset may not know (for descriptor-based models)."""
+        return self._forecast(
+            Query(meta_features, config_ids, observed or {}, configurations or {})
+        )
+
+    def _forecast(self, q: Query) -> Forecast:
+        """What each recommender implements: `forecast` for one `Query`."""
         raise NotImplementedError
 
     def rank(
@@ -229,13 +249,8 @@ class AverageRank(Recommender):
             self.table, idx, wk, cols, self._z_ext, self._mean_ext, self._sd_ext, self._q
         )
 
-    def forecast(
-        self,
-        meta_features: Mapping[str, float],
-        config_ids: Sequence[str],
-        observed: Mapping[str, float] | None = None,
-        configurations: Mapping[str, Configuration] | None = None,
-    ) -> Forecast:
+    def _forecast(self, q: Query) -> Forecast:
+        meta_features, config_ids, observed = q.meta_features, q.config_ids, q.observed
         cols = self._columns(config_ids)
         order_key = _extend(self._mean_rank, 2.0)[cols]  # never measured: after all known ones
         pos, vals = self._observed_arrays(config_ids, observed or {})

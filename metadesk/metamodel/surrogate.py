@@ -19,7 +19,7 @@ from metadesk.metamodel.bagging import grow_by_group
 from metadesk.metamodel.forecast import Forecast, anchor_location, weighted_mean_sd
 from metadesk.metamodel.metrics import sign
 from metadesk.metamodel.nearest import NearestDatasets
-from metadesk.metamodel.recommenders import Recommender, _calibrate
+from metadesk.metamodel.recommenders import Query, Recommender, _calibrate
 from metadesk.metamodel.scores import ScoreTable
 from metadesk.metamodel.values import Evidence
 from metadesk.portfolio.configuration import Configuration
@@ -169,13 +169,8 @@ class Surrogate(Recommender):
         return np.where(np.isfinite(m), m, -1.0)
 
     # --- predicting ----------------------------------------------------------------------------
-    def forecast(
-        self,
-        meta_features: Mapping[str, float],
-        config_ids: Sequence[str],
-        observed: Mapping[str, float] | None = None,
-        configurations: Mapping[str, Configuration] | None = None,
-    ) -> Forecast:
+    def _forecast(self, q: Query) -> Forecast:
+        meta_features, config_ids, observed = q.meta_features, q.config_ids, q.observed
         level = self.knn.forecast(meta_features, config_ids, None)
         if not self.trees:
             return level
@@ -186,7 +181,7 @@ class Surrogate(Recommender):
             desc[known] = self._desc[cols[known]]
         if (~known).any():
             unknown = [c for c, k in zip(config_ids, known, strict=False) if not k]
-            desc[~known] = self._descriptors(unknown, configurations or {})
+            desc[~known] = self._descriptors(unknown, q.configurations)
         cfg_mean = np.where(known, self._cfg_mean[np.maximum(cols, 0)], 0.0)
         cfg_sd = np.where(known, self._cfg_sd[np.maximum(cols, 0)], float(np.median(self._cfg_sd)))
         x_d = self.scaler.transform_one(meta_features)[self._feat]
