@@ -157,3 +157,22 @@ def test_the_lowest_versions_ci_installs_are_the_declared_floors():
         # "6.6" is pinned as 6.6.0: the same release.
         assert pinned[name].split(".")[: len(floor.split("."))] == floor.split("."), name
         assert all(p == "0" for p in pinned[name].split(".")[len(floor.split(".")) :]), name
+
+
+def test_the_app_carries_the_built_knowledge_not_the_pipeline_that_builds_it(monkeypatch, capsys):
+    """The frozen bundle leaves the prior's build pipeline out, and the command that would need it
+    says so plainly instead of failing on a missing module."""
+    spec = (ROOT / "packaging" / "metadesk.spec").read_text(encoding="utf-8")
+    pipeline = sorted(
+        f"metadesk.priorbuild.{p.stem}"
+        for p in (ROOT / "metadesk" / "priorbuild").glob("*.py")
+        if p.stem not in ("__init__", "settings")
+    )
+    assert pipeline and all(f'"{module}"' in spec for module in pipeline)
+
+    from metadesk.cli import main
+
+    monkeypatch.setattr(sys, "frozen", True, raising=False)
+    code = main(["knowledge", "build", "--manifest", "m.csv", "--out", "out"])
+    assert code != 0
+    assert "developer command" in capsys.readouterr().err
