@@ -86,6 +86,15 @@ def add_build_parser(knowledge_subparsers: argparse._SubParsersAction) -> argpar
         help="only the first N datasets of the build order",
     )
     p.add_argument("--no-evaluate", action="store_true", help="skip the held-out evaluation")
+    p.add_argument(
+        "--take-labels-from",
+        type=Path,
+        metavar="DIR",
+        help=(
+            "with --export-only: replace the classification scores of --out by those exported to "
+            "DIR (a complete rebuild of the labels, e.g. knowledge-next), then re-evaluate"
+        ),
+    )
     p.set_defaults(func=run_build)
     return p
 
@@ -100,6 +109,8 @@ def run_build(args: argparse.Namespace) -> int:
         raise UserError(NOT_IN_THE_APP)
     from metadesk.priorbuild.build import build_prior, export_only
 
+    if args.take_labels_from is not None and not args.export_only:
+        raise UserError("--take-labels-from goes with --export-only.")
     if args.export_only:
         export_only(
             args.manifest,
@@ -107,6 +118,7 @@ def run_build(args: argparse.Namespace) -> int:
             work_dir=args.work,
             evaluate=not args.no_evaluate,
             progress=say,
+            take_labels_from=args.take_labels_from,
         )
         return 0
     # `nohup ... &` starts it with SIGINT ignored: let `kill -INT` and `kill -TERM` stop it

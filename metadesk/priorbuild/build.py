@@ -27,6 +27,7 @@ from metadesk.priorbuild.export import (
     ExportedPrior,
     export_prior,
     read_exported,
+    take_labels,
     write_report,
 )
 from metadesk.priorbuild.settings import DEFAULT_MAX_ROWS, DEFAULT_WORK_DIR, PRIOR_PROTOCOL
@@ -234,8 +235,12 @@ def export_only(
     work_dir: Path | str | None = None,
     evaluate: bool = True,
     progress: Progress | None = None,
+    take_labels_from: Path | str | None = None,
 ) -> ExportedPrior:
     """Refresh the exported prior and its report without running anything.
+
+    `take_labels_from`: first replace the classification scores by those exported there (a
+    finished rebuild of the labels; `export.take_labels`).
 
     While a build runs on `work_dir`, its workspace is left alone (opening it would mark its running
     experiments as interrupted): the report is rebuilt from the files it last exported.
@@ -245,6 +250,9 @@ def export_only(
     say = progress or (lambda msg: log.info("%s", msg))
     out_dir, work_dir = Path(out_dir), Path(work_dir or DEFAULT_WORK_DIR)
     entries = read_manifest(manifest)
+    if take_labels_from is not None:
+        relabelled, runs = take_labels(out_dir, take_labels_from)
+        say(f"took {runs} scores of {relabelled} classification datasets from {take_labels_from}")
     seeded = read_exported(out_dir)
     db = work_dir / "workspace.sqlite"
     if build_running(work_dir) is None and db.exists():

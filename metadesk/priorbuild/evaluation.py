@@ -207,7 +207,16 @@ def _figure_table(figures: dict[str, Any]) -> list[str]:
 
 
 def _protocol_words(exported: dict[str, Any]) -> str:
-    folds, repeats = int(exported.get("folds") or 5), int(exported.get("repeats") or 1)
+    """The cross-validation behind the scores; per family when the families differ."""
+    by_family = exported.get("protocols") or {}
+    words = {family: _cv_words(*counts) for family, counts in by_family.items()}
+    if len(set(words.values())) > 1:
+        return "; ".join(f"{family}: {w}" for family, w in words.items())
+    return _cv_words(exported.get("folds"), exported.get("repeats"))
+
+
+def _cv_words(folds: Any, repeats: Any) -> str:
+    folds, repeats = int(folds or 5), int(repeats or 1)
     if repeats > 1:
         return f"{folds}-fold cross-validation repeated {repeats} times on reshuffled folds"
     return f"{folds}-fold cross-validation"

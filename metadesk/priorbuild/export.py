@@ -19,6 +19,7 @@ from typing import Any
 
 import pandas as pd
 
+from metadesk.errors import UserError
 from metadesk.priorbuild.corpus import CorpusEntry
 from metadesk.priorbuild.evaluation import (
     SYNTHETIC_PREFIX,
@@ -158,6 +159,49 @@ def export_prior(
     )
 
 
+def take_labels(
+    out_dir: Path | str, source_dir: Path | str, family: str = "classification"
+) -> tuple[int, int]:
+    """Replace the scores (and failures) of one family's datasets in the prior exported to
+    `out_dir` by those exported to `source_dir`, e.g. labels rebuilt with repeated
+    cross-validation. The datasets and their meta-features stay `out_dir`'s own; the source's
+    build sessions are added to the report. Returns (datasets relabelled, runs taken)."""
+    out_dir, source_dir = Path(out_dir), Path(source_dir)
+    prior, source = read_exported(out_dir), read_exported(source_dir)
+    if prior.datasets.empty or source.runs.empty:
+        raise UserError(f"Nothing to take: {source_dir} or {out_dir} holds no exported prior.")
+    is_family = prior.datasets["task_type"].map(
+        lambda t: (t == "regression") == (family == "regression")
+    )
+    ids = set(prior.datasets.index[is_family]) & set(source.runs["dataset_id"])
+    missing = sorted(set(prior.datasets.loc[is_family, "name"]) - set(source.datasets["name"]))
+    if missing:
+        raise UserError(
+            f"{source_dir} lacks {len(missing)} {family} datasets of the prior "
+            f"(e.g. {', '.join(missing[:3])}).",
+            "Let its build finish first: a prior mixing two protocols in one family is not kept.",
+        )
+    runs = source.runs[source.runs["dataset_id"].isin(ids)]
+    prior.runs = pd.concat(
+        [prior.runs[~prior.runs["dataset_id"].isin(ids)], runs], ignore_index=True
+    )
+    failures = source.failures[source.failures["dataset_id"].isin(ids)]
+    prior.failures = pd.concat(
+        [prior.failures[~prior.failures["dataset_id"].isin(ids)], failures], ignore_index=True
+    )
+    _write_tables(prior, out_dir)
+    report = read_exported_report(out_dir)
+    known = {s.get("id") for s in report.get("sessions") or []}
+    report["sessions"] = list(report.get("sessions") or []) + [
+        s for s in source.report.get("sessions") or [] if s.get("id") not in known
+    ]
+    _atomic(
+        out_dir / REPORT_JSON,
+        lambda p: p.write_text(json.dumps(report, indent=1, sort_keys=True), encoding="utf-8"),
+    )
+    return len(ids), len(runs)
+
+
 def _group(entry: CorpusEntry) -> str:
     return f"{SYNTHETIC_PREFIX}{entry.group}" if entry.synthetic else entry.group
 
@@ -291,12 +335,23 @@ def _exported_counts(entries: Sequence[CorpusEntry], prior: ExportedPrior) -> di
         "meta_features": 0 if ds.empty else len(ds.columns) - 4,
         "folds": folds,
         "repeats": repeats,
+        "protocols": _protocols_by_family(ds, runs),
         "not_exported": {
             e.name: e.note if e.duplicate else "no results yet"
             for e in entries
             if ds.empty or e.name not in set(ds["name"])
         },
     }
+
+
+def _protocols_by_family(ds: pd.DataFrame, runs: pd.DataFrame) -> dict[str, list[int]]:
+    """{"classification" | "regression": [folds, repeats]} for the families the export holds:
+    the classification labels may be rebuilt with repeated cross-validation, regression not."""
+    if ds.empty or runs.empty:
+        return {}
+    family = ds["task_type"].map(lambda t: "regression" if t == "regression" else "classification")
+    of_run = runs["dataset_id"].map(family)
+    return {f: list(_protocol_counts(runs[of_run == f])) for f in sorted(set(of_run.dropna()))}
 
 
 def _protocol_counts(runs: pd.DataFrame) -> tuple[int, int]:
