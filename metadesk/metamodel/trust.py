@@ -9,6 +9,8 @@ from metadesk.metamodel.evaluation import EvaluationReport, Figures
 from metadesk.metamodel.metrics import LOWER_IS_BETTER, METRIC_LABELS, POINT
 
 FIXED_RANKING = "average_rank"
+# Fixed rankings too: chosen over the plain one, they are not "learned" from the table.
+OTHER_FIXED = {"average_rank_diverse"}
 
 
 def trust_sentence(
@@ -38,20 +40,27 @@ def trust_sentence(
             "too few yet to measure how well they carry over to a new one."
         )
     learned = name != FIXED_RANKING
-    head = (
-        f"Suggestions come from {label}, which beat a fixed ranking on held-out data. "
-        if learned
-        else f"Suggestions follow {label}: no other method did better on held-out data. "
-    )
+    base_word = "plain ranking" if name in OTHER_FIXED else "fixed ranking"
+    if name in OTHER_FIXED:
+        head = (
+            f"Suggestions follow {label}: on held-out data it did better than the plain "
+            "ranking, and no method learned from the table's own features did better still. "
+        )
+    elif learned:
+        head = f"Suggestions come from {label}, which beat a fixed ranking on held-out data. "
+    else:
+        head = f"Suggestions follow {label}: no other method did better on held-out data. "
     mine = evaluation.figures[name]
     base = evaluation.figures.get(FIXED_RANKING, {}) if learned else {}
     n = int(mine.get("n_datasets") or evaluation.n_datasets)
-    text = head + _figures_clause(f"On {n} held-out datasets", mine, base, metric)
+    text = head + _figures_clause(f"On {n} held-out datasets", mine, base, metric, base_word)
     outside = evaluation.outside.get(name) if evaluation.outside else None
     if outside and outside.get("n_datasets"):
         m = int(outside["n_datasets"])
         other = evaluation.outside.get(FIXED_RANKING, {}) if learned else {}
-        text += " " + _figures_clause(f"On {m} real tables it never saw", outside, other, metric)
+        text += " " + _figures_clause(
+            f"On {m} real tables it never saw", outside, other, metric, base_word
+        )
     error = outside.get("abs_error") if outside else mine.get("abs_error")
     if finite_or_none(error) is not None and _in_points(metric):
         where = "those tables" if outside else "held-out datasets"
@@ -62,11 +71,13 @@ def trust_sentence(
     return text
 
 
-def _figures_clause(where: str, mine: Figures, base: Figures, metric: str) -> str:
+def _figures_clause(
+    where: str, mine: Figures, base: Figures, metric: str, base_word: str = "fixed ranking"
+) -> str:
     text = f"{where}, its first pick was on average {_amount(mine.get('top1_regret'), metric)} "
     text += _regret_words(metric)
     if finite_or_none(base.get("top1_regret")) is not None:
-        text += f" (fixed ranking: {_amount(base.get('top1_regret'), metric, unit=False)})"
+        text += f" ({base_word}: {_amount(base.get('top1_regret'), metric, unit=False)})"
     third = best_of_three(mine)
     if third is not None:
         text += f"; the best of its first three, {_amount(third, metric, unit=False)}"
