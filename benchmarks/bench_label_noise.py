@@ -1,12 +1,15 @@
 """Do less noisy labels let a learned recommender beat the fixed ranking? One JSON object.
 
-The same classification datasets and configurations, scored two ways: the shipped prior's labels
-(one 5-fold run each, resources/knowledge) and the rebuild's (3 x 5-fold, `knowledge-next/`, built
-by the command in the README's "Rebuilding the classification labels"). For each label set, the
+The same classification datasets and configurations, scored two ways: the one-run labels (one 5-fold
+run each; `--old`, the prior as shipped before commit 20ea8f5, e.g. a `git worktree` of d2cee8b) and
+the rebuild's (3 x 5-fold, `knowledge-next/`, built by the command in the README's "Rebuilding the
+classification labels"; the shipped prior carries them since). For each label set, the
 leave-one-group-out evaluation of every recommender in the same run, reported as ratios to
 AverageRank. Only datasets the rebuild has finished (every shared configuration scored) count.
 
-    OMP_NUM_THREADS=1 .venv/bin/python benchmarks/bench_label_noise.py [--metric accuracy ...]
+    git worktree add --detach /tmp/one-run d2cee8b
+    OMP_NUM_THREADS=1 .venv/bin/python benchmarks/bench_label_noise.py \
+        --old /tmp/one-run/resources/knowledge [--metric accuracy ...]
 """
 
 from __future__ import annotations
@@ -67,7 +70,12 @@ def _clean(x: object) -> object:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--metric", action="append", default=None)
-    parser.add_argument("--old", type=Path, default=ROOT / "resources" / "knowledge")
+    parser.add_argument(
+        "--old",
+        type=Path,
+        required=True,
+        help="the prior with the one-run labels (resources/knowledge of commit d2cee8b)",
+    )
     parser.add_argument("--new", type=Path, default=ROOT / "knowledge-next")
     args = parser.parse_args(argv)
     old = load_prior(args.old)
