@@ -173,8 +173,10 @@ def take_labels(
     is_family = prior.datasets["task_type"].map(
         lambda t: (t == "regression") == (family == "regression")
     )
-    ids = set(prior.datasets.index[is_family]) & set(source.runs["dataset_id"])
-    missing = sorted(set(prior.datasets.loc[is_family, "name"]) - set(source.datasets["name"]))
+    wanted = set(prior.datasets.index[is_family])
+    ids = wanted & set(source.runs["dataset_id"])
+    # By id, not name: a dataset rebuilt from other rows is not the prior's dataset.
+    missing = sorted(prior.datasets.loc[sorted(wanted - ids), "name"].astype(str))
     if missing:
         raise UserError(
             f"{source_dir} lacks {len(missing)} {family} datasets of the prior "
