@@ -270,6 +270,7 @@ class MetaModel:
             self.metric,
             self.n_datasets,
             self.cold_start or self.recommender is None,
+            fixed_ranking=self.recommender is not None and self.recommender.fixed_ranking,
         )
 
 

@@ -51,6 +51,8 @@ class Recommender:
 
     name = "recommender"
     label = "recommender"
+    # True for an order that is the same for every table (what is predicted may still differ).
+    fixed_ranking = False
 
     def __init__(self) -> None:
         self.metric = ""
@@ -186,6 +188,7 @@ class AverageRank(Recommender):
 
     name = "average_rank"
     label = "a fixed ranking (average rank)"
+    fixed_ranking = True
 
     def __init__(self, diversify: bool = False, k: int = K_NEIGHBOURS) -> None:
         super().__init__()

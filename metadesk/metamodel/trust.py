@@ -9,8 +9,6 @@ from metadesk.metamodel.evaluation import EvaluationReport, Figures
 from metadesk.metamodel.metrics import LOWER_IS_BETTER, METRIC_LABELS, POINT
 
 FIXED_RANKING = "average_rank"
-# Fixed rankings too: chosen over the plain one, they are not "learned" from the table.
-OTHER_FIXED = {"average_rank_diverse"}
 
 
 def trust_sentence(
@@ -20,8 +18,11 @@ def trust_sentence(
     metric: str,
     n_datasets: int,
     cold_start: bool,
+    *,
+    fixed_ranking: bool,
 ) -> str:
-    """The Suggestions header's paragraph for recommender `name` (described as `label`)."""
+    """The Suggestions header's paragraph for recommender `name` (described as `label`);
+    `fixed_ranking`: it orders every table alike (`Recommender.fixed_ranking`)."""
     plural = "s" if n_datasets != 1 else ""
     if cold_start and n_datasets:
         return (
@@ -39,25 +40,25 @@ def trust_sentence(
             f"Suggestions come from {label}, learned from {n_datasets} known dataset{plural}; "
             "too few yet to measure how well they carry over to a new one."
         )
-    learned = name != FIXED_RANKING
-    base_word = "plain ranking" if name in OTHER_FIXED else "fixed ranking"
-    if name in OTHER_FIXED:
+    compared = name != FIXED_RANKING  # figures beside the plain fixed ranking's
+    base_word = "plain ranking" if fixed_ranking else "fixed ranking"
+    if not compared:
+        head = f"Suggestions follow {label}: no other method did better on held-out data. "
+    elif fixed_ranking:
         head = (
             f"Suggestions follow {label}: on held-out data it did better than the plain "
             "ranking, and no method learned from the table's own features did better still. "
         )
-    elif learned:
-        head = f"Suggestions come from {label}, which beat a fixed ranking on held-out data. "
     else:
-        head = f"Suggestions follow {label}: no other method did better on held-out data. "
+        head = f"Suggestions come from {label}, which beat a fixed ranking on held-out data. "
     mine = evaluation.figures[name]
-    base = evaluation.figures.get(FIXED_RANKING, {}) if learned else {}
+    base = evaluation.figures.get(FIXED_RANKING, {}) if compared else {}
     n = int(mine.get("n_datasets") or evaluation.n_datasets)
     text = head + _figures_clause(f"On {n} held-out datasets", mine, base, metric, base_word)
     outside = evaluation.outside.get(name) if evaluation.outside else None
     if outside and outside.get("n_datasets"):
         m = int(outside["n_datasets"])
-        other = evaluation.outside.get(FIXED_RANKING, {}) if learned else {}
+        other = evaluation.outside.get(FIXED_RANKING, {}) if compared else {}
         text += " " + _figures_clause(
             f"On {m} real tables it never saw", outside, other, metric, base_word
         )

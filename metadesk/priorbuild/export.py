@@ -192,15 +192,12 @@ def take_labels(
         [prior.failures[~prior.failures["dataset_id"].isin(ids)], failures], ignore_index=True
     )
     _write_tables(prior, out_dir)
-    report = read_exported_report(out_dir)
+    report = prior.report
     known = {s.get("id") for s in report.get("sessions") or []}
     report["sessions"] = list(report.get("sessions") or []) + [
         s for s in source.report.get("sessions") or [] if s.get("id") not in known
     ]
-    _atomic(
-        out_dir / REPORT_JSON,
-        lambda p: p.write_text(json.dumps(report, indent=1, sort_keys=True), encoding="utf-8"),
-    )
+    _write_json(out_dir / REPORT_JSON, report)
     return len(ids), len(runs)
 
 
@@ -224,6 +221,13 @@ def _merge_rows(old: pd.DataFrame, new: pd.DataFrame, key: list[str]) -> pd.Data
         return new.reset_index(drop=True)
     both = pd.concat([old, new], ignore_index=True)
     return both.drop_duplicates(subset=key, keep="last").reset_index(drop=True)
+
+
+def _write_json(path: Path, value: Any) -> None:
+    _atomic(
+        path,
+        lambda p: p.write_text(json.dumps(value, indent=1, sort_keys=True), encoding="utf-8"),
+    )
 
 
 def _atomic(path: Path, write) -> None:
@@ -289,15 +293,9 @@ def write_report(
             for key, ev in report["evaluation"].items()
             if key.startswith("all/") and "figures" in ev
         }
-        _atomic(
-            out_dir / EVALUATION_FILE,
-            lambda p: p.write_text(json.dumps(saved, indent=1, sort_keys=True), encoding="utf-8"),
-        )
+        _write_json(out_dir / EVALUATION_FILE, saved)
     prior.report = report
-    _atomic(
-        out_dir / REPORT_JSON,
-        lambda p: p.write_text(json.dumps(report, indent=1, sort_keys=True), encoding="utf-8"),
-    )
+    _write_json(out_dir / REPORT_JSON, report)
     _atomic(out_dir / REPORT_MD, lambda p: p.write_text(report_markdown(report), encoding="utf-8"))
     return prior
 

@@ -26,7 +26,13 @@ def _report() -> EvaluationReport:
 
 def test_the_header_names_what_a_fixed_ranking_without_twins_beat():
     text = trust_sentence(
-        "average_rank_diverse", "a fixed ranking", _report(), "accuracy", 150, False
+        "average_rank_diverse",
+        "a fixed ranking",
+        _report(),
+        "accuracy",
+        150,
+        False,
+        fixed_ranking=True,
     )
     assert text.startswith("Suggestions follow a fixed ranking: on held-out data it did better")
     assert "(plain ranking: 1.1); the best of its first three, 0.6 (0.8)." in text
@@ -34,6 +40,14 @@ def test_the_header_names_what_a_fixed_ranking_without_twins_beat():
 
 
 def test_the_header_of_a_learned_method_compares_it_with_the_fixed_ranking():
-    text = trust_sentence("nearest_datasets", "similar datasets", _report(), "accuracy", 150, False)
+    text = trust_sentence(
+        "nearest_datasets",
+        "similar datasets",
+        _report(),
+        "accuracy",
+        150,
+        False,
+        fixed_ranking=False,
+    )
     assert text.startswith("Suggestions come from similar datasets, which beat a fixed ranking")
     assert "0.9 points of accuracy below the best (fixed ranking: 1.1)" in text
